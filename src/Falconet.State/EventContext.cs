@@ -1,0 +1,28 @@
+using Falconet.Core.Events;
+
+namespace Falconet.State;
+
+/// <summary>
+/// The event being evaluated and the state it refers to, after the state engine has parsed it.
+/// One instance is reused for every event.
+/// </summary>
+public sealed class EventContext
+{
+    public EventContext(SystemState state) => State = state;
+
+    public SystemState State { get; }
+
+    public ScapEvent Event { get; internal set; } = new();
+
+    /// <summary>The thread that produced the event; null when unknown.</summary>
+    public ThreadInfo? Thread { get; internal set; }
+
+    /// <summary>The fd the event refers to (only for events that create, use or destroy an fd); null when none or unknown.</summary>
+    public FdInfo? Fd { get; internal set; }
+
+    /// <summary>The fd number the event refers to, -1 when none.</summary>
+    public long FdNumber { get; internal set; } = -1;
+
+    /// <summary>Whether this event changed the name of <see cref="Fd"/> (<c>fd.name_changed</c>).</summary>
+    public bool FdNameChanged { get; internal set; }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+
+namespace Falconet.State;
+
+/// <summary>Kinds of fd, with the character Falco prints in <c>fd.typechar</c>.</summary>
+public enum FdKind : byte
+{
+    Unknown = 0,
+    File,
+    Directory,
+    Ipv4Socket,
+    Ipv6Socket,
+    Ipv4ServerSocket,
+    Ipv6ServerSocket,
+    Fifo,
+    Unix,
+    Event,
+    Unsupported,
+    SignalFd,
+    EventPoll,
+    Inotify,
+    TimerFd,
+    Netlink,
+    Bpf,
+    UserFaultFd,
+    IoUring,
+    Memfd,
+    PidFd,
+}
+
+/// <summary>Who this process is on a socket.</summary>
+public enum SocketRole : byte
+{
+    None = 0,
+    Client,
+    Server,
+}
+
+/// <summary>
+/// One open file descriptor (libsinsp's fdinfo). For IPv4/IPv6 sockets the tuple is always stored
+/// client → server (<see cref="ClientIp"/>:<see cref="ClientPort"/> → <see cref="ServerIp"/>:<see cref="ServerPort"/>);
+/// server (listening) sockets keep only the bound address in <see cref="ServerIp"/>/<see cref="ServerPort"/>.
+/// </summary>
+public sealed class FdInfo
+{
+    public long Fd { get; set; }
+    public FdKind Kind { get; set; }
+    public string Name { get; set; } = "";
+
+    /// <summary>Path as given to the syscall (<c>fd.nameraw</c>).</summary>
+    public string NameRaw { get; set; } = "";
+
+    /// <summary>PPM_O_* open flags.</summary>
+    public uint OpenFlags { get; set; }
+    public ulong Ino { get; set; }
+    public uint Dev { get; set; }
+
+    /// <summary>0 unknown, 1 n/a, 2 TCP, 3 UDP, 4 ICMP, 5 RAW (SCAP_L4_*).</summary>
+    public byte L4Proto { get; set; }
+    public SocketRole Role { get; set; }
+    public IPAddress? ClientIp { get; set; }
+    public ushort ClientPort { get; set; }
+    public IPAddress? ServerIp { get; set; }
+    public ushort ServerPort { get; set; }
+    public ulong UnixSource { get; set; }
+    public ulong UnixDestination { get; set; }
+    public bool IsConnected { get; set; }
+    public bool IsCloexec { get; set; }
+
+    /// <summary>The name before the current event was parsed, for <c>fd.name_changed</c>.</summary>
+    public string? OldName { get; set; }
+
+    public bool IsSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket or FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket or FdKind.Unix;
+    public bool IsIpSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket;
+    public bool IsServerSocket => Kind is FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket;
+
+    public FdInfo Clone() => (FdInfo)MemberwiseClone();
+
+    public override string ToString() => $"{Fd}:{Kind}:{Name}";
+}

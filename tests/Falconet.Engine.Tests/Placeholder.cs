@@ -1,0 +1,1 @@
+namespace Falconet.Engine.Tests;
