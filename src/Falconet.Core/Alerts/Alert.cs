@@ -1,0 +1,18 @@
+namespace Falconet.Core.Alerts;
+
+/// <summary>
+/// One alert, fully rendered on the event thread so that outputs never touch event state.
+/// </summary>
+/// <param name="TimestampNs">Event time, ns since the Unix epoch.</param>
+/// <param name="Output">The rule output rendered (without the time/priority prefix).</param>
+/// <param name="OutputFieldsJson">The <c>output_fields</c> object as UTF-8 JSON text (keys sorted), or null when not wanted.</param>
+/// <param name="Source">"syscall" for rule alerts, "internal" for Falconet's own alerts (drops, …).</param>
+public sealed record Alert(
+    ulong TimestampNs,
+    Priority Priority,
+    string Rule,
+    string Output,
+    string? OutputFieldsJson,
+    string Source,
+    IReadOnlyList<string> Tags,
+    string Hostname);
