@@ -1,0 +1,390 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Falconet.Host.Configuration;
+
+/// <summary>A configuration error the user can fix: names the file or option and what is wrong.</summary>
+public sealed class ConfigException(string message) : Exception(message);
+
+/// <summary>
+/// A falco.yaml-shaped configuration as a tree of maps, lists and scalar strings, with Falco's
+/// <c>-o key=value</c> override syntax (dotted paths, <c>key[N]</c>, <c>key[]</c> to append, JSON or YAML values,
+/// backslash escapes for literal <c>. [ ] \</c> in keys).
+/// </summary>
+public sealed class ConfigTree
+{
+    private readonly Dictionary<string, object?> _root;
+
+    private ConfigTree(Dictionary<string, object?> root) => _root = root;
+
+    public static ConfigTree Empty() => new(new Dictionary<string, object?>(StringComparer.Ordinal));
+
+    public static ConfigTree LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"Could not find configuration file at {path}: {e.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    public static ConfigTree Parse(string yaml, string displayName)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"{displayName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return Empty();
+        }
+        if (stream.Documents[0].RootNode is not YamlMappingNode map)
+        {
+            YamlNode node = stream.Documents[0].RootNode;
+            throw new ConfigException($"{displayName}:{node.Start.Line}:{node.Start.Column}: the configuration must be a YAML mapping");
+        }
+        return new ConfigTree((Dictionary<string, object?>)Convert(map)!);
+    }
+
+    private static object? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode m => m.Children.ToDictionary(
+            kv => ((YamlScalarNode)kv.Key).Value ?? "",
+            kv => Convert(kv.Value),
+            StringComparer.Ordinal),
+        YamlSequenceNode s => s.Children.Select(Convert).ToList(),
+        YamlScalarNode { Style: ScalarStyle.Plain, Value: "~" or "null" or "" } => null,
+        YamlScalarNode sc => ExpandEnvironment(sc.Value ?? ""),
+        _ => null,
+    };
+
+    /// <summary>Falco expands <c>${VAR}</c> in configuration values.</summary>
+    private static string ExpandEnvironment(string value)
+    {
+        if (!value.Contains("${", StringComparison.Ordinal))
+        {
+            return value;
+        }
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < value.Length)
+        {
+            int start = value.IndexOf("${", i, StringComparison.Ordinal);
+            int end = start < 0 ? -1 : value.IndexOf('}', start);
+            if (start < 0 || end < 0)
+            {
+                sb.Append(value, i, value.Length - i);
+                break;
+            }
+            sb.Append(value, i, start - i);
+            sb.Append(Environment.GetEnvironmentVariable(value[(start + 2)..end]) ?? "");
+            i = end + 1;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Merges another file's tree: maps merge recursively, lists append, scalars override (Falco's "append" strategy).</summary>
+    public void Merge(ConfigTree other) => MergeMaps(_root, other._root);
+
+    private static void MergeMaps(Dictionary<string, object?> into, Dictionary<string, object?> from)
+    {
+        foreach (KeyValuePair<string, object?> kv in from)
+        {
+            if (into.TryGetValue(kv.Key, out object? existing))
+            {
+                if (existing is Dictionary<string, object?> a && kv.Value is Dictionary<string, object?> b)
+                {
+                    MergeMaps(a, b);
+                    continue;
+                }
+                if (existing is List<object?> la && kv.Value is List<object?> lb)
+                {
+                    la.AddRange(lb);
+                    continue;
+                }
+            }
+            into[kv.Key] = kv.Value;
+        }
+    }
+
+    /// <summary>Applies one <c>-o key=value</c> override.</summary>
+    public void ApplyOverride(string option)
+    {
+        int eq = IndexOfUnescaped(option, '=');
+        if (eq <= 0)
+        {
+            throw new ConfigException($"-o {option}: expected key=value");
+        }
+        string key = option[..eq];
+        string valueText = option[(eq + 1)..];
+        object? value = ParseOverrideValue(valueText);
+        List<PathSegment> path = ParsePath(key, option);
+
+        object container = _root;
+        for (int i = 0; i < path.Count; i++)
+        {
+            PathSegment seg = path[i];
+            bool last = i == path.Count - 1;
+            var map = (Dictionary<string, object?>)container;
+            if (seg.Index is null && !seg.Append)
+            {
+                if (last)
+                {
+                    map[seg.Key] = value;
+                    return;
+                }
+                if (!map.TryGetValue(seg.Key, out object? next) || next is not Dictionary<string, object?>)
+                {
+                    next = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    map[seg.Key] = next;
+                }
+                container = next!;
+                continue;
+            }
+            if (!map.TryGetValue(seg.Key, out object? listObj) || listObj is not List<object?> list)
+            {
+                list = [];
+                map[seg.Key] = list;
+            }
+            int index;
+            if (seg.Append)
+            {
+                list.Add(null);
+                index = list.Count - 1;
+            }
+            else
+            {
+                index = seg.Index!.Value;
+                if (index > list.Count)
+                {
+                    throw new ConfigException($"-o {option}: index {index} is past the end of {seg.Key} ({list.Count} items)");
+                }
+                if (index == list.Count)
+                {
+                    list.Add(null);
+                }
+            }
+            if (last)
+            {
+                list[index] = value;
+                return;
+            }
+            if (list[index] is not Dictionary<string, object?> child)
+            {
+                child = new Dictionary<string, object?>(StringComparer.Ordinal);
+                list[index] = child;
+            }
+            container = child;
+        }
+    }
+
+    private readonly record struct PathSegment(string Key, int? Index, bool Append);
+
+    private static List<PathSegment> ParsePath(string key, string option)
+    {
+        var segments = new List<PathSegment>();
+        var current = new StringBuilder();
+        int i = 0;
+        while (i < key.Length)
+        {
+            char c = key[i];
+            if (c == '\\' && i + 1 < key.Length)
+            {
+                current.Append(key[i + 1]);
+                i += 2;
+                continue;
+            }
+            if (c == '.')
+            {
+                if (current.Length > 0)
+                {
+                    segments.Add(new PathSegment(current.ToString(), null, false));
+                    current.Clear();
+                }
+                i++;
+                continue;
+            }
+            if (c == '[')
+            {
+                int close = key.IndexOf(']', i);
+                if (close < 0)
+                {
+                    throw new ConfigException($"-o {option}: missing ']' in key");
+                }
+                string inside = key[(i + 1)..close];
+                string name = current.ToString();
+                current.Clear();
+                if (inside.Length == 0)
+                {
+                    segments.Add(new PathSegment(name, null, true));
+                }
+                else if (int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out int idx))
+                {
+                    segments.Add(new PathSegment(name, idx, false));
+                }
+                else
+                {
+                    throw new ConfigException($"-o {option}: list index '{inside}' is not a number");
+                }
+                i = close + 1;
+                continue;
+            }
+            current.Append(c);
+            i++;
+        }
+        if (current.Length > 0)
+        {
+            segments.Add(new PathSegment(current.ToString(), null, false));
+        }
+        if (segments.Count == 0)
+        {
+            throw new ConfigException($"-o {option}: empty key");
+        }
+        return segments;
+    }
+
+    private static int IndexOfUnescaped(string s, char c)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\')
+            {
+                i++;
+                continue;
+            }
+            if (s[i] == c)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static object? ParseOverrideValue(string text)
+    {
+        string trimmed = text.Trim();
+        if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(trimmed);
+                return FromJson(doc.RootElement);
+            }
+            catch (JsonException)
+            {
+                // Not JSON: fall through to a YAML value, as Falco does.
+            }
+            try
+            {
+                ConfigTree t = Parse("v: " + trimmed, "-o");
+                return t._root["v"];
+            }
+            catch (ConfigException)
+            {
+                return text;
+            }
+        }
+        return text;
+    }
+
+    private static object? FromJson(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
+        JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Null => null,
+        _ => e.GetRawText(),
+    };
+
+    /// <summary>The node at a dotted path, or null.</summary>
+    public object? Get(string dottedPath)
+    {
+        object? node = _root;
+        foreach (string part in dottedPath.Split('.'))
+        {
+            if (node is not Dictionary<string, object?> map || !map.TryGetValue(part, out node))
+            {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    public bool Contains(string dottedPath) => Get(dottedPath) is not null;
+
+    public string? GetString(string path, string? fallback = null) => Get(path) switch
+    {
+        null => fallback,
+        string s => s,
+        _ => throw new ConfigException($"configuration key {path}: expected a scalar value"),
+    };
+
+    public bool GetBool(string path, bool fallback)
+    {
+        string? s = GetString(path);
+        if (s is null)
+        {
+            return fallback;
+        }
+        return s.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" or "1" => true,
+            "false" or "no" or "off" or "0" => false,
+            _ => throw new ConfigException($"configuration key {path}: '{s}' is not a boolean (true/false)"),
+        };
+    }
+
+    public long GetInt64(string path, long fallback)
+    {
+        string? s = GetString(path);
+        if (s is null)
+        {
+            return fallback;
+        }
+        return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v)
+            ? v
+            : throw new ConfigException($"configuration key {path}: '{s}' is not an integer");
+    }
+
+    public double GetDouble(string path, double fallback)
+    {
+        string? s = GetString(path);
+        if (s is null)
+        {
+            return fallback;
+        }
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+            ? v
+            : throw new ConfigException($"configuration key {path}: '{s}' is not a number");
+    }
+
+    /// <summary>A list of scalars; a single scalar counts as a one-item list.</summary>
+    public IReadOnlyList<string>? GetStringList(string path) => Get(path) switch
+    {
+        null => null,
+        string s => [s],
+        List<object?> l => l.Select(x => x as string ?? throw new ConfigException($"configuration key {path}: expected a list of scalars")).ToList(),
+        _ => throw new ConfigException($"configuration key {path}: expected a list"),
+    };
+
+    /// <summary>A list of maps (e.g. <c>rules:</c> enable/disable entries).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object?>> GetMapList(string path) => Get(path) switch
+    {
+        null => [],
+        List<object?> l => l.Select(x => x as Dictionary<string, object?> ?? throw new ConfigException($"configuration key {path}: expected a list of mappings")).ToList(),
+        _ => throw new ConfigException($"configuration key {path}: expected a list"),
+    };
+}
