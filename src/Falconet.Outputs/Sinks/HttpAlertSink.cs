@@ -1,0 +1,231 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Falconet.Outputs.Sinks;
+
+/// <summary>The <c>http_output</c> keys.</summary>
+public sealed record HttpOutputOptions
+{
+    /// <summary><c>http_output.url</c>: where each alert is POSTed. Surrounding quotes are removed, as Falco does.</summary>
+    public string Url { get; init; } = "";
+
+    /// <summary><c>http_output.user_agent</c>.</summary>
+    public string UserAgent { get; init; } = "falcosecurity/falco";
+
+    /// <summary><c>http_output.insecure</c> (false): accept any server certificate.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary><c>http_output.ca_cert</c>: a PEM file of trusted roots; replaces the system roots when set.</summary>
+    public string? CaCert { get; init; }
+
+    /// <summary><c>http_output.ca_bundle</c>: a PEM bundle of trusted roots; replaces the system roots when set.</summary>
+    public string? CaBundle { get; init; }
+
+    /// <summary>
+    /// <c>http_output.ca_path</c> (<c>/etc/ssl/certs</c>): a folder of PEM roots, used only together with
+    /// ca_cert/ca_bundle (the default folder is the system store, which .NET already uses).
+    /// </summary>
+    public string? CaPath { get; init; }
+
+    /// <summary><c>http_output.mtls</c> (false): present <see cref="ClientCert"/>/<see cref="ClientKey"/>.</summary>
+    public bool Mtls { get; init; }
+
+    /// <summary><c>http_output.client_cert</c> (<c>/etc/ssl/certs/client.crt</c>), PEM.</summary>
+    public string ClientCert { get; init; } = "/etc/ssl/certs/client.crt";
+
+    /// <summary><c>http_output.client_key</c> (<c>/etc/ssl/certs/client.key</c>), PEM.</summary>
+    public string ClientKey { get; init; } = "/etc/ssl/certs/client.key";
+
+    /// <summary>
+    /// <c>http_output.echo</c> (false): Falco prints each response body on stdout. Here the host supplies the
+    /// writer (outputs never touch the console); null = not echoed.
+    /// </summary>
+    public Action<string>? Echo { get; init; }
+
+    /// <summary><c>http_output.compress_uploads</c> (false): gzip the body (<c>Content-Encoding: gzip</c>).</summary>
+    public bool CompressUploads { get; init; }
+
+    /// <summary><c>http_output.keep_alive</c> (false): reuse the connection; otherwise <c>Connection: close</c>.</summary>
+    public bool KeepAlive { get; init; }
+
+    /// <summary>
+    /// <c>http_output.max_consecutive_timeouts</c> (5): an alert whose POST times out is retried until this many
+    /// attempts in a row have timed out. Other failures (refused, non-2xx) are not retried.
+    /// </summary>
+    public int MaxConsecutiveTimeouts { get; init; } = 5;
+
+    /// <summary>Time allowed for one POST (not a falco.yaml key).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// <c>http_output</c>: one POST per alert, like Falco, with <c>Content-Type: application/json</c> for JSON alerts
+/// and <c>text/plain</c> otherwise.
+/// </summary>
+public sealed class HttpAlertSink : IBatchedAlertSink
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private static readonly MediaTypeHeaderValue s_text = new("text/plain");
+
+    private readonly HttpOutputOptions _options;
+    private readonly Uri _url;
+    private readonly HttpClient _client;
+
+    public HttpAlertSink(HttpOutputOptions options, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConsecutiveTimeouts, 1);
+        _options = options;
+        string url = options.Url.Trim().Trim('"', '\'');
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException("http_output.url is not an http(s) URL: '" + options.Url + "'", nameof(options));
+        }
+        _url = parsed;
+        _client = new HttpClient(handler ?? CreateHandler(options)) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.Clear();
+        _client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
+    }
+
+    public string Name => "http";
+
+    public async Task EmitBatchAsync(IReadOnlyList<FormattedAlert> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int delivered = 0;
+        Exception? firstError = null;
+        foreach (FormattedAlert alert in batch)
+        {
+            try
+            {
+                await PostAsync(alert, cancellationToken).ConfigureAwait(false);
+                delivered++;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
+            {
+                firstError ??= ex;
+            }
+        }
+        if (firstError is not null)
+        {
+            throw new AlertSinkException(
+                (batch.Count - delivered) + " of " + batch.Count + " alerts not delivered to " + _url + ": " + firstError.Message,
+                delivered, firstError);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task PostAsync(FormattedAlert alert, CancellationToken cancellationToken)
+    {
+        for (int timeouts = 0; ; )
+        {
+            using CancellationTokenSource attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(_options.RequestTimeout);
+            try
+            {
+                using HttpRequestMessage request = BuildRequest(alert);
+                using HttpResponseMessage response = await _client.SendAsync(request, attempt.Token).ConfigureAwait(false);
+                string body = await response.Content.ReadAsStringAsync(attempt.Token).ConfigureAwait(false);
+                _options.Echo?.Invoke(body);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new HttpRequestException("HTTP " + (int)response.StatusCode + " " + response.ReasonPhrase, null, response.StatusCode);
+                }
+                return;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                timeouts++;
+                if (timeouts >= _options.MaxConsecutiveTimeouts)
+                {
+                    throw new TimeoutException(timeouts + " consecutive timeouts (" + _options.RequestTimeout.TotalMilliseconds + " ms each)");
+                }
+            }
+        }
+    }
+
+    private HttpRequestMessage BuildRequest(FormattedAlert alert)
+    {
+        HttpContent content;
+        if (_options.CompressUploads)
+        {
+            using MemoryStream compressed = new();
+            using (GZipStream gzip = new(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(alert.Utf8.Span);
+            }
+            content = new ByteArrayContent(compressed.ToArray());
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+        else
+        {
+            content = new ReadOnlyMemoryContent(alert.Utf8);
+        }
+        content.Headers.ContentType = alert.IsJson ? s_json : s_text;
+        HttpRequestMessage request = new(HttpMethod.Post, _url) { Content = content };
+        if (!_options.KeepAlive)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+        return request;
+    }
+
+    private static SocketsHttpHandler CreateHandler(HttpOutputOptions options)
+    {
+        SocketsHttpHandler handler = new()
+        {
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+        };
+        X509Certificate2Collection roots = LoadRoots(options);
+        if (options.Insecure)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+        else if (roots.Count > 0)
+        {
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+            };
+            handler.SslOptions.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
+        }
+        if (options.Mtls)
+        {
+            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(options.ClientCert, options.ClientKey)];
+        }
+        return handler;
+    }
+
+    private static X509Certificate2Collection LoadRoots(HttpOutputOptions options)
+    {
+        X509Certificate2Collection roots = [];
+        if (options.CaCert is null && options.CaBundle is null)
+        {
+            return roots;
+        }
+        foreach (string? file in new[] { options.CaCert, options.CaBundle })
+        {
+            if (!string.IsNullOrEmpty(file))
+            {
+                roots.ImportFromPemFile(file);
+            }
+        }
+        if (!string.IsNullOrEmpty(options.CaPath) && Directory.Exists(options.CaPath))
+        {
+            foreach (string file in Directory.EnumerateFiles(options.CaPath, "*.pem"))
+            {
+                roots.ImportFromPemFile(file);
+            }
+        }
+        return roots;
+    }
+}

@@ -1,0 +1,54 @@
+namespace Falconet.Outputs.Sinks;
+
+/// <summary>
+/// <c>stdout_output</c>: one line per alert on a stream the host supplies (the CLI passes standard output;
+/// nothing here touches <c>Console</c>). Flushed after every line unless <c>buffered_outputs</c>.
+/// </summary>
+public sealed class StreamAlertSink : IAlertSink
+{
+    private readonly Stream _stream;
+    private readonly bool _buffered;
+    private readonly bool _ownsStream;
+
+    /// <param name="stream">Where lines go; written only by the output worker.</param>
+    /// <param name="buffered"><c>buffered_outputs</c>: let the stream batch writes, flushed at shutdown.</param>
+    /// <param name="name">The output name for logs and counters.</param>
+    /// <param name="ownsStream">Dispose the stream with the sink.</param>
+    public StreamAlertSink(Stream stream, bool buffered, string name = "stdout", bool ownsStream = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _stream = buffered ? new BufferedStream(stream, 64 * 1024) : stream;
+        _buffered = buffered;
+        _ownsStream = ownsStream;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public void Emit(FormattedAlert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        _stream.Write(alert.Utf8.Span);
+        _stream.WriteByte((byte)'\n');
+        if (!_buffered)
+        {
+            _stream.Flush();
+        }
+    }
+
+    public void Flush() => _stream.Flush();
+
+    /// <summary>Standard output has nothing to reopen.</summary>
+    public void Reopen()
+    {
+    }
+
+    public void Dispose()
+    {
+        _stream.Flush();
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+    }
+}

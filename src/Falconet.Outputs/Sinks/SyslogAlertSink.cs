@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Falconet.Core.Alerts;
+
+namespace Falconet.Outputs.Sinks;
+
+/// <summary>The <c>syslog_output</c> settings.</summary>
+public sealed record SyslogOutputOptions
+{
+    /// <summary>The local syslog socket (not a falco.yaml key; glibc's syslog(3) always uses <c>/dev/log</c>).</summary>
+    public string SocketPath { get; init; } = "/dev/log";
+
+    /// <summary>
+    /// The syslog facility number. Falco calls syslog(3) without openlog(), so glibc's default applies:
+    /// LOG_USER (1).
+    /// </summary>
+    public int Facility { get; init; } = 1;
+
+    /// <summary>
+    /// The tag before the message. syslog(3) without openlog() uses the program name; Falconet's program
+    /// is <c>falconet</c>. Set <c>falco</c> to keep syslog filters written for Falco working.
+    /// </summary>
+    public string Tag { get; init; } = "falconet";
+}
+
+/// <summary>
+/// <c>syslog_output</c>: sends each alert as one datagram to the local syslog socket in the RFC 3164 form that
+/// glibc's syslog(3) writes: <c>&lt;PRI&gt;Mmm dd HH:MM:SS tag: message</c>, PRI = facility * 8 + severity, where the
+/// severity is the rule priority (Emergency 0 … Debug 7). No trailing newline.
+/// </summary>
+public sealed class SyslogAlertSink : IAlertSink
+{
+    private static readonly string[] s_months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    private readonly SyslogOutputOptions _options;
+    private readonly TimeProvider _clock;
+    private Socket? _socket;
+
+    public SyslogAlertSink(SyslogOutputOptions options, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Facility);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Facility, 23);
+        _options = options;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    public string Name => "syslog";
+
+    public void Emit(FormattedAlert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        byte[] datagram = BuildDatagram(alert.Alert.Priority, alert.Message, _clock.GetLocalNow().DateTime);
+        try
+        {
+            (_socket ??= Connect()).Send(datagram);
+        }
+        catch (SocketException)
+        {
+            // syslogd may have restarted and bound a new socket: reconnect once, as glibc does.
+            Close();
+            (_socket = Connect()).Send(datagram);
+        }
+    }
+
+    /// <summary>The datagram for one alert; the timestamp is the sender's local time, as syslog(3) writes it.</summary>
+    public byte[] BuildDatagram(Priority priority, string message, DateTime localTime)
+    {
+        int pri = (_options.Facility * 8) + (int)priority;
+        string header = string.Create(CultureInfo.InvariantCulture,
+            $"<{pri}>{s_months[localTime.Month - 1]} {localTime.Day,2} {localTime.Hour:D2}:{localTime.Minute:D2}:{localTime.Second:D2} {_options.Tag}: ");
+        return Encoding.UTF8.GetBytes(header + message);
+    }
+
+    public void Flush()
+    {
+    }
+
+    public void Reopen() => Close();
+
+    public void Dispose() => Close();
+
+    private Socket Connect()
+    {
+        Socket socket = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(_options.SocketPath));
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new IOException("cannot reach syslog socket '" + _options.SocketPath + "': " + ex.Message, ex);
+        }
+    }
+
+    private void Close()
+    {
+        Socket? socket = _socket;
+        _socket = null;
+        socket?.Dispose();
+    }
+}
