@@ -70,9 +70,36 @@ public sealed class FdInfo
     /// <summary>The name before the current event was parsed, for <c>fd.name_changed</c>.</summary>
     public string? OldName { get; set; }
 
+    public bool IsTcp => L4Proto == L4Tcp;
+
+    public const byte L4Unknown = 0;
+    public const byte L4Na = 1;
+    public const byte L4Tcp = 2;
+    public const byte L4Udp = 3;
+    public const byte L4Icmp = 4;
+    public const byte L4Raw = 5;
+
     public bool IsSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket or FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket or FdKind.Unix;
     public bool IsIpSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket;
     public bool IsServerSocket => Kind is FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket;
+    public bool IsIpv4 => Kind is FdKind.Ipv4Socket or FdKind.Ipv4ServerSocket;
+
+    /// <summary>Rebuilds <see cref="Name"/> from the tuple of a connected IP socket (fd.name format, scap-format.md §4.3).</summary>
+    public void RebuildSocketName()
+    {
+        if (!IsIpSocket)
+        {
+            return;
+        }
+        if (L4Proto is L4Icmp or L4Raw)
+        {
+            Name = $"{ClientIp}->{ServerIp}";
+        }
+        else
+        {
+            Name = $"{ClientIp}:{ClientPort}->{ServerIp}:{ServerPort}";
+        }
+    }
 
     public FdInfo Clone() => (FdInfo)MemberwiseClone();
 

@@ -71,8 +71,20 @@ public sealed class ThreadInfo
     /// <summary>Time of the last successful execve, 0 if none seen.</summary>
     public ulong LastExecTs { get; set; }
 
-    /// <summary>Container id from the cgroups, "" outside containers.</summary>
+    /// <summary>Short (12-character) container id from the cgroups, "" outside containers.</summary>
     public string ContainerId { get; set; } = "";
+
+    /// <summary>Full (64-character) container id from the cgroups, "" outside containers.</summary>
+    public string ContainerFullId { get; set; } = "";
+
+    /// <summary>Number of live threads whose parent is this thread.</summary>
+    public int ChildCount { get; set; }
+
+    /// <summary>
+    /// True for a thread libsinsp would invent for an event of an unknown tid in capture mode
+    /// (pid -1, comm and exe "&lt;NA&gt;", uid/gid unknown).
+    /// </summary>
+    public bool IsInvented { get; set; }
 
     /// <summary>The fd table; for non-leader threads this is the leader's table.</summary>
     public FdTable Fds { get; set; }
@@ -88,10 +100,26 @@ public sealed class ThreadInfo
     /// <summary>Cached <c>proc.args</c>; cleared when Args change.</summary>
     public string? CachedArgs { get; set; }
 
+    /// <summary>Cached <c>proc.exeline</c>; cleared when Exe or Args change.</summary>
+    public string? CachedExeline { get; set; }
+
+    /// <summary>Cached <c>proc.env</c>; cleared when Env changes.</summary>
+    public string? CachedEnv { get; set; }
+
     public void InvalidateCaches()
     {
         CachedCmdline = null;
         CachedArgs = null;
+        CachedExeline = null;
+        CachedEnv = null;
+    }
+
+    /// <summary>Sets the cgroups and the container ids derived from them.</summary>
+    public void SetCgroups(string[] cgroups)
+    {
+        Cgroups = cgroups;
+        ContainerFullId = ContainerIdParser.FindFullId(cgroups);
+        ContainerId = ContainerFullId.Length >= ContainerIdParser.ShortIdLength ? ContainerFullId[..ContainerIdParser.ShortIdLength] : "";
     }
 
     public override string ToString() => $"{Comm}({Tid}/{Pid})";

@@ -1,0 +1,453 @@
+using System.Net;
+using System.Text;
+using Falconet.Core.Events;
+
+namespace Falconet.State;
+
+public sealed partial class SystemState
+{
+    // PPM_O_* open flags (scap-format.md §2.3).
+    private const uint PpmOpenWrOnly = 2;
+    private const uint PpmOpenCreat = 4;
+    private const uint PpmOpenTrunc = 256;
+    private const uint PpmOpenDirectory = 1024;
+    internal const uint PpmOpenCloexec = 4096;
+
+    private const long AtFdCwd = -100;
+    private const long EinProgress = -115;
+    private const int SockCloexec = 0x80000;
+
+    /// <summary>The working directory libsinsp resolves a thread's relative paths against (the main thread's; "./" when unknown).</summary>
+    public string CwdOf(ThreadInfo thread)
+    {
+        if (thread.IsMainThread)
+        {
+            return thread.Cwd;
+        }
+        return FindThread(thread.Pid)?.Cwd ?? "./";
+    }
+
+    private void ParseOpen(ScapEvent evt, ThreadInfo thread)
+    {
+        long fdNumber = ParamInt(evt, "fd", -1);
+        if (fdNumber < 0)
+        {
+            return;
+        }
+        EventInfo info = evt.Info;
+        string raw = evt.GetString(info.IndexOfParam("name"));
+        string directory;
+        int dirFdIndex = info.IndexOfParam("dirfd");
+        long dirFd = dirFdIndex >= 0 ? ParamInt(evt, "dirfd", AtFdCwd) : AtFdCwd;
+        if (dirFd == AtFdCwd)
+        {
+            directory = CwdOf(thread);
+        }
+        else
+        {
+            directory = thread.Fds.Find(dirFd)?.Name ?? "";
+        }
+        uint flags = info.Name == "creat" ? PpmOpenCreat | PpmOpenWrOnly | PpmOpenTrunc : (uint)ParamInt(evt, "flags", 0);
+        var fd = new FdInfo
+        {
+            Fd = fdNumber,
+            Kind = (flags & PpmOpenDirectory) != 0 ? FdKind.Directory : FdKind.File,
+            Name = PathResolver.Resolve(directory, raw),
+            NameRaw = raw,
+            OpenFlags = flags,
+            Dev = (uint)ParamInt(evt, "dev", 0),
+            Ino = (ulong)ParamInt(evt, "ino", 0),
+            IsCloexec = (flags & PpmOpenCloexec) != 0,
+        };
+        thread.Fds.Set(fd);
+    }
+
+    private static void ParseSocket(ScapEvent evt, ThreadInfo thread)
+    {
+        long fdNumber = ParamInt(evt, "fd", -1);
+        if (fdNumber < 0)
+        {
+            return;
+        }
+        long domain = ParamInt(evt, "domain", 0);
+        long type = ParamInt(evt, "type", 0);
+        long proto = ParamInt(evt, "proto", 0);
+        var fd = new FdInfo
+        {
+            Fd = fdNumber,
+            Kind = domain switch
+            {
+                1 => FdKind.Unix,
+                2 => FdKind.Ipv4Socket,
+                10 => FdKind.Ipv6Socket,
+                16 => FdKind.Netlink,
+                _ => FdKind.Unknown,
+            },
+            L4Proto = L4FromSocketArgs(proto, type),
+            IsCloexec = (type & SockCloexec) != 0,
+        };
+        thread.Fds.Set(fd);
+    }
+
+    private static byte L4FromSocketArgs(long proto, long type)
+    {
+        switch (proto)
+        {
+            case 6:
+                return FdInfo.L4Tcp;
+            case 17:
+                return FdInfo.L4Udp;
+            case 1:
+            case 58:
+                return FdInfo.L4Icmp;
+            case 255:
+                return FdInfo.L4Raw;
+            case 0:
+                return (type & 0xff) switch
+                {
+                    1 => FdInfo.L4Tcp,
+                    2 => FdInfo.L4Udp,
+                    3 => FdInfo.L4Raw,
+                    _ => FdInfo.L4Unknown,
+                };
+            default:
+                return FdInfo.L4Unknown;
+        }
+    }
+
+    private static void ParseBind(ScapEvent evt, ThreadInfo thread)
+    {
+        if (ParamInt(evt, "res", -1) < 0 || thread.Fds.Find(ParamInt(evt, "fd", thread.LastEventFd)) is not { } fd)
+        {
+            return;
+        }
+        if (!SocketTuple.TryParseAddress(evt.GetParam(evt.Info.IndexOfParam("addr")), out SocketTuple address))
+        {
+            return;
+        }
+        if (address.IsInet)
+        {
+            if (address.SourcePort == 0)
+            {
+                return;
+            }
+            fd.Kind = address.Family == SocketTuple.FamilyInet ? FdKind.Ipv4ServerSocket : FdKind.Ipv6ServerSocket;
+            fd.ServerIp = SocketTuple.ToAddress(fd.ServerIp, address.SourceIp);
+            fd.ServerPort = address.SourcePort;
+            fd.ClientIp = null;
+            fd.ClientPort = 0;
+            fd.Role = SocketRole.Server;
+            fd.Name = $"{fd.ServerIp}:{fd.ServerPort}";
+        }
+        else if (address.Family == SocketTuple.FamilyUnix)
+        {
+            fd.Name = Encoding.UTF8.GetString(address.Path);
+        }
+    }
+
+    private static void ParseConnect(ScapEvent evt, ThreadInfo thread)
+    {
+        long res = ParamInt(evt, "res", -1);
+        if (res < 0 && res != EinProgress)
+        {
+            return;
+        }
+        if (thread.Fds.Find(ParamInt(evt, "fd", thread.LastEventFd)) is not { } fd)
+        {
+            return;
+        }
+        EventInfo info = evt.Info;
+        bool haveTuple = SocketTuple.TryParseTuple(evt.GetParam(info.IndexOfParam("tuple")), out SocketTuple tuple);
+        if (haveTuple && tuple.IsInet && tuple.DestinationIp.IndexOfAnyExcept((byte)0) < 0 && tuple.DestinationPort == 0)
+        {
+            haveTuple = false; // an empty tuple: the kernel had no peer yet
+        }
+        if (!haveTuple)
+        {
+            // Fall back to the address the process asked for.
+            if (!SocketTuple.TryParseAddress(evt.GetParam(info.IndexOfParam("addr")), out SocketTuple address))
+            {
+                return;
+            }
+            if (address.IsInet)
+            {
+                if (fd.Role == SocketRole.None)
+                {
+                    fd.Role = SocketRole.Client;
+                }
+                ApplyInetTuple(fd, address.Family, default, 0, address.SourceIp, address.SourcePort, localIsClient: true, keepClient: true);
+            }
+            else if (address.Family == SocketTuple.FamilyUnix)
+            {
+                fd.Name = Encoding.UTF8.GetString(address.Path);
+            }
+            fd.IsConnected = true;
+            return;
+        }
+        if (tuple.IsInet)
+        {
+            if (fd.Role == SocketRole.None)
+            {
+                fd.Role = SocketRole.Client;
+            }
+            ApplyInetTuple(fd, tuple.Family, tuple.SourceIp, tuple.SourcePort, tuple.DestinationIp, tuple.DestinationPort,
+                localIsClient: fd.Role != SocketRole.Server, keepClient: false);
+        }
+        else if (tuple.Family == SocketTuple.FamilyUnix)
+        {
+            fd.UnixSource = tuple.UnixSource;
+            fd.UnixDestination = tuple.UnixDestination;
+            fd.Name = $"{tuple.UnixSource:x}->{tuple.UnixDestination:x} {Encoding.UTF8.GetString(tuple.Path)}";
+        }
+        fd.IsConnected = true;
+    }
+
+    /// <summary>
+    /// Stores an IPv4/IPv6 tuple given local → remote (<paramref name="localIsClient"/>) or already client → server,
+    /// always as client → server, switching the fd's kind to the tuple's family and rebuilding its name.
+    /// </summary>
+    private static void ApplyInetTuple(FdInfo fd, byte family, ReadOnlySpan<byte> firstIp, ushort firstPort,
+        ReadOnlySpan<byte> secondIp, ushort secondPort, bool localIsClient, bool keepClient)
+    {
+        if (!fd.IsServerSocket)
+        {
+            fd.Kind = family == SocketTuple.FamilyInet ? FdKind.Ipv4Socket : FdKind.Ipv6Socket;
+        }
+        if (fd.L4Proto == FdInfo.L4Unknown)
+        {
+            fd.L4Proto = FdInfo.L4Udp;
+        }
+        (IPAddress? oldClient, ushort oldClientPort, IPAddress? oldServer, ushort oldServerPort) = (fd.ClientIp, fd.ClientPort, fd.ServerIp, fd.ServerPort);
+        if (!localIsClient)
+        {
+            fd.ClientIp = SocketTuple.ToAddress(fd.ClientIp, secondIp);
+            fd.ClientPort = secondPort;
+            fd.ServerIp = SocketTuple.ToAddress(fd.ServerIp, firstIp);
+            fd.ServerPort = firstPort;
+        }
+        else
+        {
+            if (!keepClient || fd.ClientIp is null)
+            {
+                fd.ClientIp = firstIp.IsEmpty
+                    ? (family == SocketTuple.FamilyInet ? IPAddress.Any : IPAddress.IPv6Any)
+                    : SocketTuple.ToAddress(fd.ClientIp, firstIp);
+                fd.ClientPort = firstPort;
+            }
+            fd.ServerIp = SocketTuple.ToAddress(fd.ServerIp, secondIp);
+            fd.ServerPort = secondPort;
+        }
+        bool changed = !ReferenceEquals(oldClient, fd.ClientIp) || !ReferenceEquals(oldServer, fd.ServerIp)
+            || oldClientPort != fd.ClientPort || oldServerPort != fd.ServerPort;
+        if (!fd.IsServerSocket && (changed || fd.Name.Length == 0))
+        {
+            fd.RebuildSocketName();
+        }
+    }
+
+    private static void ParseAccept(ScapEvent evt, ThreadInfo thread)
+    {
+        long fdNumber = ParamInt(evt, "fd", -1);
+        if (fdNumber < 0)
+        {
+            return;
+        }
+        EventInfo info = evt.Info;
+        var fd = new FdInfo { Fd = fdNumber, Role = SocketRole.Server, IsConnected = true };
+        if (SocketTuple.TryParseTuple(evt.GetParam(info.IndexOfParam("tuple")), out SocketTuple tuple))
+        {
+            if (tuple.IsInet)
+            {
+                fd.L4Proto = FdInfo.L4Tcp;
+                // Inbound tuples are remote → local, i.e. client → server.
+                ApplyInetTuple(fd, tuple.Family, tuple.SourceIp, tuple.SourcePort, tuple.DestinationIp, tuple.DestinationPort,
+                    localIsClient: true, keepClient: false);
+            }
+            else if (tuple.Family == SocketTuple.FamilyUnix)
+            {
+                fd.Kind = FdKind.Unix;
+                fd.UnixSource = tuple.UnixSource;
+                fd.UnixDestination = tuple.UnixDestination;
+                fd.Name = $"{tuple.UnixSource:x}->{tuple.UnixDestination:x} {Encoding.UTF8.GetString(tuple.Path)}";
+            }
+        }
+        long flags = ParamInt(evt, "flags", 0);
+        fd.IsCloexec = (flags & SockCloexec) != 0;
+        thread.Fds.Set(fd);
+    }
+
+    private void ParseClose(ScapEvent evt, ThreadInfo thread)
+    {
+        if (ParamInt(evt, "res", -1) < 0)
+        {
+            return;
+        }
+        long fdNumber = ParamInt(evt, "fd", -1);
+        if (thread.Fds.Find(fdNumber) is null)
+        {
+            return;
+        }
+        // Removed before the next event: the close event itself still shows the fd.
+        _pendingFdRemoval = thread.Fds;
+        _pendingFdRemovalNumber = fdNumber;
+    }
+
+    private static void ParseDup(ScapEvent evt, ThreadInfo thread)
+    {
+        long res = ParamInt(evt, "res", -1);
+        long oldFd = ParamInt(evt, "oldfd", -1);
+        if (res < 0 || res == oldFd || thread.Fds.Find(oldFd) is not { } source)
+        {
+            return;
+        }
+        FdInfo copy = source.Clone();
+        copy.Fd = res;
+        copy.IsCloexec = evt.Info.Name == "dup3" && (ParamInt(evt, "flags", 0) & PpmOpenCloexec) != 0;
+        copy.OpenFlags &= ~PpmOpenCloexec;
+        thread.Fds.Set(copy);
+    }
+
+    private static void ParsePipe(ScapEvent evt, ThreadInfo thread)
+    {
+        if (ParamInt(evt, "res", -1) < 0)
+        {
+            return;
+        }
+        ulong ino = (ulong)ParamInt(evt, "ino", 0);
+        bool cloexec = (ParamInt(evt, "flags", 0) & PpmOpenCloexec) != 0;
+        foreach (string name in (ReadOnlySpan<string>)["fd1", "fd2"])
+        {
+            long number = ParamInt(evt, name, -1);
+            if (number >= 0)
+            {
+                thread.Fds.Set(new FdInfo { Fd = number, Kind = FdKind.Fifo, Ino = ino, IsCloexec = cloexec });
+            }
+        }
+    }
+
+    private static void ParseSocketPair(ScapEvent evt, ThreadInfo thread)
+    {
+        if (ParamInt(evt, "res", -1) < 0)
+        {
+            return;
+        }
+        ulong source = (ulong)ParamInt(evt, "source", 0);
+        ulong peer = (ulong)ParamInt(evt, "peer", 0);
+        long domain = ParamInt(evt, "domain", 1);
+        foreach (string name in (ReadOnlySpan<string>)["fd1", "fd2"])
+        {
+            long number = ParamInt(evt, name, -1);
+            if (number >= 0)
+            {
+                thread.Fds.Set(new FdInfo
+                {
+                    Fd = number,
+                    Kind = domain == 1 ? FdKind.Unix : FdKind.Unknown,
+                    UnixSource = source,
+                    UnixDestination = peer,
+                });
+            }
+        }
+    }
+
+    private static void ParseSimpleFd(ScapEvent evt, ThreadInfo thread)
+    {
+        if (!evt.TryGetInt64(0, out long number) || number < 0)
+        {
+            return;
+        }
+        var fd = new FdInfo { Fd = number, Kind = s_simpleFdKinds[evt.Type] };
+        if (fd.Kind == FdKind.Memfd)
+        {
+            fd.Name = "memfd:" + evt.GetString(evt.Info.IndexOfParam("name"));
+        }
+        thread.Fds.Set(fd);
+    }
+
+    /// <summary>
+    /// read/write/send*/recv* exit (scap-format.md §4.2): success marks IP sockets connected; a tuple replaces the
+    /// addresses of a socket without a name or not on TCP, with the role guessed when unknown.
+    /// </summary>
+    private void ParseReadWrite(ScapEvent evt, ThreadInfo thread, int tupleIndex, bool incoming)
+    {
+        long res = ParamInt(evt, "res", -1);
+        if (res < 0)
+        {
+            return;
+        }
+        long fdNumber = Context.FdNumber;
+        FdInfo? fd = fdNumber >= 0 ? thread.Fds.Find(fdNumber) : null;
+        bool haveTuple = SocketTuple.TryParseTuple(tupleIndex >= 0 ? evt.GetParam(tupleIndex) : default, out SocketTuple tuple);
+        if (fd is null)
+        {
+            if (haveTuple && !incoming && tuple.IsInet && fdNumber >= 0)
+            {
+                // A datagram socket we never saw created: add it as UDP.
+                fd = new FdInfo { Fd = fdNumber, L4Proto = FdInfo.L4Udp };
+                thread.Fds.Set(fd);
+            }
+            else
+            {
+                return;
+            }
+        }
+        if (fd.IsIpSocket || (fd.Kind is FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket))
+        {
+            fd.IsConnected = true;
+        }
+        if (!haveTuple || !tuple.IsInet || fd.IsServerSocket)
+        {
+            return;
+        }
+        if (fd.Name.Length > 0 && fd.IsTcp)
+        {
+            return;
+        }
+        if (fd.Role == SocketRole.None)
+        {
+            fd.Role = GuessRole(thread, tuple.SourcePort, tuple.DestinationPort, incoming);
+        }
+        // Outbound tuples are local → remote, inbound ones remote → local.
+        bool firstIsClient = incoming ? fd.Role == SocketRole.Server : fd.Role != SocketRole.Server;
+        ApplyInetTuple(fd, tuple.Family, tuple.SourceIp, tuple.SourcePort, tuple.DestinationIp, tuple.DestinationPort,
+            localIsClient: firstIsClient, keepClient: false);
+    }
+
+    /// <summary>libsinsp's role guess for a socket first seen in a send/recv: by the ports the process is bound to or uses.</summary>
+    private static SocketRole GuessRole(ThreadInfo thread, ushort sourcePort, ushort destinationPort, bool incoming)
+    {
+        if (!IsBoundToPort(thread, destinationPort))
+        {
+            return SocketRole.Client;
+        }
+        if (!UsesClientPort(thread, sourcePort))
+        {
+            return SocketRole.Server;
+        }
+        return incoming ? SocketRole.Server : SocketRole.Client;
+    }
+
+    private static bool IsBoundToPort(ThreadInfo thread, ushort port)
+    {
+        foreach (FdInfo fd in thread.Fds.All)
+        {
+            if ((fd.IsServerSocket || (fd.IsIpSocket && fd.Role == SocketRole.Server)) && fd.ServerPort == port)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool UsesClientPort(ThreadInfo thread, ushort port)
+    {
+        foreach (FdInfo fd in thread.Fds.All)
+        {
+            if (fd.IsIpSocket && fd.Role == SocketRole.Client && fd.ClientPort == port)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
