@@ -199,10 +199,11 @@ public sealed class AlertFormatter
     private static JsonDocument ParseOutputFields(string outputFieldsJson)
     {
         JsonDocument document = JsonDocument.Parse(outputFieldsJson);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        JsonValueKind kind = document.RootElement.ValueKind;
+        if (kind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new ArgumentException("Alert.OutputFieldsJson must be a JSON object, got " + document.RootElement.ValueKind, nameof(outputFieldsJson));
+            throw new ArgumentException("Alert.OutputFieldsJson must be a JSON object, got " + kind, nameof(outputFieldsJson));
         }
         return document;
     }
