@@ -1,0 +1,97 @@
+using Falconet.Core.Events;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+/// <summary>
+/// A field extractor with a transformer applied (<c>tolower toupper b64 basename len</c>, falco-reference §2.5).
+/// The last input and output are remembered so that a value held in state (the same string instance event
+/// after event) is transformed once, not on every event.
+/// </summary>
+internal sealed class TransformerExtractor : FieldExtractor
+{
+    private readonly string _name;
+    private readonly FieldExtractor _inner;
+    private readonly ParamType _type;
+    private string? _lastInput;
+    private string? _lastOutput;
+
+    private TransformerExtractor(string name, FieldExtractor inner, ParamType type)
+        : base(inner.Field)
+    {
+        _name = name;
+        _inner = inner;
+        _type = type;
+    }
+
+    public static TransformerExtractor Create(string name, FieldExtractor inner, ParamType innerType) =>
+        new(name, inner, name == "len" ? ParamType.Uint64 : innerType);
+
+    public override ParamType Type => _type;
+
+    public override bool TryExtract(EventContext context, ref FieldValue value)
+    {
+        if (!_inner.TryExtract(context, ref value))
+        {
+            return false;
+        }
+        if (_name == "len")
+        {
+            value.Int = value.List is { } list ? list.Count : value.String?.Length ?? 0;
+            value.String = null;
+            value.List = null;
+            return true;
+        }
+        if (value.String is not { } input)
+        {
+            return false;
+        }
+        if (ReferenceEquals(input, _lastInput))
+        {
+            value.String = _lastOutput;
+            return _lastOutput is not null;
+        }
+        string? output = Transform(input);
+        _lastInput = input;
+        _lastOutput = output;
+        value.String = output;
+        return output is not null;
+    }
+
+    /// <summary>The transformation itself; null when the value cannot be transformed (invalid base64).</summary>
+    internal string? Transform(string input) => _name switch
+    {
+        "tolower" => Matching.ToAsciiLower(input),
+        "toupper" => string.Create(input.Length, input, static (span, src) =>
+        {
+            for (int i = 0; i < src.Length; i++)
+            {
+                span[i] = Matching.AsciiUpper(src[i]);
+            }
+        }),
+        "basename" => input[(input.LastIndexOf('/') + 1)..],
+        "b64" => DecodeBase64(input),
+        _ => throw new InvalidOperationException($"unknown transformer {_name}"),
+    };
+
+    private static string? DecodeBase64(string input)
+    {
+        try
+        {
+            byte[] bytes = Convert.FromBase64String(input);
+            // Bytes map one-to-one to chars so buffers compare byte-wise.
+            return string.Create(bytes.Length, bytes, static (span, src) =>
+            {
+                for (int i = 0; i < src.Length; i++)
+                {
+                    span[i] = (char)src[i];
+                }
+            });
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
