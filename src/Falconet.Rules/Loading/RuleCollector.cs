@@ -1,0 +1,250 @@
+namespace Falconet.Rules.Loading;
+
+/// <summary>Thrown inside the loader to stop at the first error, as Falco does; never escapes the loader.</summary>
+internal sealed class RuleLoadException(LoadErrorCode code, string message, LoadContext context) : Exception(message)
+{
+    public LoadErrorCode Code { get; } = code;
+    public LoadContext Context { get; } = context;
+
+    public LoadDiagnostic ToDiagnostic() => LoadDiagnostic.Error(Code, Message, Context);
+}
+
+/// <summary>Items by name in definition order; a redefinition replaces the item in place.</summary>
+public sealed class IndexedItems<T> where T : class
+{
+    private readonly List<T> _items = [];
+    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+
+    public int Count => _items.Count;
+    public IReadOnlyList<T> Items => _items;
+
+    public T? Find(string name) => _byName.TryGetValue(name, out int i) ? _items[i] : null;
+
+    internal void Set(string name, T item)
+    {
+        if (_byName.TryGetValue(name, out int i))
+        {
+            _items[i] = item;
+        }
+        else
+        {
+            _byName.Add(name, _items.Count);
+            _items.Add(item);
+        }
+    }
+}
+
+/// <summary>
+/// Collects items across rules files in load order and applies appends, overrides and redefinitions
+/// (falco-reference §1.4). One counter orders all lists, macros and rules, which is what the
+/// visibility rules of §1.6 compare.
+/// </summary>
+public sealed class RuleCollector
+{
+    private int _nextIndex;
+    private readonly List<PluginRequirement> _pluginRequirements = [];
+
+    public IndexedItems<ListInfo> Lists { get; } = new();
+    public IndexedItems<MacroInfo> Macros { get; } = new();
+    public IndexedItems<RuleInfo> Rules { get; } = new();
+
+    /// <summary>The highest <c>required_engine_version</c> seen, if any.</summary>
+    public EngineVersion? RequiredEngineVersion { get; private set; }
+
+    public IReadOnlyList<PluginRequirement> PluginRequirements => _pluginRequirements;
+
+    internal void RequireEngineVersion(EngineVersion required, LoadContext context)
+    {
+        EngineVersion current = EngineVersion.Current;
+        if (!current.IsCompatibleWith(required))
+        {
+            throw new RuleLoadException(LoadErrorCode.Validate,
+                $"Rules require engine version {required}, but engine version is {current}", context);
+        }
+        if (RequiredEngineVersion is null || RequiredEngineVersion.Value.CompareTo(required) < 0)
+        {
+            RequiredEngineVersion = required;
+        }
+    }
+
+    internal void RequirePlugins(PluginRequirement requirement)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PluginVersionRequirement alternative in requirement.Alternatives)
+        {
+            if (!EngineVersion.TryParse(alternative.Version, out _))
+            {
+                throw new RuleLoadException(LoadErrorCode.Validate,
+                    $"Invalid required version '{alternative.Version}' for plugin '{alternative.Name}'", requirement.Context);
+            }
+            if (!names.Add(alternative.Name))
+            {
+                throw new RuleLoadException(LoadErrorCode.Validate,
+                    $"Defined multiple alternative version requirements for plugin '{alternative.Name}'", requirement.Context);
+            }
+        }
+        _pluginRequirements.Add(requirement);
+    }
+
+    internal void DefineList(ListInfo list)
+    {
+        int id = _nextIndex++;
+        ListInfo? previous = Lists.Find(list.Name);
+        list.Index = previous?.Index ?? id;
+        list.Visibility = id;
+        Lists.Set(list.Name, list);
+    }
+
+    internal void AppendList(ListInfo list)
+    {
+        ListInfo previous = Lists.Find(list.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
+            "List uses 'append' or 'override.items: append' but no list by that name already exists", list.Context);
+        previous.Items.AddRange(list.Items);
+        previous.Visibility = _nextIndex++;
+    }
+
+    internal void DefineMacro(MacroInfo macro)
+    {
+        int id = _nextIndex++;
+        MacroInfo? previous = Macros.Find(macro.Name);
+        macro.Index = previous?.Index ?? id;
+        macro.Visibility = id;
+        Macros.Set(macro.Name, macro);
+    }
+
+    internal void AppendMacro(MacroInfo macro)
+    {
+        MacroInfo previous = Macros.Find(macro.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
+            "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists", macro.Context);
+        previous.Condition = previous.Condition + " " + macro.Condition;
+        previous.Visibility = _nextIndex++;
+    }
+
+    internal void DefineRule(RuleInfo rule, ISet<string> knownSources, Falconet.Fields.FieldRegistry fields, FileLoadResult result)
+    {
+        RuleInfo? previous = Rules.Find(rule.Name);
+        if (previous is not null && previous.Source != rule.Source)
+        {
+            throw new RuleLoadException(LoadErrorCode.Validate, "Rule has been re-defined with a different source", rule.Context);
+        }
+        bool knownSource = knownSources.Contains(rule.Source);
+        if (!knownSource)
+        {
+            rule.UnknownSource = true;
+            result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownSource, $"Unknown source {rule.Source}, skipping", rule.Context));
+        }
+        foreach (ExceptionInfo exception in rule.Exceptions)
+        {
+            if (!exception.Fields.IsValid)
+            {
+                throw new RuleLoadException(LoadErrorCode.Validate,
+                    "Rule exception item must have fields property with a list of fields", exception.Context);
+            }
+            ExceptionRewriter.Validate(exception, knownSource ? fields : null);
+        }
+        int id = _nextIndex++;
+        rule.Index = previous?.Index ?? id;
+        rule.Visibility = id;
+        Rules.Set(rule.Name, rule);
+    }
+
+    internal void AppendRule(RuleUpdate update, Falconet.Fields.FieldRegistry fields)
+    {
+        RuleInfo previous = Rules.Find(update.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
+            "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", update.Context);
+        if (!update.HasAnyValue)
+        {
+            throw new RuleLoadException(LoadErrorCode.Validate, "Appended rule must have exceptions or condition property", update.Context);
+        }
+        if (!string.IsNullOrEmpty(update.Condition))
+        {
+            previous.Condition = previous.Condition + " " + update.Condition;
+        }
+        if (!string.IsNullOrEmpty(update.Output))
+        {
+            previous.Output = previous.Output + " " + update.Output;
+        }
+        if (!string.IsNullOrEmpty(update.Description))
+        {
+            previous.Description = previous.Description + " " + update.Description;
+        }
+        if (update.Tags is not null)
+        {
+            previous.Tags.UnionWith(update.Tags);
+        }
+        if (update.Exceptions is not null)
+        {
+            foreach (ExceptionInfo exception in update.Exceptions)
+            {
+                ExceptionInfo? existing = previous.Exceptions.Find(e => e.Name == exception.Name);
+                if (existing is null)
+                {
+                    if (!exception.Fields.IsValid)
+                    {
+                        throw new RuleLoadException(LoadErrorCode.Validate,
+                            "Rule exception must have fields property with a list of fields", exception.Context);
+                    }
+                    if (exception.Values.Count == 0)
+                    {
+                        throw new RuleLoadException(LoadErrorCode.Validate,
+                            "Rule exception must have values property with a list of values", exception.Context);
+                    }
+                    ExceptionRewriter.Validate(exception, previous.UnknownSource ? null : fields);
+                    previous.Exceptions.Add(exception);
+                }
+                else
+                {
+                    if (exception.Fields.IsValid)
+                    {
+                        throw new RuleLoadException(LoadErrorCode.Validate,
+                            "Can not append exception fields to existing exception, only values", exception.Context);
+                    }
+                    if (exception.Comps.IsValid)
+                    {
+                        throw new RuleLoadException(LoadErrorCode.Validate,
+                            "Can not append exception comps to existing exception, only values", exception.Context);
+                    }
+                    existing.Values.AddRange(exception.Values);
+                }
+            }
+        }
+        previous.Visibility = _nextIndex++;
+    }
+
+    internal void ReplaceInRule(RuleUpdate update)
+    {
+        RuleInfo previous = Rules.Find(update.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
+            "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists", update.Context);
+        if (!update.HasAnyValue)
+        {
+            throw new RuleLoadException(LoadErrorCode.Validate, "The rule must have at least one field that can be replaced", update.Context);
+        }
+        if (update.Condition is not null)
+        {
+            previous.Condition = update.Condition;
+            if (update.ConditionContext is not null)
+            {
+                previous.ConditionContext = update.ConditionContext;
+            }
+        }
+        previous.Output = update.Output ?? previous.Output;
+        previous.Description = update.Description ?? previous.Description;
+        previous.Tags = update.Tags ?? previous.Tags;
+        previous.Exceptions = update.Exceptions ?? previous.Exceptions;
+        previous.Priority = update.Priority ?? previous.Priority;
+        previous.Enabled = update.Enabled ?? previous.Enabled;
+        previous.WarnEventTypes = update.WarnEventTypes ?? previous.WarnEventTypes;
+        previous.SkipIfUnknownFilter = update.SkipIfUnknownFilter ?? previous.SkipIfUnknownFilter;
+        previous.Capture = update.Capture ?? previous.Capture;
+        previous.CaptureDuration = update.CaptureDuration ?? previous.CaptureDuration;
+        previous.Visibility = _nextIndex++;
+    }
+
+    /// <summary>The legacy form: a rule item with only <c>enabled</c>.</summary>
+    internal void EnableRule(string name, bool enabled, LoadContext context)
+    {
+        RuleInfo previous = Rules.Find(name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
+            "Rule has 'enabled' key but no rule by that name already exists", context);
+        previous.Enabled = enabled;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Falconet.Fields;
+
+namespace Falconet.Rules.Loading;
+
+/// <summary>How to load rules.</summary>
+public sealed class RulesLoaderOptions
+{
+    /// <summary>Event sources rules may name; rules of other sources warn (<c>LOAD_UNKNOWN_SOURCE</c>) and are skipped.</summary>
+    public ISet<string> KnownSources { get; init; } = new HashSet<string>(StringComparer.Ordinal) { RuleSources.Syscall };
+
+    /// <summary>Plugins considered loaded (name → version) for <c>required_plugin_versions</c>; Falconet's built-ins by default.</summary>
+    public IReadOnlyDictionary<string, string> Plugins { get; init; } = BuiltinPlugins.All;
+
+    /// <summary>Type-checks conditions and computes their event types.</summary>
+    public IConditionChecker ConditionChecker { get; init; } = RegistryConditionChecker.Instance;
+}
+
+/// <summary>The outcome of loading rules files: one Falco load result per file, and the compiled rules.</summary>
+public sealed class LoadResult
+{
+    internal LoadResult(IReadOnlyList<FileLoadResult> files, RuleSet ruleSet)
+    {
+        Files = files;
+        RuleSet = ruleSet;
+    }
+
+    /// <summary>One result per file read, in load order (loading stops at the first invalid file).</summary>
+    public IReadOnlyList<FileLoadResult> Files { get; }
+
+    public bool Success => Files.All(f => f.Success);
+
+    /// <summary>Every error and warning of every file.</summary>
+    public IEnumerable<LoadDiagnostic> Diagnostics => Files.SelectMany(f => f.Errors.Concat(f.Warnings));
+
+    /// <summary>The compiled rules; <see cref="RuleSet.Empty"/> when the load failed.</summary>
+    public RuleSet RuleSet { get; }
+
+    /// <summary>
+    /// The text <c>falco -V</c> prints: <c>file: Ok</c> per clean file, Falco's verbose form (chain, snippet,
+    /// code, message) for files with errors or warnings.
+    /// </summary>
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        foreach (FileLoadResult file in Files)
+        {
+            text.Append(file.Errors.Count == 0 && file.Warnings.Count == 0 ? file.ToSummaryText() : file.ToVerboseText().TrimEnd('\n')).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Writes <c>{"falco_load_results":[…]}</c>, the JSON of <c>falco -V … -o json_output=true</c>.</summary>
+    public void WriteJson(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("falco_load_results");
+        foreach (FileLoadResult file in Files)
+        {
+            file.WriteJson(writer);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The JSON as a string (compact, non-ASCII and HTML characters unescaped as nlohmann::json prints them).</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, JsonOutput.WriterOptions))
+        {
+            WriteJson(writer);
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
+
+/// <summary>Writer options shared by the loader's JSON outputs.</summary>
+public static class JsonOutput
+{
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
+
+/// <summary>
+/// Loads Falco rules files: YAML reading with positions, appends/overrides across files, list/macro
+/// resolution, exceptions, condition checks, and Falco's load result (falco-reference §1).
+/// </summary>
+public static class RulesLoader
+{
+    /// <summary>
+    /// Loads files and directories in order (directories: their <c>*.yaml</c>/<c>*.yml</c> files in name order).
+    /// Later files may append to or override earlier ones. Stops at the first file with an error.
+    /// </summary>
+    public static LoadResult Load(IReadOnlyList<string> paths, FieldRegistry? fields = null, RulesLoaderOptions? options = null)
+    {
+        var sources = new List<(string Name, string? Content, string? ReadError)>();
+        foreach (string path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (string file in Directory.EnumerateFiles(path)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal))
+                {
+                    sources.Add(Read(file));
+                }
+            }
+            else
+            {
+                sources.Add(Read(path));
+            }
+        }
+        return LoadSources(sources, fields ?? FieldRegistry.Default, options ?? new RulesLoaderOptions());
+    }
+
+    /// <summary>Loads rules given as text (name → content), in order, as if they were files.</summary>
+    public static LoadResult LoadText(IReadOnlyList<(string Name, string Content)> files, FieldRegistry? fields = null, RulesLoaderOptions? options = null) =>
+        LoadSources(files.Select(f => (f.Name, (string?)f.Content, (string?)null)).ToList(), fields ?? FieldRegistry.Default, options ?? new RulesLoaderOptions());
+
+    /// <summary>Loads one rules text.</summary>
+    public static LoadResult LoadText(string name, string content, FieldRegistry? fields = null, RulesLoaderOptions? options = null) =>
+        LoadText([(name, content)], fields, options);
+
+    private static (string, string?, string?) Read(string path)
+    {
+        try
+        {
+            return (path, File.ReadAllText(path), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (path, null, e.Message);
+        }
+    }
+
+    private static LoadResult LoadSources(List<(string Name, string? Content, string? ReadError)> sources, FieldRegistry fields, RulesLoaderOptions options)
+    {
+        var contents = new Dictionary<string, string>(StringComparer.Ordinal);
+        var collector = new RuleCollector();
+        var results = new List<FileLoadResult>();
+        RuleSet? ruleSet = null;
+        foreach ((string name, string? content, string? readError) in sources)
+        {
+            var result = new FileLoadResult(name, contents);
+            results.Add(result);
+            if (content is null)
+            {
+                result.Add(LoadDiagnostic.Error(LoadErrorCode.FileRead, $"Could not read rules file {name}: {readError}", LoadContext.ForFile(name)));
+                ruleSet = null;
+                break;
+            }
+            contents[name] = content;
+            var reader = new RulesFileReader(collector, result, fields, options.KnownSources, name, content);
+            // Every file recompiles everything collected so far, so a later file can change earlier items.
+            ruleSet = reader.Read() ? new RuleCompiler(collector, result, fields, options.ConditionChecker).Compile() : null;
+            if (ruleSet is null)
+            {
+                break;
+            }
+        }
+        if (ruleSet is not null)
+        {
+            CheckPluginRequirements(ruleSet, options.Plugins, results[^1]);
+        }
+        bool success = results.All(r => r.Success);
+        return new LoadResult(results, success && ruleSet is not null ? ruleSet : RuleSet.Empty);
+    }
+
+    private static void CheckPluginRequirements(RuleSet ruleSet, IReadOnlyDictionary<string, string> plugins, FileLoadResult result)
+    {
+        foreach (PluginRequirement requirement in ruleSet.PluginRequirements)
+        {
+            PluginVersionRequirement? match = requirement.Alternatives.FirstOrDefault(a => plugins.ContainsKey(a.Name));
+            if (match is null)
+            {
+                string names = string.Join(", ", requirement.Alternatives.Select(a => $"{a.Name} (>= {a.Version})"));
+                result.Add(LoadDiagnostic.Error(LoadErrorCode.Validate, $"Plugin requirement not satisfied, must load one of: {names}", requirement.Context));
+                continue;
+            }
+            string loaded = plugins[match.Name];
+            if (!EngineVersion.TryParse(loaded, out EngineVersion have) || !EngineVersion.TryParse(match.Version, out EngineVersion need)
+                || !have.IsCompatibleWith(need))
+            {
+                result.Add(LoadDiagnostic.Error(LoadErrorCode.Validate,
+                    $"Plugin '{match.Name}' version '{loaded}' is not compatible with required plugin version '{match.Version}'", requirement.Context));
+            }
+        }
+    }
+}
