@@ -128,7 +128,7 @@ public static class ValueTypes
     {
         address = null;
         bool v4 = text.Contains('.', StringComparison.Ordinal);
-        if (!IPAddress.TryParse(text, out IPAddress? parsed))
+        if ((v4 && !IsDottedQuad(text)) || !IPAddress.TryParse(text, out IPAddress? parsed))
         {
             return false;
         }
@@ -140,12 +140,29 @@ public static class ValueTypes
         return true;
     }
 
+    /// <summary>Exactly four decimal parts 0..255, as <c>inet_pton</c> accepts (no short or octal forms).</summary>
+    private static bool IsDottedQuad(ReadOnlySpan<char> text)
+    {
+        int parts = 0;
+        foreach (Range range in text.Split('.'))
+        {
+            ReadOnlySpan<char> part = text[range];
+            if (part.Length is 0 or > 3 || !byte.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                return false;
+            }
+            parts++;
+        }
+        return parts == 4;
+    }
+
     /// <summary><c>a.b.c.d/len</c> (or IPv6); host bits of the literal are ignored, like libsinsp's masked compare.</summary>
     public static bool TryParseNetwork(string text, out IPNetwork network)
     {
         network = default;
         int slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !IPAddress.TryParse(text.AsSpan(0, slash), out IPAddress? address)
+        if (slash < 0 || (text.AsSpan(0, slash).Contains('.') && !IsDottedQuad(text.AsSpan(0, slash)))
+            || !IPAddress.TryParse(text.AsSpan(0, slash), out IPAddress? address)
             || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int prefix))
         {
             return false;

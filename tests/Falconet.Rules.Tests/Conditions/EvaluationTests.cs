@@ -1,0 +1,279 @@
+using System.Net;
+using Falconet.Rules.Conditions;
+
+namespace Falconet.Rules.Tests.Conditions;
+
+public sealed class EvaluationTests
+{
+    private readonly TestFields _fields = new();
+
+    public EvaluationTests()
+    {
+        _fields.Event = new TestEvent
+        {
+            Str = "Hello World",
+            Path = "/opt/dir/subdir/file.txt",
+            Num = -5,
+            UNum = 4294967295,
+            Port = 443,
+            Flag = true,
+            Ip = IPAddress.Parse("10.1.2.3"),
+            List = ["-V", "-l"],
+            Buf = "HTTP/1.1\0\u00ff",
+            Ancestors = ["bash", "sshd", "systemd"],
+            Type = "openat",
+            ClientIp = IPAddress.Parse("192.168.1.5"),
+            ServerIp = IPAddress.Parse("8.8.8.8"),
+            ClientPort = 54321,
+            ServerPort = 53,
+        };
+    }
+
+    private bool Run(string backend, string condition)
+    {
+        CompiledCondition compiled = new ConditionCompiler(_fields.Registry).Compile(condition);
+        bool compiledResult = compiled.Evaluate(_fields.Context);
+        bool interpreted = compiled.Interpret(_fields.Context);
+        // Both backends must agree whichever one the theory row asks about.
+        Assert.Equal(interpreted, compiledResult);
+        return backend == "compiled" ? compiledResult : interpreted;
+    }
+
+    public static TheoryData<string, string, bool> Cases()
+    {
+        var rows = new (string Condition, bool Expected)[]
+        {
+            ("test.str = \"Hello World\"", true),
+            ("test.str == 'Hello World'", true),
+            ("test.str != \"Hello World\"", false),
+            ("test.str contains World", true),
+            ("test.str contains world", false),
+            ("test.str icontains WORLD", true),
+            ("test.str startswith Hell", true),
+            ("test.str endswith World", true),
+            ("test.str > 5", true),
+            ("test.str < 5", false),
+            ("test.str glob 'H*d'", true),
+            ("test.str glob 'h*d'", false),
+            ("test.str iglob 'h*D'", true),
+            ("test.str glob 'H?llo*'", true),
+            ("test.str glob '[GH]ello*'", true),
+            ("test.str glob '[!H]ello*'", false),
+            ("test.str regex 'H.*d'", true),
+            ("test.str regex 'ello'", false),
+            ("test.str in (a, 'Hello World')", true),
+            ("test.str in (a, b)", false),
+            ("test.str intersects ('Hello World')", true),
+            ("test.path glob /opt/*", true),
+            ("test.path pmatch (/opt/dir)", true),
+            ("test.path pmatch (/opt/dir/subdir)", true),
+            ("test.path pmatch (/opt/dir2)", false),
+            ("test.path pmatch (/opt/*)", true),
+            ("test.path pmatch (/opt/*/subdir)", true),
+            ("test.path pmatch (/opt/di?/subdir)", true),
+            ("test.path pmatch (/opt/di[!r]/subdir)", false),
+            ("test.path pmatch (/opt/di/subdir)", false),
+            ("test.path pmatch (/opt/*/*/subsubdir)", false),
+            ("test.path pmatch (/x, /opt)", true),
+            ("test.num = -5", true),
+            ("test.num < 0", true),
+            ("test.num >= -5", true),
+            ("test.num > -5", false),
+            ("test.num in (1, -5)", true),
+            ("test.num != 3", true),
+            ("test.unum = -1", true),
+            ("test.unum > 1", true),
+            ("test.port = https", true),
+            ("test.port = 443", true),
+            ("test.flag = true", true),
+            ("test.flag = false", false),
+            ("test.flag != false", true),
+            ("test.ip = 10.1.2.3", true),
+            ("test.ip != 10.1.2.3", false),
+            ("test.ip in (1.1.1.1, 10.1.2.3)", true),
+            ("test.ip = ::1", false),
+            ("test.net = 10.0.0.0/8", true),
+            ("test.net = 10.9.9.9/8", true),
+            ("test.net != 10.0.0.0/8", false),
+            ("test.net in (192.168.0.0/16, 10.1.2.0/24)", true),
+            ("test.net = fd00::/8", false),
+            ("test.buf contains HTTP", true),
+            ("test.buf bcontains 2f312e31", true),
+            ("test.buf bstartswith 48545450", true),
+            ("test.buf bstartswith 5454", false),
+            ("test.buf bcontains 00ff", true),
+            ("test.list in ('-V', '-l', '-h')", true),
+            ("test.list in ('-V', '-h')", false),
+            ("test.list intersects ('-V', '-h')", true),
+            ("test.list intersects ('-x')", false),
+            ("test.anc = sshd", true),
+            ("test.anc = nginx", false),
+            ("test.anc in (nginx, systemd)", true),
+            ("test.str = oneof (x, 'Hello World')", true),
+            ("test.str = oneof ('Hello World', 'Hello World')", false),
+            ("test.str = anyof ('Hello World', 'Hello World')", true),
+            ("test.str startswith allof (He, Hel)", true),
+            ("test.str startswith allof (He, x)", false),
+            ("test.str contains oneof (o, l)", false),
+            ("test.str contains anyof ()", false),
+            ("test.ip == oneof (10.1.2.3, 1.1.1.1)", true),
+            ("tolower(test.str) = 'hello world'", true),
+            ("toupper(test.str) = 'HELLO WORLD'", true),
+            ("basename(test.path) = file.txt", true),
+            ("len(test.str) = 11", true),
+            ("len(test.list) = 2", true),
+            ("b64(test.str2) exists", false),
+            ("test.str = val(test.str)", true),
+            ("test.str = val(test.path)", false),
+            ("test.str != val(test.path)", true),
+            ("test.num < val(test.num2)", true),
+            ("test.str startswith tolower(test.str)", false),
+            ("test.arg.hello = hello", true),
+            ("test.arg[\"x y\"] = 'x y'", true),
+            ("test.eip = 8.8.8.8", true),
+            ("test.eip = 192.168.1.5", true),
+            ("test.eip = 1.1.1.1", false),
+            ("test.eip != 8.8.8.8", false),
+            ("test.eip != 1.1.1.1", true),
+            ("test.eip in (1.1.1.1, 192.168.1.5)", true),
+            ("test.enet = 192.168.0.0/16", true),
+            ("test.enet != 192.168.0.0/16", false),
+            ("test.enet != 172.16.0.0/12", true),
+            ("test.eport = 53", true),
+            ("test.eport > 50000", true),
+            ("test.eport != 53", false),
+            ("test.eport != 80", true),
+            ("evt.type in (open, openat) and not test.str = x", true),
+            ("test.str = x or test.num = -5 and test.flag = true", true),
+            ("not (test.str = x or test.num = -5)", false),
+            ("test.str exists and not test.str = Hello", true),
+        };
+        var data = new TheoryData<string, string, bool>();
+        foreach (string backend in new[] { "compiled", "interpreted" })
+        {
+            foreach ((string condition, bool expected) in rows)
+            {
+                data.Add(backend, condition, expected);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Operator_semantics(string backend, string condition, bool expected)
+    {
+        Assert.Equal(expected, Run(backend, condition));
+    }
+
+    [Theory]
+    [InlineData("compiled")]
+    [InlineData("interpreted")]
+    public void Absent_value_makes_every_comparison_false_including_not_equal(string backend)
+    {
+        _fields.Event = new TestEvent();
+        Assert.False(Run(backend, "test.str != x"));
+        Assert.False(Run(backend, "test.str = x"));
+        Assert.True(Run(backend, "not test.str = x"));
+        Assert.False(Run(backend, "test.str exists"));
+        Assert.False(Run(backend, "test.ip != 1.2.3.4"));
+        Assert.False(Run(backend, "test.net != 10.0.0.0/8"));
+        Assert.False(Run(backend, "test.eip != 1.2.3.4"));
+        Assert.False(Run(backend, "test.str = val(test.path)"));
+        Assert.False(Run(backend, "tolower(test.str) != x"));
+    }
+
+    [Theory]
+    [InlineData("compiled")]
+    [InlineData("interpreted")]
+    public void Listening_socket_compares_only_its_bound_end(string backend)
+    {
+        _fields.Event = new TestEvent { ServerIp = IPAddress.Parse("0.0.0.0"), ServerPort = 8080 };
+        Assert.True(Run(backend, "test.eport = 8080"));
+        Assert.True(Run(backend, "test.eport != 80"));
+        Assert.True(Run(backend, "test.eip = 0.0.0.0"));
+    }
+
+    [Theory]
+    [InlineData("test.nope = 1", "'test.nope' is not a supported filter field")]
+    [InlineData("test.num contains 1", "'contains' operator not supported for numeric filters")]
+    [InlineData("test.flag < 1", "'<' operator not supported for boolean filters")]
+    [InlineData("test.str bcontains 41", "'bcontains' operator not supported for string filters")]
+    [InlineData("test.list = a", "'=' operator not supported for list filters")]
+    [InlineData("test.num = 0x12345", "0x12345 is not a valid number")]
+    [InlineData("test.num = 1.0", "1.0 is not a valid number")]
+    [InlineData("test.flag = yes", "yes is not a valid boolean")]
+    [InlineData("test.net = 10.0.0.0", "unrecognized IP network 10.0.0.0")]
+    [InlineData("test.ip = 10.0.0", "unrecognized IP address 10.0.0")]
+    [InlineData("test.buf bcontains xyz1", "bcontains and bstartswith operator support hex strings only")]
+    [InlineData("test.str regex '('", "invalid regex pattern")]
+    [InlineData("test.str = \"a\\x00b\"", "invalid string value: contains a NUL byte")]
+    [InlineData("evt.type = nosuchevent", "unknown event type nosuchevent")]
+    [InlineData("some_macro", "Undefined macro 'some_macro' used in filter.")]
+    [InlineData("test.ip contains 1", "'contains' operator not supported for IP address filters")]
+    [InlineData("test.eip startswith 1", "IP filter only supports '=' and '!=' operators")]
+    [InlineData("test.str = val(test.num)", "field 'test.str' has type 'Charbuf' while the right-hand side field 'test.num' has incompatible type 'Int64'")]
+    [InlineData("test.str = val(test.norhs)", "field 'test.norhs' cannot be used on the right-hand side")]
+    [InlineData("tolower(test.norhs) = a", "transformers are not supported on field 'test.norhs'")]
+    [InlineData("toupper(test.num) = a", "transformer 'toupper' does not support field type 'Int64' of 'test.num'")]
+    [InlineData("join(',', (test.str, test.str)) = a", "transformer 'join' is not supported by Falconet")]
+    [InlineData("test.arg exists", "field 'test.arg' requires an argument")]
+    [InlineData("test.str[1] exists", "field 'test.str' does not take an argument")]
+    public void Compile_errors_have_messages_and_positions(string condition, string message)
+    {
+        var compiler = new ConditionCompiler(_fields.Registry);
+        ConditionCompileError error = Assert.Throws<ConditionCompileError>(() => compiler.Compile(condition));
+        Assert.Equal(message, error.Message);
+        Assert.Equal(1, error.Position.Line);
+    }
+
+    [Fact]
+    public void Value_that_looks_like_a_field_warns()
+    {
+        CompiledCondition compiled = new ConditionCompiler(_fields.Registry).Compile("test.str = test.path");
+        ConditionWarning warning = Assert.Single(compiled.Warnings);
+        Assert.Equal("'test.path' may be a valid field misused as a const string value", warning.Message);
+        Assert.Equal(11, warning.Position.Offset);
+    }
+
+    [Fact]
+    public void Compiled_evaluation_does_not_allocate_once_warm()
+    {
+        CompiledCondition compiled = new ConditionCompiler(_fields.Registry).Compile(
+            "(test.str icontains world and test.num in (1, 2, -5) and test.ip = 10.1.2.3 and test.net in (10.0.0.0/8)"
+            + " and test.path pmatch (/opt/*) and test.str glob 'H*' and test.eip != 1.1.1.1 and test.list intersects (x, -l)"
+            + " and test.anc = sshd and test.str regex 'H.*' and tolower(test.str) = 'hello world') or test.flag = false");
+        Assert.True(compiled.Evaluate(_fields.Context));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool all = true;
+        for (int i = 0; i < 1000; i++)
+        {
+            all &= compiled.Evaluate(_fields.Context);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(all);
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [InlineData("evt.type=openat and not proc.name=nginx", false, "openat")]
+    [InlineData("evt.type=close or evt.type!=openat", true, "openat")]
+    [InlineData("evt.type!=openat or evt.type!=close", true, "")]
+    [InlineData("evt.type=openat or proc.name=nginx", true, "")]
+    [InlineData("evt.type=close and evt.type=openat", false, "")]
+    [InlineData("proc.name!=foo and evt.type=execve", false, "execve")]
+    [InlineData("evt.type in (open, openat) and not evt.type = open", false, "openat")]
+    [InlineData("not (evt.type = open or evt.type = close)", true, "close,open")]
+    [InlineData("evt.num = 0", false, "")]
+    [InlineData("evt.num in ()", false, "")]
+    [InlineData("evt.num != 0", true, "")]
+    [InlineData("not evt.num = 0 and evt.type = open", false, "open")]
+    [InlineData("evt.type exists", true, "")]
+    [InlineData("not evt.type exists", true, "")]
+    public void Event_type_extraction(string condition, bool complement, string names)
+    {
+        EventTypeSet set = EventTypeExtraction.Compute(ConditionParser.Parse(condition));
+        Assert.Equal(complement, set.IsComplement);
+        Assert.Equal(names, string.Join(",", set.Names.Order(StringComparer.Ordinal)));
+    }
+}
