@@ -1,9 +1,399 @@
+using System.Globalization;
+using Falconet.Core.Events;
+using Falconet.State;
+
 namespace Falconet.Fields;
 
-/// <summary>The proc.* and thread.* fields.</summary>
+/// <summary>The proc.* and thread.* fields (falco-reference.md §3 proc/thread, libsinsp semantics).</summary>
 internal static class ProcessFields
 {
     public static void Register(FieldRegistry registry)
     {
+        registry.Add("proc.exe", ParamType.Charbuf, "The first command-line argument (argv[0]), usually the executable name or a custom one.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread?.Exe, ref v));
+        registry.Add("proc.pexe", ParamType.Charbuf, "The proc.exe of the parent process.",
+            (EventContext c, ref FieldValue v) => Str(Parent(c)?.Exe, ref v));
+        AddAncestor(registry, "proc.aexe", ParamType.Charbuf, "The proc.exe of an ancestor: proc.aexe[1] the parent, [2] the grandparent…; without index, any ancestor.",
+            t => t.Exe);
+        registry.Add("proc.exepath", ParamType.Charbuf, "The full executable path of the process.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread?.ExePath, ref v));
+        registry.Add("proc.pexepath", ParamType.Charbuf, "The proc.exepath of the parent process.",
+            (EventContext c, ref FieldValue v) => Str(Parent(c)?.ExePath, ref v));
+        AddAncestor(registry, "proc.aexepath", ParamType.Charbuf, "The proc.exepath of an ancestor (index as for proc.aname).", t => t.ExePath);
+        registry.Add("proc.name", ParamType.Charbuf, "The process name (the kernel's 16-character comm).",
+            (EventContext c, ref FieldValue v) => Str(c.Thread?.Comm, ref v));
+        registry.Add("proc.pname", ParamType.Charbuf, "The name of the parent process.",
+            (EventContext c, ref FieldValue v) => Str(Parent(c)?.Comm, ref v));
+        AddAncestor(registry, "proc.aname", ParamType.Charbuf,
+            "The name of an ancestor: proc.aname[0] this process, [1] the parent, [2] the grandparent…; without index a comparison matches when any ancestor (not this process) does.",
+            t => t.Comm);
+        AddArgs(registry);
+        registry.Add("proc.cmdline", ParamType.Charbuf, "The process name followed by its arguments, space separated.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Cmdline(c.Thread), ref v));
+        registry.Add("proc.pcmdline", ParamType.Charbuf, "The proc.cmdline of the parent process.",
+            (EventContext c, ref FieldValue v) => Str(Parent(c) is { } p ? Cmdline(p) : null, ref v));
+        AddAncestor(registry, "proc.acmdline", ParamType.Charbuf, "The proc.cmdline of an ancestor (index as for proc.aname).", Cmdline);
+        registry.Add("proc.cmdnargs", ParamType.Uint64, "The number of command-line arguments (argv[1..]).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Args.Length, ref v));
+        registry.Add("proc.cmdlenargs", ParamType.Uint64, "The total length of the command-line arguments, without separators.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : c.Thread.Args.Sum(a => (long)a.Length), ref v));
+        registry.Add("proc.exeline", ParamType.Charbuf, "proc.exe followed by the arguments, space separated.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Exeline(c.Thread), ref v));
+        AddEnv(registry);
+        registry.Add("proc.cwd", ParamType.Charbuf, "The current working directory.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : c.State.CwdOf(c.Thread), ref v));
+        registry.Add("proc.tty", ParamType.Uint32, "The controlling terminal of the process; 0 when none.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Tty, ref v));
+        registry.Add("proc.pid", ParamType.Int64, "The id of the process (host pid namespace).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Pid, ref v));
+        registry.Add("proc.ppid", ParamType.Int64, "The pid of the parent process.",
+            (EventContext c, ref FieldValue v) => Int(Main(c) is { ParentTid: >= 0 } m ? m.ParentTid : null, ref v));
+        AddAncestor(registry, "proc.apid", ParamType.Int64, "The pid of an ancestor (index as for proc.aname).", t => t.Pid);
+        registry.Add("proc.vpid", ParamType.Int64, "The id of the process in its own pid namespace.",
+            (EventContext c, ref FieldValue v) => Int(Main(c) is { Vpid: >= 0 } m ? m.Vpid : null, ref v));
+        registry.Add("proc.pvpid", ParamType.Int64, "The proc.vpid of the parent process.",
+            (EventContext c, ref FieldValue v) => Int(Parent(c) is { Vpid: >= 0 } p ? p.Vpid : null, ref v));
+        registry.Add("proc.sid", ParamType.Int64, "The session id of the process.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Sid, ref v));
+        registry.Add("proc.sname", ParamType.Charbuf, "The name of the session leader.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Sid)?.Comm, ref v));
+        registry.Add("proc.sid.exe", ParamType.Charbuf, "The proc.exe of the session leader.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Sid)?.Exe, ref v));
+        registry.Add("proc.sid.exepath", ParamType.Charbuf, "The proc.exepath of the session leader.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Sid)?.ExePath, ref v));
+        registry.Add("proc.vpgid", ParamType.Int64, "The process group id as seen from the process's pid namespace.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Vpgid, ref v));
+        registry.Add("proc.vpgid.name", ParamType.Charbuf, "The name of the process group leader.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Vpgid)?.Comm, ref v));
+        registry.Add("proc.vpgid.exe", ParamType.Charbuf, "The proc.exe of the process group leader.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Vpgid)?.Exe, ref v));
+        registry.Add("proc.vpgid.exepath", ParamType.Charbuf, "The proc.exepath of the process group leader.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Vpgid)?.ExePath, ref v));
+        registry.Add("proc.pgid", ParamType.Int64, "The process group id (host pid namespace).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Pgid, ref v));
+        registry.Add("proc.pgid.name", ParamType.Charbuf, "The name of the process group leader (host pid namespace).",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Pgid)?.Comm, ref v));
+        registry.Add("proc.pgid.exe", ParamType.Charbuf, "The proc.exe of the process group leader (host pid namespace).",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Pgid)?.Exe, ref v));
+        registry.Add("proc.pgid.exepath", ParamType.Charbuf, "The proc.exepath of the process group leader (host pid namespace).",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Pgid)?.ExePath, ref v));
+        registry.Add("proc.is_sid_leader", ParamType.Bool, "True when the process is its session's leader.",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread is null ? null : c.Thread.Sid == c.Thread.Vpid, ref v));
+        registry.Add("proc.is_vpgid_leader", ParamType.Bool, "True when the process is its process group's leader (proc.vpgid == proc.vpid).",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread is null ? null : c.Thread.Vpgid == c.Thread.Vpid, ref v));
+        registry.Add("proc.is_pgid_leader", ParamType.Bool, "True when the process is its process group's leader (host pid namespace).",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread is null ? null : c.Thread.Pgid == c.Thread.Pid, ref v));
+        registry.Add("proc.is_exe_writable", ParamType.Bool, "True when the executable is writable by the process's user.",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread?.ExeWritable, ref v));
+        registry.Add("proc.is_exe_upper_layer", ParamType.Bool, "True when the executable is in the upper layer of an overlayfs.",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread?.ExeUpperLayer, ref v));
+        registry.Add("proc.is_exe_lower_layer", ParamType.Bool, "True when the executable is in a lower layer of an overlayfs.",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread?.ExeLowerLayer, ref v));
+        registry.Add("proc.is_exe_from_memfd", ParamType.Bool, "True when the executable is a memfd (fileless execution).",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread?.ExeFromMemfd, ref v));
+        registry.Add("proc.exe_ino", ParamType.Int64, "The inode number of the executable.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is { ExeIno: > 0 } t ? (long)t.ExeIno : null, ref v));
+        registry.Add("proc.exe_ino.ctime", ParamType.Abstime, "The last status change time of the executable's inode (ns since epoch).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is { ExeInoCtime: > 0 } t ? (long)t.ExeInoCtime : null, ref v));
+        registry.Add("proc.exe_ino.mtime", ParamType.Abstime, "The last modification time of the executable's inode (ns since epoch).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is { ExeInoMtime: > 0 } t ? (long)t.ExeInoMtime : null, ref v));
+        registry.Add("proc.pidns_init_start_ts", ParamType.Uint64, "The start time of the process's pid namespace init (ns).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is { PidNsInitStartTs: > 0 } t ? (long)t.PidNsInitStartTs : null, ref v));
+        registry.Add("proc.fdopencount", ParamType.Uint64, "The number of open fds of the process.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Fds.Count, ref v));
+        registry.Add("proc.fdlimit", ParamType.Int64, "The maximum number of fds the process may open.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : (long)c.Thread.FdLimit, ref v));
+        registry.Add("proc.vmsize", ParamType.Uint64, "The total virtual memory of the process (kb).",
+            (EventContext c, ref FieldValue v) => Int(Main(c)?.VmSizeKb, ref v));
+        registry.Add("proc.vmrss", ParamType.Uint64, "The resident memory of the process (kb).",
+            (EventContext c, ref FieldValue v) => Int(Main(c)?.VmRssKb, ref v));
+        registry.Add("proc.vmswap", ParamType.Uint64, "The swapped memory of the process (kb).",
+            (EventContext c, ref FieldValue v) => Int(Main(c)?.VmSwapKb, ref v));
+        registry.Add("thread.pfmajor", ParamType.Uint64, "The number of major page faults since the thread started.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : (long)c.Thread.PageFaultsMajor, ref v));
+        registry.Add("thread.pfminor", ParamType.Uint64, "The number of minor page faults since the thread started.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : (long)c.Thread.PageFaultsMinor, ref v));
+        registry.Add("thread.tid", ParamType.Int64, "The id of the thread that generated the event.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.Tid ?? (c.Event.ThreadId >= 0 ? c.Event.ThreadId : null), ref v));
+        registry.Add("thread.ismain", ParamType.Bool, "True when the thread is the main one of its process.",
+            (EventContext c, ref FieldValue v) => Bool(c.Thread?.IsMainThread, ref v));
+        registry.Add("thread.vtid", ParamType.Int64, "The id of the thread as seen from its pid namespace.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is { Vtid: >= 0 } t ? t.Vtid : null, ref v));
+        registry.Add("thread.cgroups", ParamType.Charbuf, "All the cgroups of the thread, space separated (subsystem=path).",
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : string.Join(' ', c.Thread.Cgroups), ref v));
+        AddCgroup(registry);
+        registry.Add("proc.nthreads", ParamType.Uint64, "The number of alive threads of the process (including the main one).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : c.State.Threads.Values.Count(t => t.Pid == c.Thread.Pid), ref v));
+        registry.Add("proc.nchilds", ParamType.Uint64, "The number of alive child threads and processes, excluding the main thread.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : c.State.Threads.Values.Count(t => t.Pid == c.Thread.Pid && !t.IsMainThread), ref v));
+        registry.Add("thread.vmsize", ParamType.Uint64, "The virtual memory of the thread's process (kb).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.VmSizeKb, ref v));
+        registry.Add("thread.vmrss", ParamType.Uint64, "The resident memory of the thread's process (kb).",
+            (EventContext c, ref FieldValue v) => Int(c.Thread?.VmRssKb, ref v));
+        registry.Add("thread.cap_permitted", ParamType.Charbuf, "The permitted capabilities of the thread.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Capabilities.Format(c.Thread.CapPermitted), ref v));
+        registry.Add("thread.cap_inheritable", ParamType.Charbuf, "The inheritable capabilities of the thread.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Capabilities.Format(c.Thread.CapInheritable), ref v));
+        registry.Add("thread.cap_effective", ParamType.Charbuf, "The effective capabilities of the thread.",
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Capabilities.Format(c.Thread.CapEffective), ref v));
+        registry.Add("proc.duration", ParamType.Reltime, "Nanoseconds since the process started (known only for processes created during the capture).",
+            (EventContext c, ref FieldValue v) => Int(Main(c) is { CloneTs: > 0 } m ? (long)(c.Event.Timestamp - m.CloneTs) : null, ref v));
+        registry.Add("proc.pid.ts", ParamType.Reltime, "The start time of the process (ns since epoch; known only for processes created during the capture).",
+            (EventContext c, ref FieldValue v) => Int(Main(c) is { CloneTs: > 0 } m ? (long)m.CloneTs : null, ref v));
+        registry.Add("proc.ppid.ts", ParamType.Reltime, "The start time of the parent process (ns since epoch).",
+            (EventContext c, ref FieldValue v) => Int(Parent(c) is { CloneTs: > 0 } p ? (long)p.CloneTs : null, ref v));
+        registry.Add("proc.ppid.duration", ParamType.Reltime, "Nanoseconds since the parent process started.",
+            (EventContext c, ref FieldValue v) => Int(Parent(c) is { CloneTs: > 0 } p ? (long)(c.Event.Timestamp - p.CloneTs) : null, ref v));
+        foreach ((string stream, long number) in (ReadOnlySpan<(string, long)>)[("stdin", 0), ("stdout", 1), ("stderr", 2)])
+        {
+            long fdNumber = number;
+            registry.Add($"proc.{stream}.type", ParamType.Charbuf, $"The type of the process's {stream} fd (file, pipe, ipv4 …).",
+                (EventContext c, ref FieldValue v) => Str(c.Thread?.Fds.Find(fdNumber) is { } fd ? FdFields.TypeName(fd.Kind) : null, ref v));
+            registry.Add($"proc.{stream}.name", ParamType.Charbuf, $"The name of the process's {stream} fd.",
+                (EventContext c, ref FieldValue v) => Str(c.Thread?.Fds.Find(fdNumber)?.Name, ref v));
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    internal static bool Str(string? s, ref FieldValue value)
+    {
+        if (s is null)
+        {
+            return false;
+        }
+        value.String = s;
+        return true;
+    }
+
+    internal static bool Int(long? n, ref FieldValue value)
+    {
+        if (n is null)
+        {
+            return false;
+        }
+        value.Int = n.Value;
+        return true;
+    }
+
+    internal static bool Bool(bool? b, ref FieldValue value)
+    {
+        if (b is null)
+        {
+            return false;
+        }
+        value.Int = b.Value ? 1 : 0;
+        return true;
+    }
+
+    private static ThreadInfo? Main(EventContext c) => c.Thread is null ? null : c.State.FindMainThread(c.Thread);
+
+    private static ThreadInfo? Parent(EventContext c) => c.Thread is null ? null : c.State.FindParent(c.Thread);
+
+    private static ThreadInfo? Leader(EventContext c, Func<ThreadInfo, long> id)
+    {
+        if (c.Thread is null)
+        {
+            return null;
+        }
+        long leaderId = id(c.Thread);
+        if (leaderId < 0)
+        {
+            return null;
+        }
+        // Walk up while the ancestors share the id: the topmost one is the leader (as libsinsp does).
+        ThreadInfo? leader = c.State.FindThread(leaderId);
+        if (leader is not null)
+        {
+            return leader;
+        }
+        ThreadInfo current = c.Thread;
+        for (ThreadInfo? p = c.State.FindParent(current); p is not null && id(p) == leaderId; p = c.State.FindParent(p))
+        {
+            current = p;
+        }
+        return current;
+    }
+
+    internal static string Cmdline(ThreadInfo t)
+    {
+        if (t.CachedCmdline is null)
+        {
+            t.CachedCmdline = t.Args.Length == 0 ? t.Comm : t.Comm + " " + string.Join(' ', t.Args);
+        }
+        return t.CachedCmdline;
+    }
+
+    private static string Args(ThreadInfo t) => t.CachedArgs ??= string.Join(' ', t.Args);
+
+    private static string Exeline(ThreadInfo t) =>
+        t.CachedExeline ??= t.Args.Length == 0 ? t.Exe : t.Exe + " " + string.Join(' ', t.Args);
+
+    /// <summary>The Nth ancestor: 0 the thread itself, 1 the parent process, 2 the grandparent …</summary>
+    private static ThreadInfo? Ancestor(EventContext c, int level)
+    {
+        ThreadInfo? t = c.Thread;
+        for (int i = 0; i < level && t is not null; i++)
+        {
+            t = c.State.FindParent(t);
+        }
+        return t;
+    }
+
+    private static void AddAncestor(FieldRegistry registry, string name, ParamType type, string description, Func<ThreadInfo, string> select) =>
+        AddAncestor(registry, name, type, description, select, null);
+
+    private static void AddAncestor(FieldRegistry registry, string name, ParamType type, string description, Func<ThreadInfo, long> select) =>
+        AddAncestor(registry, name, type, description, null, select);
+
+    /// <summary>
+    /// An ancestor field. With an index it extracts one ancestor. Without one it extracts every ancestor
+    /// (parent first, not the process itself) into <see cref="FieldValue.List"/> as text — the condition engine compares
+    /// "any of them"; <see cref="FieldValue.String"/>/<see cref="FieldValue.Int"/> then hold the parent's value.
+    /// </summary>
+    private static void AddAncestor(FieldRegistry registry, string name, ParamType type, string description,
+        Func<ThreadInfo, string>? selectText, Func<ThreadInfo, long>? selectNumber)
+    {
+        FieldDescriptor? descriptor = null;
+        descriptor = new FieldDescriptor(name, type, description, argument =>
+        {
+            int level = -1;
+            if (argument is not null)
+            {
+                if (!argument.IsIndex)
+                {
+                    throw new FieldArgumentException($"{name} takes a numeric ancestor index, not '{argument.Text}'");
+                }
+                level = argument.Index;
+            }
+            return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+            {
+                if (level >= 0)
+                {
+                    if (Ancestor(c, level) is not { } a)
+                    {
+                        return false;
+                    }
+                    SetFrom(a, selectText, selectNumber, ref v);
+                    return true;
+                }
+                ThreadInfo? parent = c.Thread is null ? null : c.State.FindParent(c.Thread);
+                if (parent is null)
+                {
+                    return false;
+                }
+                var all = new List<string>();
+                for (ThreadInfo? a = parent; a is not null && all.Count < 64; a = c.State.FindParent(a))
+                {
+                    all.Add(selectText is not null ? selectText(a) : selectNumber!(a).ToString(CultureInfo.InvariantCulture));
+                }
+                SetFrom(parent, selectText, selectNumber, ref v);
+                v.List = all;
+                return true;
+            });
+        }, FieldArgumentMode.Optional, FieldFlags.NoRhs | FieldFlags.NoTransformer);
+        registry.Add(descriptor);
+    }
+
+    private static void SetFrom(ThreadInfo t, Func<ThreadInfo, string>? selectText, Func<ThreadInfo, long>? selectNumber, ref FieldValue v)
+    {
+        if (selectText is not null)
+        {
+            v.String = selectText(t);
+        }
+        else
+        {
+            v.Int = selectNumber!(t);
+        }
+    }
+
+    private static void AddArgs(FieldRegistry registry)
+    {
+        FieldDescriptor? descriptor = null;
+        descriptor = new FieldDescriptor("proc.args", ParamType.Charbuf,
+            "The arguments of the process (argv[1..]), space separated; proc.args[N] is the Nth argument (1-based as argv).", argument =>
+            {
+                int index = -1;
+                if (argument is not null)
+                {
+                    if (!argument.IsIndex)
+                    {
+                        throw new FieldArgumentException($"proc.args takes a numeric argument index, not '{argument.Text}'");
+                    }
+                    index = argument.Index;
+                }
+                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+                {
+                    if (c.Thread is null)
+                    {
+                        return false;
+                    }
+                    if (index < 0)
+                    {
+                        return Str(Args(c.Thread), ref v);
+                    }
+                    // argv[0] is proc.exe, so proc.args[1] is the first element of Args.
+                    int i = index - 1;
+                    return i >= 0 && i < c.Thread.Args.Length && Str(c.Thread.Args[i], ref v);
+                });
+            }, FieldArgumentMode.Optional);
+        registry.Add(descriptor);
+    }
+
+    private static void AddEnv(FieldRegistry registry)
+    {
+        FieldDescriptor? descriptor = null;
+        descriptor = new FieldDescriptor("proc.env", ParamType.Charbuf,
+            "The environment of the process, space separated; proc.env[NAME] is the value of one variable.", argument =>
+            {
+                string? variable = argument?.Text;
+                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+                {
+                    ThreadInfo? t = c.Thread is null ? null : c.State.FindMainThread(c.Thread) ?? c.Thread;
+                    if (t is null)
+                    {
+                        return false;
+                    }
+                    if (variable is null)
+                    {
+                        return Str(t.CachedEnv ??= string.Join(' ', t.Env), ref v);
+                    }
+                    foreach (string entry in t.Env)
+                    {
+                        if (entry.Length > variable.Length && entry[variable.Length] == '=' && entry.StartsWith(variable, StringComparison.Ordinal))
+                        {
+                            return Str(entry[(variable.Length + 1)..], ref v);
+                        }
+                    }
+                    return false;
+                });
+            }, FieldArgumentMode.Optional);
+        registry.Add(descriptor);
+    }
+
+    private static void AddCgroup(FieldRegistry registry)
+    {
+        FieldDescriptor? descriptor = null;
+        descriptor = new FieldDescriptor("thread.cgroup", ParamType.Charbuf,
+            "The cgroup of the thread for one subsystem, e.g. thread.cgroup.cpuacct.", argument =>
+            {
+                string subsystem = argument?.Text ?? throw new FieldArgumentException("thread.cgroup requires a subsystem, e.g. thread.cgroup.cpuacct");
+                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+                {
+                    if (c.Thread is null)
+                    {
+                        return false;
+                    }
+                    foreach (string entry in c.Thread.Cgroups)
+                    {
+                        if (entry.Length > subsystem.Length && entry[subsystem.Length] == '=' && entry.StartsWith(subsystem, StringComparison.Ordinal))
+                        {
+                            return Str(entry[(subsystem.Length + 1)..], ref v);
+                        }
+                    }
+                    return false;
+                });
+            }, FieldArgumentMode.Required, FieldFlags.ArgDotted);
+        registry.Add(descriptor);
     }
 }

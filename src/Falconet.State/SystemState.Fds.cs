@@ -27,6 +27,16 @@ public sealed partial class SystemState
         return FindThread(thread.Pid)?.Cwd ?? "./";
     }
 
+    /// <summary>
+    /// Makes a syscall path absolute: against the thread's cwd when <paramref name="dirFd"/> is AT_FDCWD (-100)
+    /// or the path is absolute, else against the directory fd's name.
+    /// </summary>
+    public string ResolvePath(ThreadInfo thread, long dirFd, string raw)
+    {
+        string directory = dirFd == AtFdCwd ? CwdOf(thread) : thread.Fds.Find(dirFd)?.Name ?? "";
+        return PathResolver.Resolve(directory, raw);
+    }
+
     private void ParseOpen(ScapEvent evt, ThreadInfo thread)
     {
         long fdNumber = ParamInt(evt, "fd", -1);

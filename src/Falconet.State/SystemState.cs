@@ -55,14 +55,26 @@ public sealed partial class SystemState : ISnapshotSink
     }
 
     /// <summary>
-    /// Whether <paramref name="address"/> is one of this machine's interface addresses
-    /// (decides local/remote in <c>fd.lip</c>/<c>fd.rip</c>).
+    /// Whether <paramref name="address"/> belongs to this machine (decides local/remote in <c>fd.lip</c>/<c>fd.rip</c>
+    /// and <c>fd.is_server</c>): an IPv4 address equal to an interface address, or an IPv6 address in the /64 of an
+    /// interface address (libsinsp compares the first 64 bits for IPv6).
     /// </summary>
     public bool IsLocalAddress(IPAddress address)
     {
+        Span<byte> wanted = stackalloc byte[16];
+        Span<byte> candidate = stackalloc byte[16];
+        if (!address.TryWriteBytes(wanted, out int wantedLength))
+        {
+            return false;
+        }
         foreach (InterfaceAddress iface in _interfaces)
         {
-            if (iface.Address.Equals(address))
+            if (!iface.Address.TryWriteBytes(candidate, out int length) || length != wantedLength)
+            {
+                continue;
+            }
+            int compared = length == 16 ? 8 : length;
+            if (wanted[..compared].SequenceEqual(candidate[..compared]))
             {
                 return true;
             }
