@@ -125,6 +125,12 @@ public static class FieldValueFormatter
         };
     }
 
+    /// <summary>The JSON kind a present value of this bound field takes (its output style included).</summary>
+    public static JsonFieldKind JsonKindOf(FieldExtractor extractor) =>
+        (StyleOf(extractor) & FieldOutputStyle.JsonInteger) != 0 ? JsonFieldKind.Number
+        : (extractor.Field.Flags & FieldFlags.IsList) != 0 ? JsonFieldKind.Array
+        : JsonKindOf(extractor.Type, FormatOf(extractor));
+
     private static FieldOutputStyle StyleOf(FieldExtractor extractor) =>
         extractor is IFieldOutputStyle styled ? styled.OutputStyle : FieldOutputStyle.None;
 
