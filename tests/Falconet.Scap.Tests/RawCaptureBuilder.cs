@@ -55,14 +55,14 @@ internal sealed class RawCaptureBuilder
 
     /// <summary>An event block with a v2 (26-byte, with nparams) or v1 (22-byte) event header.</summary>
     public RawCaptureBuilder Event(ushort type, ulong ts, long tid, byte[][] parameters, ushort cpu = 0, uint? flags = null,
-        bool v1Header = false, uint? blockType = null, byte[]? trailing = null, uint? nparamsOverride = null)
+        bool v1Header = false, uint? blockType = null, byte[]? trailing = null, uint? nparamsOverride = null, int lengthDelta = 0)
     {
         var body = new BodyWriter().U16(cpu);
         if (flags is { } f)
         {
             body.U32(f);
         }
-        body.Bytes(EncodeEvent(type, ts, tid, parameters, v1Header, nparamsOverride));
+        body.Bytes(EncodeEvent(type, ts, tid, parameters, v1Header, nparamsOverride, lengthDelta));
         if (trailing is not null)
         {
             body.Bytes(trailing);
@@ -76,13 +76,14 @@ internal sealed class RawCaptureBuilder
         return Block(chosen, body.ToArray());
     }
 
-    public static byte[] EncodeEvent(ushort type, ulong ts, long tid, byte[][] parameters, bool v1Header, uint? nparamsOverride = null)
+    /// <summary>The event bytes; <paramref name="lengthDelta"/> is added to the header's len field (libscap's v1 quirk, corruption).</summary>
+    public static byte[] EncodeEvent(ushort type, ulong ts, long tid, byte[][] parameters, bool v1Header, uint? nparamsOverride = null, int lengthDelta = 0)
     {
         bool large = EventTable.IsKnown(type) && EventTable.Get(type).IsLargePayload;
         int width = large ? 4 : 2;
         int headerSize = v1Header ? 22 : 26;
         int length = headerSize + (parameters.Length * width) + parameters.Sum(p => p.Length);
-        var w = new BodyWriter().U64(ts).I64(tid).U32((uint)length).U16(type);
+        var w = new BodyWriter().U64(ts).I64(tid).U32((uint)(length + lengthDelta)).U16(type);
         if (!v1Header)
         {
             w.U32(nparamsOverride ?? (uint)parameters.Length);
