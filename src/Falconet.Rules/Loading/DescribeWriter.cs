@@ -243,7 +243,8 @@ public sealed class DescribeWriter
         writer.WriteBoolean("used", list.Used);
         writer.WriteEndObject();
         writer.WriteStartObject("info");
-        WriteStrings(writer, "items", list.Info.Items);
+        // Falco's info.items leaves out the names of the lists that were expanded into items_compiled.
+        WriteStrings(writer, "items", list.Info.Items.Where(item => !list.ReferencedLists.Contains(item)));
         writer.WriteString("name", list.Name);
         writer.WriteEndObject();
         writer.WriteEndObject();

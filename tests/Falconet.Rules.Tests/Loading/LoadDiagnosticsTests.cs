@@ -5,7 +5,7 @@ namespace Falconet.Rules.Tests.Loading;
 /// <summary>Each error/warning case checks Falco's code and the position Falco reports (0-based YAML line/column).</summary>
 public sealed class LoadDiagnosticsTests
 {
-    private static LoadResult Load(string yaml) => RulesLoader.LoadText("test.yaml", yaml);
+    private static LoadResult Load(string yaml) => RulesLoader.LoadText("test.yaml", yaml, TestFields.Registry);
 
     private static LoadDiagnostic SingleError(LoadResult result)
     {
@@ -19,7 +19,7 @@ public sealed class LoadDiagnosticsTests
         LoadResult result = Load("""
             - rule: r1
               desc: d
-              condition: evt.type = open and and
+              condition: evt.type = open and (proc.name = bash
               output: o
               priority: INFO
             """);
@@ -32,7 +32,7 @@ public sealed class LoadDiagnosticsTests
         Assert.Equal(2 + 1, last.Position.Line);
         Assert.True(last.Position.Column > 13);
         Assert.Equal(("r1"), error.Context.Item?.Name);
-        Assert.Equal((3, 3), error.Context.FilePosition);
+        Assert.Equal((3, 14), error.Context.FilePosition);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class SharedRulesTests
     public void SharedRulesFileLoadsWithoutErrors(string file)
     {
         SharedData.SkipIfAbsent();
-        LoadResult result = RulesLoader.Load([SharedData.Rules(file)]);
+        LoadResult result = RulesLoader.Load([SharedData.Rules(file)], TestFields.Registry);
         Assert.True(result.Success, result.ToText());
         Assert.NotEmpty(result.RuleSet.Rules);
     }
@@ -29,7 +29,7 @@ public sealed class SharedRulesTests
         Environment.CurrentDirectory = Path.GetDirectoryName(SharedData.Rules("falco_rules.yaml"))!;
         try
         {
-            LoadResult result = RulesLoader.Load(["falco_rules.yaml"]);
+            LoadResult result = RulesLoader.Load(["falco_rules.yaml"], TestFields.Registry);
             string expected = File.ReadAllText(SharedData.Expected("describe", "falco_rules.validate.json")).Trim();
             Assert.Equal(expected, result.ToJson());
             Assert.Equal("falco_rules.yaml: Ok\n", result.ToText());
@@ -44,9 +44,9 @@ public sealed class SharedRulesTests
     public void DescribeMatchesFalcoForEveryRuleMacroAndList()
     {
         SharedData.SkipIfAbsent();
-        LoadResult result = RulesLoader.Load([SharedData.Rules("falco_rules.yaml")]);
+        LoadResult result = RulesLoader.Load([SharedData.Rules("falco_rules.yaml")], TestFields.Registry);
         Assert.True(result.Success, result.ToText());
-        using JsonDocument actual = JsonDocument.Parse(new DescribeWriter(result.RuleSet).ToJson());
+        using JsonDocument actual = JsonDocument.Parse(new DescribeWriter(result.RuleSet, TestFields.Registry).ToJson());
         using JsonDocument expected = JsonDocument.Parse(File.ReadAllText(SharedData.Expected("describe", "falco_rules.describe.json")));
 
         Assert.Equal(expected.RootElement.GetProperty("required_engine_version").GetString(),
