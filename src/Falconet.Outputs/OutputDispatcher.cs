@@ -92,6 +92,12 @@ public sealed class OutputDispatcher : IAsyncDisposable
             Interlocked.Increment(ref _enqueued);
             return true;
         }
+        if (Volatile.Read(ref _shutdownStarted) != 0)
+        {
+            // Not a full queue: the outputs are closing, so this is not reported as outputs_queue_num_drops.
+            Interlocked.Increment(ref _discarded);
+            return false;
+        }
         CountQueueDrop();
         return false;
     }

@@ -117,6 +117,8 @@ public sealed class OutputDispatcherTests
         Assert.Equal(2, dispatcher.GetStatistics().DiscardedAtShutdown);
         Assert.Contains(OutputDispatcher.ShutdownDiscardMessage, log);
         Assert.False(dispatcher.TryEnqueue(TestAlerts.Make(3)));
+        Assert.Equal(3, dispatcher.GetStatistics().DiscardedAtShutdown);
+        Assert.Equal(0, dispatcher.GetStatistics().QueueDrops);
         gate.Release(10);
     }
 
