@@ -56,6 +56,34 @@ public sealed class SharedCaptureTests
         Assert.Equal(0, sink.SectionStarts);
     }
 
+    [Theory]
+    [InlineData("curl_google")]
+    [InlineData("empty")]
+    public void Warm_event_path_does_not_allocate(string name)
+    {
+        SharedData.SkipIfAbsent();
+        var evt = new ScapEvent();
+        // First pass grows the event's value buffer to the largest event of the file.
+        using (ScapReader warmup = ScapReader.Open(SharedData.Capture(name)))
+        {
+            while (warmup.TryReadEvent(evt))
+            {
+            }
+        }
+        using ScapReader reader = ScapReader.Open(SharedData.Capture(name));
+        reader.ReadHeader(new RecordingSink());
+        Assert.True(reader.TryReadEvent(evt));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int count = 0;
+        while (reader.TryReadEvent(evt))
+        {
+            count++;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(count > 50);
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void Gzip_captures_report_compressed_and_plain_ones_do_not()
     {
