@@ -143,3 +143,14 @@ public sealed class HttpSinkTests : IDisposable
         return port;
     }
 }
+
+public sealed class HttpSinkOptionTests
+{
+    [Fact]
+    public void Missing_ca_bundle_is_reported_with_the_key_name()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new HttpAlertSink(
+            new HttpOutputOptions { Url = "https://127.0.0.1:1/", CaBundle = "/nonexistent/ca.crt" }));
+        Assert.Contains("http_output.ca_bundle", error.Message, StringComparison.Ordinal);
+    }
+}

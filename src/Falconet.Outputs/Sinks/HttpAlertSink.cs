@@ -200,7 +200,14 @@ public sealed class HttpAlertSink : IBatchedAlertSink
         }
         if (options.Mtls)
         {
-            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(options.ClientCert, options.ClientKey)];
+            try
+            {
+                handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(options.ClientCert, options.ClientKey)];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new ArgumentException("http_output.client_cert/client_key: cannot load '" + options.ClientCert + "' / '" + options.ClientKey + "': " + ex.Message, ex);
+            }
         }
         return handler;
     }
@@ -208,24 +215,35 @@ public sealed class HttpAlertSink : IBatchedAlertSink
     private static X509Certificate2Collection LoadRoots(HttpOutputOptions options)
     {
         X509Certificate2Collection roots = [];
-        if (options.CaCert is null && options.CaBundle is null)
+        if (string.IsNullOrEmpty(options.CaCert) && string.IsNullOrEmpty(options.CaBundle))
         {
             return roots;
         }
-        foreach (string? file in new[] { options.CaCert, options.CaBundle })
-        {
-            if (!string.IsNullOrEmpty(file))
-            {
-                roots.ImportFromPemFile(file);
-            }
-        }
+        ImportPem(roots, options.CaCert, "http_output.ca_cert");
+        ImportPem(roots, options.CaBundle, "http_output.ca_bundle");
         if (!string.IsNullOrEmpty(options.CaPath) && Directory.Exists(options.CaPath))
         {
             foreach (string file in Directory.EnumerateFiles(options.CaPath, "*.pem"))
             {
-                roots.ImportFromPemFile(file);
+                ImportPem(roots, file, "http_output.ca_path");
             }
         }
         return roots;
+    }
+
+    private static void ImportPem(X509Certificate2Collection roots, string? file, string key)
+    {
+        if (string.IsNullOrEmpty(file))
+        {
+            return;
+        }
+        try
+        {
+            roots.ImportFromPemFile(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ArgumentException(key + ": cannot read certificates from '" + file + "': " + ex.Message, ex);
+        }
     }
 }
