@@ -111,7 +111,16 @@ public sealed class ScapWriter : IDisposable
         {
             throw new InvalidOperationException("WriteHeader must be called before the first event");
         }
+        if (!EventTable.IsKnown(evt.Type))
+        {
+            throw new ArgumentException($"event type {evt.Type} is not in the event table", nameof(evt));
+        }
         EventInfo info = evt.Info;
+        if (evt.ParamCount > info.Parameters.Count)
+        {
+            // Current libscap aborts the whole read on such an event.
+            throw new ArgumentException($"{info}: {evt.ParamCount} parameters, more than the {info.Parameters.Count} of its layout", nameof(evt));
+        }
         bool large = info.IsLargePayload;
         uint flags = evt.BlockFlags & ~InMemoryOnlyFlags;
         uint blockType = (large, flags != 0) switch

@@ -141,6 +141,43 @@ public sealed class WriterRoundTripTests
     }
 
     [Fact]
+    public void Writing_events_does_not_allocate_once_warm()
+    {
+        using var writer = new ScapWriter(Stream.Null, compress: false);
+        writer.WriteHeader(SyntheticCapture.Snapshot());
+        List<ScapEvent> events = SyntheticCapture.Events();
+        foreach (ScapEvent e in events)
+        {
+            writer.WriteEvent(e);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int round = 0; round < 100; round++)
+        {
+            foreach (ScapEvent e in events)
+            {
+                writer.WriteEvent(e);
+            }
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Writer_refuses_parameter_counts_no_layout_has()
+    {
+        using var writer = new ScapWriter(new MemoryStream(), compress: false);
+        writer.WriteHeader(new ScapSnapshot());
+        var evt = new ScapEvent();
+        evt.Reset(5, 1, 1); // close exit: 2 parameters
+        evt.AppendParam(new byte[8]);
+        evt.AppendParam(new byte[8]);
+        evt.AppendParam(new byte[8]);
+        Assert.Throws<ArgumentException>(() => writer.WriteEvent(evt));
+        evt.Reset(EventTable.EventMax, 1, 1);
+        Assert.Throws<ArgumentException>(() => writer.WriteEvent(evt));
+    }
+
+    [Fact]
     public void Gzip_output_is_a_valid_gzip_stream_of_the_plain_bytes()
     {
         ScapSnapshot snapshot = SyntheticCapture.Snapshot();
