@@ -136,6 +136,7 @@ struct fnet_writer {
 	__u64 nparams;
 	__u64 args[6];
 	long ret;
+	__u32 tid;
 	struct task_struct *task;
 };
 
@@ -302,45 +303,86 @@ static __always_inline unsigned int task_pidns_level(struct task_struct *t)
 /* ---- path building ---------------------------------------------------------------------- */
 /* Walks dentries up to the global root (crossing mounts) writing components backwards into the
  * per-CPU tmp area, then copies the result into the record as a FSPATH. Truncated at
- * PATH_COMPONENTS components or PATH_TMP bytes (the deepest components are kept). */
+ * PATH_COMPONENTS components or PATH_TMP bytes (the deepest components are kept). One step per
+ * bpf_loop iteration, so the verifier checks the step once instead of every unrolled path. */
+struct path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	__u32 pos;
+};
+
+static long path_step(__u32 index, struct path_walk *pw)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_area *area = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!area)
+		return 1;
+	struct dentry *dentry = pw->dentry;
+	struct vfsmount *vfsmnt = pw->vfsmnt;
+	struct mount *mnt = pw->mnt;
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		if (dentry != mnt_root || mnt_parent == mnt || !mnt_parent)
+			return 1;
+		pw->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		pw->mnt = mnt_parent;
+		pw->vfsmnt = (struct vfsmount *)((char *)mnt_parent + bpf_core_field_offset(struct mount, mnt));
+		return 0;
+	}
+	__u32 len = BPF_CORE_READ(dentry, d_name.len);
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	__u32 pos = pw->pos;
+	len &= 0xff;
+	if (pos > PATH_TMP || len + 1 > pos)
+		return 1;
+	pos -= len;
+	bpf_probe_read_kernel(&area->path[pos & PATH_MASK], len, name);
+	pos -= 1;
+	area->path[pos & PATH_MASK] = '/';
+	pw->pos = pos;
+	pw->dentry = parent;
+	return 0;
+}
+
+/* A global (not inlined) function is verified once on its own, not once per caller state:
+ * callers differ in many ways (record offsets), which made the walk too costly to verify inline.
+ * Leaves the path in the per-CPU tmp area and returns where it starts. */
+__noinline int walk_path_into_tmp(__u64 dentry, __u64 vfsmnt)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_area *area = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!area || !dentry || !vfsmnt)
+		return -1;
+	struct path_walk pw = {
+		.dentry = (struct dentry *)dentry,
+		.vfsmnt = (struct vfsmount *)vfsmnt,
+		.mnt = (struct mount *)((char *)vfsmnt - bpf_core_field_offset(struct mount, mnt)),
+		.pos = PATH_TMP - 1,
+	};
+	area->path[PATH_MASK] = 0;
+	bpf_loop(PATH_COMPONENTS, path_step, &pw, 0);
+	__u32 pos = pw.pos;
+	if (pos >= PATH_TMP - 1) {
+		pos = PATH_TMP - 2;
+		area->path[pos & PATH_MASK] = '/';
+	}
+	return pos & PATH_MASK;
+}
+
 static __always_inline void w_path(struct fnet_writer *w, struct dentry *dentry, struct vfsmount *vfsmnt)
 {
 	if (!dentry || !vfsmnt || !w_room(w, PATH_TMP)) { w_empty(w); return; }
-	struct mount *mnt = (struct mount *)((char *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
-	__u32 pos = PATH_TMP - 1;
-	w->tmp[PATH_MASK] = 0;
-	for (int i = 0; i < PATH_COMPONENTS; i++) {
-		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-		if (dentry == mnt_root || dentry == parent) {
-			struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-			if (dentry != mnt_root || mnt_parent == mnt)
-				break;
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = mnt_parent;
-			vfsmnt = (struct vfsmount *)((char *)mnt + bpf_core_field_offset(struct mount, mnt));
-			continue;
-		}
-		__u32 len = BPF_CORE_READ(dentry, d_name.len);
-		const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
-		len &= 0xff;
-		if (len + 1 > pos)
-			break;
-		pos -= len;
-		bpf_probe_read_kernel(&w->tmp[pos & PATH_MASK], len, name);
-		pos -= 1;
-		w->tmp[pos & PATH_MASK] = '/';
-		dentry = parent;
-	}
-	if (pos == PATH_TMP - 1) {
-		pos -= 1;
-		w->tmp[pos & PATH_MASK] = '/';
-	}
+	int start = walk_path_into_tmp((__u64)dentry, (__u64)vfsmnt);
+	if (start < 0) { w_empty(w); return; }
+	__u32 pos = start & PATH_MASK;
 	__u32 len = PATH_TMP - pos;
 	asm volatile("" : "+r"(len));
 	len &= PATH_MASK;
 	if (len == 0) { w_empty(w); return; }
-	bpf_probe_read_kernel(w_ptr(w), len, &w->tmp[pos & PATH_MASK]);
+	bpf_probe_read_kernel(w_ptr(w), len, &w->tmp[pos]);
 	w_commit(w, len);
 }
 
@@ -745,6 +787,536 @@ static __always_inline int init_writer(struct fnet_writer *w)
 }
 
 /* ---- programs --------------------------------------------------------------------------- */
+static __always_inline int handle_file(struct fnet_writer *w, long nr, __u32 snaplen)
+{
+	struct sock *sk;
+	(void)sk;
+	(void)snaplen;
+	switch (nr) {
+	case NR_open: {
+		__u32 flags = open_flags_to_ppm(w->args[1]);
+		w_begin(w, T_OPEN_X, 6);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		/* flags is written after dev/ino are known: reserve by index */
+		__u64 flags_off = w->off;
+		w_u32(w, 0);
+		w_u32(w, (w->args[1] & (F_O_CREAT | F_O_TMPFILE_BIT)) ? (__u32)w->args[2] : 0);
+		w_fd_dev_ino(w, w->ret, &flags);
+		*(__u32 *)&w->buf[flags_off & EVT_MASK] = flags;
+		break;
+	}
+	case NR_openat:
+	case NR_openat2: {
+		__u64 raw_flags = w->args[2], mode = w->args[3], resolve = 0;
+		int is2 = nr == NR_openat2;
+		if (is2) {
+			__u64 how[3] = {};
+			bpf_probe_read_user(how, sizeof(how), (const void *)w->args[2]);
+			raw_flags = how[0];
+			mode = how[1];
+			resolve = how[2];
+		}
+		(void)resolve;
+		__u32 flags = open_flags_to_ppm(raw_flags);
+		w_begin(w, is2 ? T_OPENAT2_X : T_OPENAT_2_X, is2 ? 8 : 7);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_user_str(w, w->args[1]);
+		__u64 flags_off = w->off;
+		w_u32(w, 0);
+		w_u32(w, (raw_flags & (F_O_CREAT | F_O_TMPFILE_BIT)) ? (__u32)mode : 0);
+		if (is2)
+			w_empty(w); /* resolve: PPM_RESOLVE_* encoding not implemented */
+		w_fd_dev_ino(w, w->ret, &flags);
+		*(__u32 *)&w->buf[flags_off & EVT_MASK] = flags;
+		break;
+	}
+	case NR_creat:
+		w_begin(w, T_CREAT_X, 6);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		w_fd_dev_ino(w, w->ret, NULL);
+		w_empty(w); /* creat_flags (overlay layer): not collected */
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int handle_fileops(struct fnet_writer *w, long nr, __u32 snaplen)
+{
+	struct sock *sk;
+	(void)sk;
+	(void)snaplen;
+	switch (nr) {
+	case NR_close:
+		w_begin(w, T_CLOSE_X, 2);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		break;
+	case NR_pipe:
+	case NR_pipe2: {
+		int is2 = nr == NR_pipe2;
+		__s32 fds[2] = {-1, -1};
+		if (w->ret == 0)
+			bpf_probe_read_user(fds, sizeof(fds), (const void *)w->args[0]);
+		w_begin(w, is2 ? T_PIPE2_X : T_PIPE_X, is2 ? 5 : 4);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)fds[0]);
+		w_u64(w, (__s64)fds[1]);
+		struct file *f = w->ret == 0 ? fd_to_file(w->task, fds[0]) : NULL;
+		if (f)
+			w_u64(w, BPF_CORE_READ(f, f_inode, i_ino));
+		else
+			w_empty(w);
+		if (is2)
+			w_u32(w, open_flags_to_ppm(w->args[1]) & ~1u);
+		break;
+	}
+	case NR_dup:
+		w_begin(w, T_DUP_1_X, 2);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		break;
+	case NR_dup2:
+	case NR_dup3: {
+		int is3 = nr == NR_dup3;
+		w_begin(w, is3 ? T_DUP3_X : T_DUP2_X, is3 ? 4 : 3);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_u64(w, (__s64)(__s32)w->args[1]);
+		if (is3)
+			w_u32(w, (w->args[2] & F_O_CLOEXEC) ? (1 << 12) : 0);
+		break;
+	}
+	case NR_unlink:
+	case NR_rmdir:
+		w_begin(w, nr == NR_unlink ? T_UNLINK_2_X : T_RMDIR_2_X, 2);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		break;
+	case NR_unlinkat:
+		w_begin(w, T_UNLINKAT_2_X, 4);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_user_str(w, w->args[1]);
+		w_u32(w, (__u32)w->args[2]);
+		break;
+	case NR_rename:
+	case NR_link:
+	case NR_symlink:
+		w_begin(w, nr == NR_rename ? T_RENAME_X : nr == NR_link ? T_LINK_2_X : T_SYMLINK_X, 3);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_user_str(w, w->args[1]);
+		break;
+	case NR_renameat:
+	case NR_renameat2:
+	case NR_linkat: {
+		int has_flags = nr != NR_renameat;
+		w_begin(w, nr == NR_renameat ? T_RENAMEAT_X : nr == NR_renameat2 ? T_RENAMEAT2_X : T_LINKAT_2_X,
+			has_flags ? 6 : 5);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_user_str(w, w->args[1]);
+		w_u64(w, (__s64)(__s32)w->args[2]);
+		w_user_str(w, w->args[3]);
+		if (has_flags)
+			w_u32(w, (__u32)w->args[4]);
+		break;
+	}
+	case NR_symlinkat:
+		w_begin(w, T_SYMLINKAT_X, 4);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_u64(w, (__s64)(__s32)w->args[1]);
+		w_user_str(w, w->args[2]);
+		break;
+	case NR_mkdir:
+		w_begin(w, T_MKDIR_2_X, 3);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		break;
+	case NR_mkdirat:
+		w_begin(w, T_MKDIRAT_X, 4);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_user_str(w, w->args[1]);
+		w_u32(w, (__u32)w->args[2]);
+		break;
+	case NR_chmod:
+		w_begin(w, T_CHMOD_X, 3);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_u32(w, (__u32)w->args[1] & 07777);
+		break;
+	case NR_fchmod:
+		w_begin(w, T_FCHMOD_X, 3);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_u32(w, (__u32)w->args[1] & 07777);
+		break;
+	case NR_fchmodat:
+		w_begin(w, T_FCHMODAT_X, 4);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_user_str(w, w->args[1]);
+		w_u32(w, (__u32)w->args[2] & 07777);
+		break;
+	case NR_mount: {
+		__u32 mflags = (__u32)w->args[3];
+		if ((mflags & 0xffff0000) == 0xc0ed0000) /* MS_MGC_VAL magic */
+			mflags &= 0xffff;
+		w_begin(w, T_MOUNT_X, 5);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_user_str(w, w->args[1]);
+		w_user_str(w, w->args[2]);
+		w_u32(w, mflags);
+		break;
+	}
+	case NR_umount2:
+		w_begin(w, T_UMOUNT2_X, 3);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		break;
+	case NR_memfd_create:
+		w_begin(w, T_MEMFD_CREATE_X, 3);
+		w_u64(w, w->ret);
+		w_user_str(w, w->args[0]);
+		w_u32(w, (__u32)w->args[1] & 7);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int handle_net(struct fnet_writer *w, long nr, __u32 snaplen)
+{
+	struct sock *sk;
+	(void)sk;
+	(void)snaplen;
+	switch (nr) {
+	case NR_socket:
+		w_begin(w, T_SOCKET_X, 5);
+		w_u64(w, w->ret);
+		w_u32(w, (__u32)w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		w_u32(w, (__u32)w->args[2]);
+		w_u32(w, socket_type_flags_to_ppm((__u32)w->args[1]));
+		break;
+	case NR_bind:
+		w_begin(w, T_BIND_X, 3);
+		w_u64(w, w->ret);
+		w_user_sockaddr(w, w->args[1], w->args[2]);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		break;
+	case NR_connect:
+		w_begin(w, T_CONNECT_X, 4);
+		w_u64(w, w->ret);
+		sk = file_to_sock(fd_to_file(w->task, (__s32)w->args[0]));
+		if (w->ret == 0 || w->ret == -EINPROGRESS_)
+			w_socktuple(w, sk, 1, w->args[1]);
+		else
+			w_empty(w);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_user_sockaddr(w, w->args[1], w->args[2]);
+		break;
+	case NR_listen:
+		w_begin(w, T_LISTEN_X, 3);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		break;
+	case NR_accept:
+	case NR_accept4: {
+		int is4 = nr == NR_accept4;
+		w_begin(w, is4 ? T_ACCEPT4_6_X : T_ACCEPT_5_X, is4 ? 6 : 5);
+		w_u64(w, w->ret);
+		sk = w->ret >= 0 ? file_to_sock(fd_to_file(w->task, w->ret)) : NULL;
+		if (sk)
+			w_socktuple(w, sk, 0, 0);
+		else
+			w_empty(w);
+		struct sock *lsk = file_to_sock(fd_to_file(w->task, (__s32)w->args[0]));
+		__u32 qlen = lsk ? BPF_CORE_READ(lsk, sk_ack_backlog) : 0;
+		__u32 qmax = lsk ? BPF_CORE_READ(lsk, sk_max_ack_backlog) : 0;
+		w_u8(w, qmax ? (__u8)(qlen * 100 / qmax) : 0);
+		w_u32(w, qlen);
+		w_u32(w, qmax);
+		if (is4)
+			w_u32(w, (__u32)w->args[3]);
+		break;
+	}
+	case NR_shutdown:
+		w_begin(w, T_SHUTDOWN_X, 3);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_u8(w, (__u8)w->args[1]);
+		break;
+	case NR_socketpair: {
+		__s32 fds[2] = {-1, -1};
+		if (w->ret == 0)
+			bpf_probe_read_user(fds, sizeof(fds), (const void *)w->args[3]);
+		w_begin(w, T_SOCKETPAIR_X, 8);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)fds[0]);
+		w_u64(w, (__s64)fds[1]);
+		sk = w->ret == 0 ? file_to_sock(fd_to_file(w->task, fds[0])) : NULL;
+		if (sk) {
+			w_u64(w, (__u64)sk);
+			w_u64(w, (__u64)BPF_CORE_READ((struct unix_sock *)sk, peer));
+		} else {
+			w_empty(w);
+			w_empty(w);
+		}
+		w_u32(w, (__u32)w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		w_u32(w, (__u32)w->args[2]);
+		break;
+	}
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int handle_netio(struct fnet_writer *w, long nr, __u32 snaplen)
+{
+	struct sock *sk;
+	(void)sk;
+	(void)snaplen;
+	switch (nr) {
+	case NR_sendto:
+		w_begin(w, T_SENDTO_X, 5);
+		w_u64(w, w->ret);
+		w_user_bytes(w, w->args[1], w->ret > 0 ? w->ret : 0, snaplen);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_u32(w, (__u32)w->args[2]);
+		w_socktuple(w, file_to_sock(fd_to_file(w->task, (__s32)w->args[0])), 1, w->args[4]);
+		break;
+	case NR_recvfrom:
+		w_begin(w, T_RECVFROM_X, 5);
+		w_u64(w, w->ret);
+		w_user_bytes(w, w->args[1], w->ret > 0 ? w->ret : 0, snaplen);
+		if (w->ret >= 0) {
+			__u64 src = 0;
+			if (w->args[4])
+				src = w->args[4];
+			w_socktuple(w, file_to_sock(fd_to_file(w->task, (__s32)w->args[0])), 0, src);
+		} else {
+			w_empty(w);
+		}
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_u32(w, (__u32)w->args[2]);
+		break;
+	case NR_sendmsg:
+	case NR_recvmsg: {
+		int is_send = nr == NR_sendmsg;
+		struct user_msghdr mh = {};
+		bpf_probe_read_user(&mh, sizeof(mh), (const void *)w->args[1]);
+		__u64 size = 0;
+		struct iovec iov[IOV_MAX_READ] = {};
+		__u64 niov = mh.msg_iovlen < IOV_MAX_READ ? mh.msg_iovlen : IOV_MAX_READ;
+		if (mh.msg_iov)
+			bpf_probe_read_user(iov, sizeof(iov), mh.msg_iov);
+		for (int i = 0; i < IOV_MAX_READ; i++)
+			if (i < niov)
+				size += iov[i].iov_len;
+		if (is_send) {
+			w_begin(w, T_SENDMSG_X, 5);
+			w_u64(w, w->ret);
+		} else {
+			w_begin(w, T_RECVMSG_X, 6);
+			w_u64(w, w->ret);
+			w_u32(w, (__u32)size);
+		}
+		/* data: the first iovec only, up to the byte count of the call and the snaplen */
+		__u64 avail = w->ret > 0 ? w->ret : 0;
+		__u64 first = niov > 0 ? iov[0].iov_len : 0;
+		w_user_bytes(w, (__u64)iov[0].iov_base, avail < first ? avail : first, snaplen);
+		if (is_send) {
+			w_u64(w, (__s64)(__s32)w->args[0]);
+			w_u32(w, (__u32)size);
+		}
+		sk = file_to_sock(fd_to_file(w->task, (__s32)w->args[0]));
+		if (w->ret >= 0)
+			w_socktuple(w, sk, is_send, (__u64)mh.msg_name);
+		else
+			w_empty(w);
+		if (!is_send) {
+			w_empty(w); /* msgcontrol: not collected */
+			w_u64(w, (__s64)(__s32)w->args[0]);
+		}
+		break;
+	}
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int handle_proc(struct fnet_writer *w, long nr, __u32 snaplen)
+{
+	struct sock *sk;
+	(void)sk;
+	(void)snaplen;
+	switch (nr) {
+	case NR_clone:
+		emit_clone(w, T_CLONE_20_X, w->args[0], 1);
+		break;
+	case NR_fork:
+		emit_clone(w, T_FORK_20_X, 0, 0);
+		break;
+	case NR_vfork:
+		emit_clone(w, T_VFORK_20_X, 0x00000100 | 0x00004000, 1); /* CLONE_VM | CLONE_VFORK */
+		break;
+	case NR_clone3: {
+		__u64 cflags = 0;
+		bpf_probe_read_user(&cflags, sizeof(cflags), (const void *)w->args[0]);
+		emit_clone(w, T_CLONE3_X, cflags, 1);
+		break;
+	}
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int handle_exec(struct fnet_writer *w, long nr, __u32 snaplen)
+{
+	struct sock *sk;
+	(void)sk;
+	(void)snaplen;
+	switch (nr) {
+	case NR_execve:
+		emit_execve(w, T_EXECVE_19_X, w->tid);
+		break;
+	case NR_execveat:
+		emit_execve(w, T_EXECVEAT_X, w->tid);
+		break;
+
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int handle_misc(struct fnet_writer *w, long nr, __u32 snaplen)
+{
+	struct sock *sk;
+	(void)sk;
+	(void)snaplen;
+	switch (nr) {
+	case NR_setuid:
+	case NR_setgid:
+		w_begin(w, nr == NR_setuid ? T_SETUID_X : T_SETGID_X, 2);
+		w_u64(w, w->ret);
+		w_u32(w, (__u32)w->args[0]);
+		break;
+	case NR_setreuid:
+	case NR_setregid:
+		w_begin(w, nr == NR_setreuid ? T_SETREUID_X : T_SETREGID_X, 3);
+		w_u64(w, w->ret);
+		w_u32(w, (__u32)w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		break;
+	case NR_setresuid:
+	case NR_setresgid:
+		w_begin(w, nr == NR_setresuid ? T_SETRESUID_X : T_SETRESGID_X, 4);
+		w_u64(w, w->ret);
+		w_u32(w, (__u32)w->args[0]);
+		w_u32(w, (__u32)w->args[1]);
+		w_u32(w, (__u32)w->args[2]);
+		break;
+	case NR_setns:
+		w_begin(w, T_SETNS_X, 3);
+		w_u64(w, w->ret);
+		w_u64(w, (__s64)(__s32)w->args[0]);
+		w_u32(w, clone_flags_to_ppm(w->args[1]));
+		break;
+	case NR_unshare:
+		w_begin(w, T_UNSHARE_X, 2);
+		w_u64(w, w->ret);
+		w_u32(w, clone_flags_to_ppm(w->args[0]));
+		break;
+	case NR_ptrace:
+		w_begin(w, T_PTRACE_X, 5);
+		w_u64(w, w->ret);
+		w_dyn_u64(w, w->args[2]);
+		w_dyn_u64(w, w->args[3]);
+		w_u16(w, ptrace_request_to_ppm((long)w->args[0]));
+		w_u64(w, (__s64)(__s32)w->args[1]);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* Common start of every sys_exit group program: settings, scratch and the syscall arguments. */
+static __always_inline struct falconet_settings *prepare(struct fnet_writer *w, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct falconet_settings *cfg = active_settings(pid_tgid >> 32);
+	if (!cfg || !init_writer(w))
+		return NULL;
+	w->ret = ret;
+	w->tid = (__u32)pid_tgid;
+	w->args[0] = regs->di;
+	w->args[1] = regs->si;
+	w->args[2] = regs->dx;
+	w->args[3] = regs->r10;
+	w->args[4] = regs->r8;
+	w->args[5] = regs->r9;
+	return cfg;
+}
+
+#define GROUP_PROGRAM(group)                                                                \
+	SEC("tp_btf/sys_exit")                                                              \
+	int BPF_PROG(falconet_exit_##group, struct pt_regs *regs, long ret)                 \
+	{                                                                                   \
+		struct fnet_writer w = {};                                                  \
+		struct falconet_settings *cfg = prepare(&w, regs, ret);                     \
+		if (!cfg)                                                                   \
+			return 0;                                                           \
+		if (handle_##group(&w, regs->orig_ax, cfg->snaplen))                        \
+			submit(&w, w.tid, cfg);                                             \
+		return 0;                                                                   \
+	}
+
+GROUP_PROGRAM(file)
+GROUP_PROGRAM(fileops)
+GROUP_PROGRAM(net)
+GROUP_PROGRAM(netio)
+GROUP_PROGRAM(proc)
+GROUP_PROGRAM(exec)
+GROUP_PROGRAM(misc)
+
+/* Syscall groups, each verified as its own program and reached by tail call from the dispatcher. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 7);
+	__type(key, __u32);
+	__array(values, int(void *));
+} exit_groups SEC(".maps") = {
+	.values = {
+		[0] = (void *)&falconet_exit_file,
+		[1] = (void *)&falconet_exit_fileops,
+		[2] = (void *)&falconet_exit_net,
+		[3] = (void *)&falconet_exit_netio,
+		[4] = (void *)&falconet_exit_proc,
+		[5] = (void *)&falconet_exit_exec,
+		[6] = (void *)&falconet_exit_misc,
+	},
+};
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(falconet_sys_enter, struct pt_regs *regs, long id)
 {
@@ -776,417 +1348,89 @@ int BPF_PROG(falconet_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (!slot_enabled((__u32)nr))
 		return 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct falconet_settings *cfg = active_settings(pid_tgid >> 32);
-	if (!cfg)
+	if (!active_settings(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	struct fnet_writer w = {};
-	if (!init_writer(&w))
-		return 0;
-	w.ret = ret;
-	w.args[0] = regs->di;
-	w.args[1] = regs->si;
-	w.args[2] = regs->dx;
-	w.args[3] = regs->r10;
-	w.args[4] = regs->r8;
-	w.args[5] = regs->r9;
-	__u32 tid = (__u32)pid_tgid;
-	__u32 snaplen = cfg->snaplen;
-	struct sock *sk;
-
+	__u32 group;
 	switch (nr) {
-	case NR_open: {
-		__u32 flags = open_flags_to_ppm(w.args[1]);
-		w_begin(&w, T_OPEN_X, 6);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		/* flags is written after dev/ino are known: reserve by index */
-		__u64 flags_off = w.off;
-		w_u32(&w, 0);
-		w_u32(&w, (w.args[1] & (F_O_CREAT | F_O_TMPFILE_BIT)) ? (__u32)w.args[2] : 0);
-		w_fd_dev_ino(&w, ret, &flags);
-		*(__u32 *)&w.buf[flags_off & EVT_MASK] = flags;
-		break;
-	}
+	case NR_open:
 	case NR_openat:
-	case NR_openat2: {
-		__u64 raw_flags = w.args[2], mode = w.args[3], resolve = 0;
-		int is2 = nr == NR_openat2;
-		if (is2) {
-			__u64 how[3] = {};
-			bpf_probe_read_user(how, sizeof(how), (const void *)w.args[2]);
-			raw_flags = how[0];
-			mode = how[1];
-			resolve = how[2];
-		}
-		(void)resolve;
-		__u32 flags = open_flags_to_ppm(raw_flags);
-		w_begin(&w, is2 ? T_OPENAT2_X : T_OPENAT_2_X, is2 ? 8 : 7);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_user_str(&w, w.args[1]);
-		__u64 flags_off = w.off;
-		w_u32(&w, 0);
-		w_u32(&w, (raw_flags & (F_O_CREAT | F_O_TMPFILE_BIT)) ? (__u32)mode : 0);
-		if (is2)
-			w_empty(&w); /* resolve: PPM_RESOLVE_* encoding not implemented */
-		w_fd_dev_ino(&w, ret, &flags);
-		*(__u32 *)&w.buf[flags_off & EVT_MASK] = flags;
-		break;
-	}
+	case NR_openat2:
 	case NR_creat:
-		w_begin(&w, T_CREAT_X, 6);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		w_fd_dev_ino(&w, ret, NULL);
-		w_empty(&w); /* creat_flags (overlay layer): not collected */
+		group = 0;
 		break;
 	case NR_close:
-		w_begin(&w, T_CLOSE_X, 2);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		break;
-	case NR_socket:
-		w_begin(&w, T_SOCKET_X, 5);
-		w_u64(&w, ret);
-		w_u32(&w, (__u32)w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		w_u32(&w, (__u32)w.args[2]);
-		w_u32(&w, socket_type_flags_to_ppm((__u32)w.args[1]));
-		break;
-	case NR_bind:
-		w_begin(&w, T_BIND_X, 3);
-		w_u64(&w, ret);
-		w_user_sockaddr(&w, w.args[1], w.args[2]);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		break;
-	case NR_connect:
-		w_begin(&w, T_CONNECT_X, 4);
-		w_u64(&w, ret);
-		sk = file_to_sock(fd_to_file(w.task, (__s32)w.args[0]));
-		if (ret == 0 || ret == -EINPROGRESS_)
-			w_socktuple(&w, sk, 1, w.args[1]);
-		else
-			w_empty(&w);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_user_sockaddr(&w, w.args[1], w.args[2]);
-		break;
-	case NR_listen:
-		w_begin(&w, T_LISTEN_X, 3);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		break;
-	case NR_accept:
-	case NR_accept4: {
-		int is4 = nr == NR_accept4;
-		w_begin(&w, is4 ? T_ACCEPT4_6_X : T_ACCEPT_5_X, is4 ? 6 : 5);
-		w_u64(&w, ret);
-		sk = ret >= 0 ? file_to_sock(fd_to_file(w.task, ret)) : NULL;
-		if (sk)
-			w_socktuple(&w, sk, 0, 0);
-		else
-			w_empty(&w);
-		struct sock *lsk = file_to_sock(fd_to_file(w.task, (__s32)w.args[0]));
-		__u32 qlen = lsk ? BPF_CORE_READ(lsk, sk_ack_backlog) : 0;
-		__u32 qmax = lsk ? BPF_CORE_READ(lsk, sk_max_ack_backlog) : 0;
-		w_u8(&w, qmax ? (__u8)(qlen * 100 / qmax) : 0);
-		w_u32(&w, qlen);
-		w_u32(&w, qmax);
-		if (is4)
-			w_u32(&w, (__u32)w.args[3]);
-		break;
-	}
-	case NR_sendto:
-		w_begin(&w, T_SENDTO_X, 5);
-		w_u64(&w, ret);
-		w_user_bytes(&w, w.args[1], ret > 0 ? ret : 0, snaplen);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_u32(&w, (__u32)w.args[2]);
-		w_socktuple(&w, file_to_sock(fd_to_file(w.task, (__s32)w.args[0])), 1, w.args[4]);
-		break;
-	case NR_recvfrom:
-		w_begin(&w, T_RECVFROM_X, 5);
-		w_u64(&w, ret);
-		w_user_bytes(&w, w.args[1], ret > 0 ? ret : 0, snaplen);
-		if (ret >= 0) {
-			__u64 src = 0;
-			if (w.args[4])
-				src = w.args[4];
-			w_socktuple(&w, file_to_sock(fd_to_file(w.task, (__s32)w.args[0])), 0, src);
-		} else {
-			w_empty(&w);
-		}
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_u32(&w, (__u32)w.args[2]);
-		break;
-	case NR_sendmsg:
-	case NR_recvmsg: {
-		int is_send = nr == NR_sendmsg;
-		struct user_msghdr mh = {};
-		bpf_probe_read_user(&mh, sizeof(mh), (const void *)w.args[1]);
-		__u64 size = 0;
-		struct iovec iov[IOV_MAX_READ] = {};
-		__u64 niov = mh.msg_iovlen < IOV_MAX_READ ? mh.msg_iovlen : IOV_MAX_READ;
-		if (mh.msg_iov)
-			bpf_probe_read_user(iov, sizeof(iov), mh.msg_iov);
-		for (int i = 0; i < IOV_MAX_READ; i++)
-			if (i < niov)
-				size += iov[i].iov_len;
-		if (is_send) {
-			w_begin(&w, T_SENDMSG_X, 5);
-			w_u64(&w, ret);
-		} else {
-			w_begin(&w, T_RECVMSG_X, 6);
-			w_u64(&w, ret);
-			w_u32(&w, (__u32)size);
-		}
-		/* data: the first iovec only, up to the byte count of the call and the snaplen */
-		__u64 avail = ret > 0 ? ret : 0;
-		__u64 first = niov > 0 ? iov[0].iov_len : 0;
-		w_user_bytes(&w, (__u64)iov[0].iov_base, avail < first ? avail : first, snaplen);
-		if (is_send) {
-			w_u64(&w, (__s64)(__s32)w.args[0]);
-			w_u32(&w, (__u32)size);
-		}
-		sk = file_to_sock(fd_to_file(w.task, (__s32)w.args[0]));
-		if (ret >= 0)
-			w_socktuple(&w, sk, is_send, (__u64)mh.msg_name);
-		else
-			w_empty(&w);
-		if (!is_send) {
-			w_empty(&w); /* msgcontrol: not collected */
-			w_u64(&w, (__s64)(__s32)w.args[0]);
-		}
-		break;
-	}
-	case NR_shutdown:
-		w_begin(&w, T_SHUTDOWN_X, 3);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_u8(&w, (__u8)w.args[1]);
-		break;
-	case NR_socketpair: {
-		__s32 fds[2] = {-1, -1};
-		if (ret == 0)
-			bpf_probe_read_user(fds, sizeof(fds), (const void *)w.args[3]);
-		w_begin(&w, T_SOCKETPAIR_X, 8);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)fds[0]);
-		w_u64(&w, (__s64)fds[1]);
-		sk = ret == 0 ? file_to_sock(fd_to_file(w.task, fds[0])) : NULL;
-		if (sk) {
-			w_u64(&w, (__u64)sk);
-			w_u64(&w, (__u64)BPF_CORE_READ((struct unix_sock *)sk, peer));
-		} else {
-			w_empty(&w);
-			w_empty(&w);
-		}
-		w_u32(&w, (__u32)w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		w_u32(&w, (__u32)w.args[2]);
-		break;
-	}
-	case NR_pipe:
-	case NR_pipe2: {
-		int is2 = nr == NR_pipe2;
-		__s32 fds[2] = {-1, -1};
-		if (ret == 0)
-			bpf_probe_read_user(fds, sizeof(fds), (const void *)w.args[0]);
-		w_begin(&w, is2 ? T_PIPE2_X : T_PIPE_X, is2 ? 5 : 4);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)fds[0]);
-		w_u64(&w, (__s64)fds[1]);
-		struct file *f = ret == 0 ? fd_to_file(w.task, fds[0]) : NULL;
-		if (f)
-			w_u64(&w, BPF_CORE_READ(f, f_inode, i_ino));
-		else
-			w_empty(&w);
-		if (is2)
-			w_u32(&w, open_flags_to_ppm(w.args[1]) & ~1u);
-		break;
-	}
 	case NR_dup:
-		w_begin(&w, T_DUP_1_X, 2);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		break;
 	case NR_dup2:
-	case NR_dup3: {
-		int is3 = nr == NR_dup3;
-		w_begin(&w, is3 ? T_DUP3_X : T_DUP2_X, is3 ? 4 : 3);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_u64(&w, (__s64)(__s32)w.args[1]);
-		if (is3)
-			w_u32(&w, (w.args[2] & F_O_CLOEXEC) ? (1 << 12) : 0);
-		break;
-	}
+	case NR_dup3:
+	case NR_pipe:
+	case NR_pipe2:
 	case NR_unlink:
 	case NR_rmdir:
-		w_begin(&w, nr == NR_unlink ? T_UNLINK_2_X : T_RMDIR_2_X, 2);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		break;
 	case NR_unlinkat:
-		w_begin(&w, T_UNLINKAT_2_X, 4);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_user_str(&w, w.args[1]);
-		w_u32(&w, (__u32)w.args[2]);
-		break;
 	case NR_rename:
 	case NR_link:
 	case NR_symlink:
-		w_begin(&w, nr == NR_rename ? T_RENAME_X : nr == NR_link ? T_LINK_2_X : T_SYMLINK_X, 3);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_user_str(&w, w.args[1]);
-		break;
 	case NR_renameat:
 	case NR_renameat2:
-	case NR_linkat: {
-		int has_flags = nr != NR_renameat;
-		w_begin(&w, nr == NR_renameat ? T_RENAMEAT_X : nr == NR_renameat2 ? T_RENAMEAT2_X : T_LINKAT_2_X,
-			has_flags ? 6 : 5);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_user_str(&w, w.args[1]);
-		w_u64(&w, (__s64)(__s32)w.args[2]);
-		w_user_str(&w, w.args[3]);
-		if (has_flags)
-			w_u32(&w, (__u32)w.args[4]);
-		break;
-	}
+	case NR_linkat:
 	case NR_symlinkat:
-		w_begin(&w, T_SYMLINKAT_X, 4);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_u64(&w, (__s64)(__s32)w.args[1]);
-		w_user_str(&w, w.args[2]);
-		break;
 	case NR_mkdir:
-		w_begin(&w, T_MKDIR_2_X, 3);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		break;
 	case NR_mkdirat:
-		w_begin(&w, T_MKDIRAT_X, 4);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_user_str(&w, w.args[1]);
-		w_u32(&w, (__u32)w.args[2]);
-		break;
 	case NR_chmod:
-		w_begin(&w, T_CHMOD_X, 3);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_u32(&w, (__u32)w.args[1] & 07777);
-		break;
 	case NR_fchmod:
-		w_begin(&w, T_FCHMOD_X, 3);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_u32(&w, (__u32)w.args[1] & 07777);
-		break;
 	case NR_fchmodat:
-		w_begin(&w, T_FCHMODAT_X, 4);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_user_str(&w, w.args[1]);
-		w_u32(&w, (__u32)w.args[2] & 07777);
+	case NR_mount:
+	case NR_umount2:
+	case NR_memfd_create:
+		group = 1;
+		break;
+	case NR_socket:
+	case NR_bind:
+	case NR_connect:
+	case NR_listen:
+	case NR_accept:
+	case NR_accept4:
+	case NR_shutdown:
+	case NR_socketpair:
+		group = 2;
+		break;
+	case NR_sendto:
+	case NR_recvfrom:
+	case NR_sendmsg:
+	case NR_recvmsg:
+		group = 3;
+		break;
+	case NR_clone:
+	case NR_fork:
+	case NR_vfork:
+	case NR_clone3:
+		group = 4;
+		break;
+	case NR_execve:
+	case NR_execveat:
+		group = 5;
 		break;
 	case NR_setuid:
 	case NR_setgid:
-		w_begin(&w, nr == NR_setuid ? T_SETUID_X : T_SETGID_X, 2);
-		w_u64(&w, ret);
-		w_u32(&w, (__u32)w.args[0]);
-		break;
 	case NR_setreuid:
 	case NR_setregid:
-		w_begin(&w, nr == NR_setreuid ? T_SETREUID_X : T_SETREGID_X, 3);
-		w_u64(&w, ret);
-		w_u32(&w, (__u32)w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		break;
 	case NR_setresuid:
 	case NR_setresgid:
-		w_begin(&w, nr == NR_setresuid ? T_SETRESUID_X : T_SETRESGID_X, 4);
-		w_u64(&w, ret);
-		w_u32(&w, (__u32)w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		w_u32(&w, (__u32)w.args[2]);
-		break;
 	case NR_setns:
-		w_begin(&w, T_SETNS_X, 3);
-		w_u64(&w, ret);
-		w_u64(&w, (__s64)(__s32)w.args[0]);
-		w_u32(&w, clone_flags_to_ppm(w.args[1]));
-		break;
 	case NR_unshare:
-		w_begin(&w, T_UNSHARE_X, 2);
-		w_u64(&w, ret);
-		w_u32(&w, clone_flags_to_ppm(w.args[0]));
-		break;
 	case NR_ptrace:
-		w_begin(&w, T_PTRACE_X, 5);
-		w_u64(&w, ret);
-		w_dyn_u64(&w, w.args[2]);
-		w_dyn_u64(&w, w.args[3]);
-		w_u16(&w, ptrace_request_to_ppm((long)w.args[0]));
-		w_u64(&w, (__s64)(__s32)w.args[1]);
-		break;
-	case NR_mount: {
-		__u32 mflags = (__u32)w.args[3];
-		if ((mflags & 0xffff0000) == 0xc0ed0000) /* MS_MGC_VAL magic */
-			mflags &= 0xffff;
-		w_begin(&w, T_MOUNT_X, 5);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_user_str(&w, w.args[1]);
-		w_user_str(&w, w.args[2]);
-		w_u32(&w, mflags);
-		break;
-	}
-	case NR_umount2:
-		w_begin(&w, T_UMOUNT2_X, 3);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_u32(&w, (__u32)w.args[1]);
-		break;
-	case NR_memfd_create:
-		w_begin(&w, T_MEMFD_CREATE_X, 3);
-		w_u64(&w, ret);
-		w_user_str(&w, w.args[0]);
-		w_u32(&w, (__u32)w.args[1] & 7);
-		break;
-	case NR_clone:
-		emit_clone(&w, T_CLONE_20_X, w.args[0], 1);
-		break;
-	case NR_fork:
-		emit_clone(&w, T_FORK_20_X, 0, 0);
-		break;
-	case NR_vfork:
-		emit_clone(&w, T_VFORK_20_X, 0x00000100 | 0x00004000, 1); /* CLONE_VM | CLONE_VFORK */
-		break;
-	case NR_clone3: {
-		__u64 cflags = 0;
-		bpf_probe_read_user(&cflags, sizeof(cflags), (const void *)w.args[0]);
-		emit_clone(&w, T_CLONE3_X, cflags, 1);
-		break;
-	}
-	case NR_execve:
-		emit_execve(&w, T_EXECVE_19_X, tid);
-		break;
-	case NR_execveat:
-		emit_execve(&w, T_EXECVEAT_X, tid);
+		group = 6;
 		break;
 	default:
 		return 0;
 	}
-	submit(&w, tid, cfg);
+	bpf_tail_call(ctx, &exit_groups, group);
+	/* only reached if the tail call failed */
+	struct falconet_stats *st = get_stats();
+	if (st) {
+		__sync_fetch_and_add(&st->produced, 1);
+		__sync_fetch_and_add(&st->dropped_other, 1);
+	}
 	return 0;
 }
 

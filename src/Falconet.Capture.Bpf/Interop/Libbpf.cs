@@ -1,0 +1,171 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Falconet.Capture.Bpf.Interop;
+
+/// <summary>
+/// The libbpf 1.x calls live capture needs. Opaque pointers and ints only.
+/// Pointer-returning calls return NULL and set errno; int-returning calls return -errno.
+/// </summary>
+internal static unsafe partial class Libbpf
+{
+    public const string LibraryName = "libbpf.so.1";
+
+    public const ulong BpfAny = 0;
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_object__open_file", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial nint ObjectOpenFile(string path, nint options);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_object__load")]
+    public static partial int ObjectLoad(nint obj);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_object__close")]
+    public static partial void ObjectClose(nint obj);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_object__find_program_by_name", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint ObjectFindProgramByName(nint obj, string name);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_object__find_map_by_name", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint ObjectFindMapByName(nint obj, string name);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_program__set_autoload")]
+    public static partial int ProgramSetAutoload(nint prog, [MarshalAs(UnmanagedType.U1)] bool autoload);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_program__attach", SetLastError = true)]
+    public static partial nint ProgramAttach(nint prog);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_link__destroy")]
+    public static partial int LinkDestroy(nint link);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map__fd")]
+    public static partial int MapFd(nint map);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map__set_max_entries")]
+    public static partial int MapSetMaxEntries(nint map, uint maxEntries);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map_update_elem")]
+    public static partial int MapUpdateElem(int fd, void* key, void* value, ulong flags);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map_lookup_elem")]
+    public static partial int MapLookupElem(int fd, void* key, void* value);
+
+    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__new", SetLastError = true)]
+    public static partial nint RingBufferNew(int mapFd, delegate* unmanaged[Cdecl]<nint, nint, nuint, int> sampleCallback, nint context, nint options);
+
+    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__poll")]
+    public static partial int RingBufferPoll(nint ringBuffer, int timeoutMs);
+
+    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__consume")]
+    public static partial int RingBufferConsume(nint ringBuffer);
+
+    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__free")]
+    public static partial void RingBufferFree(nint ringBuffer);
+
+    [LibraryImport(LibraryName, EntryPoint = "libbpf_num_possible_cpus")]
+    public static partial int NumPossibleCpus();
+
+    [LibraryImport(LibraryName, EntryPoint = "libbpf_get_error")]
+    public static partial long GetError(nint ptr);
+
+    [LibraryImport(LibraryName, EntryPoint = "libbpf_set_print")]
+    public static partial nint SetPrint(delegate* unmanaged[Cdecl]<int, byte*, nint, int> printFunction);
+
+    [LibraryImport("libc", EntryPoint = "vsnprintf")]
+    public static partial int VsnPrintf(byte* buffer, nuint size, byte* format, nint args);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    public const int ClockBoottime = 7;
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    public static partial int ClockGetTime(int clockId, TimeSpec* time);
+
+    [LibraryImport("libc", EntryPoint = "strerror")]
+    public static partial nint StrError(int errno);
+
+    /// <summary>Human text for an errno (positive or negative).</summary>
+    public static string ErrnoText(int errno)
+    {
+        errno = Math.Abs(errno);
+        nint text = StrError(errno);
+        return $"{Marshal.PtrToStringUTF8(text) ?? "unknown error"} (errno {errno})";
+    }
+
+    // libbpf's log (including the verifier log on a failed load) is collected here so a load
+    // failure can say why. Loads are rare and short, so one shared buffer is enough.
+    private static readonly Lock s_logLock = new();
+    private static readonly System.Text.StringBuilder s_log = new();
+    private static bool s_printInstalled;
+
+    public static void InstallLogCapture()
+    {
+        lock (s_logLock)
+        {
+            if (!s_printInstalled)
+            {
+                SetPrint(&OnPrint);
+                s_printInstalled = true;
+            }
+        }
+    }
+
+    public static void ClearLog()
+    {
+        lock (s_logLock)
+        {
+            s_log.Clear();
+        }
+    }
+
+    /// <summary>The last <paramref name="maxChars"/> characters of the captured log.</summary>
+    public static string LogTail(int maxChars)
+    {
+        lock (s_logLock)
+        {
+            string all = s_log.ToString();
+            return all.Length <= maxChars ? all : all[^maxChars..];
+        }
+    }
+
+    // The verifier log arrives as one message of up to a few MiB; the va_list can be formatted
+    // only once, so the buffer is sized for the whole log.
+    private const int PrintBufferSize = 8 << 20;
+    private static byte* s_printBuffer;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int OnPrint(int level, byte* format, nint args)
+    {
+        try
+        {
+            lock (s_logLock)
+            {
+                if (s_printBuffer == null)
+                {
+                    s_printBuffer = (byte*)NativeMemory.Alloc(PrintBufferSize);
+                }
+                int n = VsnPrintf(s_printBuffer, PrintBufferSize, format, args);
+                if (n > 0)
+                {
+                    if (s_log.Length > 16 << 20)
+                    {
+                        s_log.Remove(0, s_log.Length / 2);
+                    }
+                    s_log.Append(Marshal.PtrToStringUTF8((nint)s_printBuffer, Math.Min(n, PrintBufferSize - 1)));
+                }
+            }
+        }
+        catch
+        {
+            // Never let an exception cross into libbpf.
+        }
+        return 0;
+    }
+}

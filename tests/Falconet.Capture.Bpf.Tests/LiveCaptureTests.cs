@@ -1,0 +1,256 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using Falconet.Core.Events;
+
+namespace Falconet.Capture.Bpf.Tests;
+
+[CollectionDefinition("live", DisableParallelization = true)]
+public sealed class LiveCollection
+{
+}
+
+/// <summary>Runs the real eBPF program on this machine (needs root or CAP_BPF+CAP_PERFMON and BTF).</summary>
+[Collection("live")]
+public sealed unsafe class LiveCaptureTests
+{
+    private static readonly TimeSpan s_waitLimit = TimeSpan.FromSeconds(10);
+
+    private static void SkipUnlessLive()
+    {
+        string? reason = LiveCapture.CheckPrivileges();
+        if (reason != null)
+        {
+            Assert.Skip(reason);
+        }
+    }
+
+    /// <summary>Polls until an event matches, copying it out of the reused instance.</summary>
+    private static ScapEvent? WaitFor(LiveCapture capture, Func<ScapEvent, bool> match)
+    {
+        ScapEvent? found = null;
+        var deadline = Stopwatch.StartNew();
+        while (found == null && deadline.Elapsed < s_waitLimit)
+        {
+            capture.Poll(e =>
+            {
+                if (found == null && match(e))
+                {
+                    found = new ScapEvent();
+                    found.CopyFrom(e);
+                }
+            }, TimeSpan.FromMilliseconds(50));
+        }
+        return found;
+    }
+
+    /// <summary>Keeps copies of the events <paramref name="keep"/> selects until <paramref name="done"/> says so.</summary>
+    private static List<ScapEvent> Collect(LiveCapture capture, Func<ScapEvent, bool> keep, Func<List<ScapEvent>, bool> done)
+    {
+        var kept = new List<ScapEvent>();
+        var deadline = Stopwatch.StartNew();
+        while (!done(kept) && deadline.Elapsed < s_waitLimit)
+        {
+            capture.Poll(e =>
+            {
+                if (keep(e))
+                {
+                    var copy = new ScapEvent();
+                    copy.CopyFrom(e);
+                    kept.Add(copy);
+                }
+            }, TimeSpan.FromMilliseconds(50));
+        }
+        return kept;
+    }
+
+    private static int CountBpfLinkFds()
+    {
+        int count = 0;
+        foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is string target && target.Contains("bpf_link", StringComparison.Ordinal))
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // fd closed while enumerating
+            }
+        }
+        return count;
+    }
+
+    [Fact]
+    public void Load_attach_and_dispose_leaves_no_link_behind()
+    {
+        SkipUnlessLive();
+        int before = CountBpfLinkFds();
+        var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["connect", "execve", LiveSyscalls.ProcessExit] });
+        Assert.Equal(before + 3, CountBpfLinkFds());
+        capture.Poll(_ => { }, TimeSpan.Zero);
+        capture.Dispose();
+        Assert.Equal(before, CountBpfLinkFds());
+        Assert.Throws<ObjectDisposedException>(() => capture.Poll(_ => { }, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Unknown_syscall_name_is_a_clear_error()
+    {
+        SkipUnlessLive();
+        var ex = Assert.Throws<LiveCaptureException>(() => LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["connnect"] }));
+        Assert.Contains("'connnect' is not supported", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tcp_connect_to_a_closed_loopback_port_is_seen_with_tid_fd_and_sockaddr()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["connect"] });
+        ushort port = Native.ClosedLoopbackPort();
+        int tid = Native.GetTid();
+        int fd = Native.Socket(Native.AfInet, Native.SockStream, 0);
+        Assert.True(fd >= 0);
+        byte[] sa = Native.Loopback4(port);
+        int rc;
+        fixed (byte* p = sa)
+        {
+            rc = Native.Connect(fd, p, sa.Length);
+        }
+        Native.Close(fd);
+        Assert.Equal(-1, rc);
+
+        ScapEvent? evt = WaitFor(capture, e => e.Type == 23 && e.ThreadId == tid && e.GetInt64OrDefault(2) == fd);
+        Assert.NotNull(evt);
+        Assert.Equal(4, evt.ParamCount);
+        Assert.Equal(-111, evt.GetInt64OrDefault(0)); // ECONNREFUSED
+        Assert.Equal(0, evt.GetParam(1).Length);     // no tuple for a refused connect
+        byte[] expected = [2, 127, 0, 0, 1, (byte)port, (byte)(port >> 8)];
+        Assert.Equal(expected, evt.GetParam(3).ToArray());
+        ulong nowNs = (ulong)((DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100);
+        Assert.InRange(evt.Timestamp, nowNs - 60_000_000_000UL, nowNs + 1_000_000_000UL);
+    }
+
+    [Fact]
+    public void Sendto_on_an_unconnected_udp_socket_is_seen_with_its_tuple_and_data()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["sendto"] });
+        using var receiver = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        ushort port = (ushort)((System.Net.IPEndPoint)receiver.Client.LocalEndPoint!).Port;
+        int tid = Native.GetTid();
+        int fd = Native.Socket(Native.AfInet, Native.SockDgram, 0);
+        byte[] sa = Native.Loopback4(port);
+        byte[] payload = "falconet-udp"u8.ToArray();
+        nint sent;
+        fixed (byte* a = sa)
+        fixed (byte* d = payload)
+        {
+            sent = Native.SendTo(fd, d, (nuint)payload.Length, 0, a, sa.Length);
+        }
+        Native.Close(fd);
+        Assert.Equal(payload.Length, (int)sent);
+
+        ScapEvent? evt = WaitFor(capture, e => e.Type == 31 && e.ThreadId == tid && e.GetInt64OrDefault(2) == fd);
+        Assert.NotNull(evt);
+        Assert.Equal(payload.Length, evt.GetInt64OrDefault(0));
+        Assert.Equal(payload, evt.GetParam(1).ToArray());
+        Assert.Equal(payload.Length, evt.GetInt64OrDefault(3));
+        ReadOnlySpan<byte> tuple = evt.GetParam(4);
+        Assert.Equal(13, tuple.Length);
+        Assert.Equal(2, tuple[0]);
+        Assert.Equal([0, 0, 0, 0], tuple[1..5].ToArray()); // unconnected: wildcard local address
+        Assert.NotEqual(0, BinaryPrimitives.ReadUInt16LittleEndian(tuple[5..]));
+        Assert.Equal([127, 0, 0, 1], tuple[7..11].ToArray());
+        Assert.Equal(port, BinaryPrimitives.ReadUInt16LittleEndian(tuple[11..]));
+    }
+
+    [Fact]
+    public void Execve_of_a_child_process_is_seen_with_args_cwd_and_exe_path()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["execve", "clone", "clone3", "vfork", LiveSyscalls.ProcessExit] });
+        string marker = "falconet-live-" + Guid.NewGuid().ToString("N")[..8];
+        var start = new ProcessStartInfo("/usr/bin/echo") { RedirectStandardOutput = true, WorkingDirectory = "/tmp" };
+        start.ArgumentList.Add(marker);
+        start.ArgumentList.Add("second arg");
+        start.Environment["FALCONET_TEST_ENV"] = marker;
+        using var child = Process.Start(start)!;
+        child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+
+        static bool IsExec(ScapEvent e) => e.Type == 293 && e.GetInt64OrDefault(0) == 0;
+        List<ScapEvent> events = Collect(capture, e => e.ThreadId == child.Id,
+            kept => kept.Exists(IsExec) && kept.Exists(e => e.Type == 186));
+        ScapEvent? exec = events.Find(IsExec);
+        Assert.NotNull(exec);
+        Assert.Equal(31, exec.ParamCount);
+        Assert.Equal("/usr/bin/echo", exec.GetString(1));                 // exe = argv[0]
+        Assert.Equal(Encoding.UTF8.GetBytes(marker + "\0second arg\0"), exec.GetParam(2).ToArray());
+        Assert.Equal(child.Id, exec.GetInt64OrDefault(3));                  // tid
+        // ptid: the thread of this process that forked the child
+        Assert.True(Directory.Exists($"/proc/{Environment.ProcessId}/task/{exec.GetInt64OrDefault(5)}"), $"ptid {exec.GetInt64OrDefault(5)}");
+        Assert.Equal("/tmp", exec.GetString(6));                           // cwd, walked from the dentry
+        Assert.Equal("echo", exec.GetString(13));                          // comm
+        Assert.Contains("FALCONET_TEST_ENV=" + marker, Encoding.UTF8.GetString(exec.GetParam(15)), StringComparison.Ordinal);
+        Assert.Equal(File.ResolveLinkTarget("/usr/bin/echo", true)?.FullName ?? "/usr/bin/echo", exec.GetString(27)); // trusted_exepath
+        Assert.Equal("/usr/bin/echo", exec.GetString(30));                 // filename from sys_enter
+
+        ScapEvent? exit = events.Find(e => e.Type == 186);
+        Assert.NotNull(exit);
+        Assert.Equal(0, exit.GetInt64OrDefault(1));
+    }
+
+    [Fact]
+    public void Burst_of_connects_is_fully_accounted_for()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["connect"] });
+        ushort port = Native.ClosedLoopbackPort();
+        byte[] sa = Native.Loopback4(port);
+        long seenHere = 0;
+        int tid = 0;
+        using var stop = new CancellationTokenSource();
+        var consumer = new Thread(() => capture.Run(e =>
+        {
+            if (e.ThreadId == Volatile.Read(ref tid))
+            {
+                seenHere++;
+            }
+        }, stop.Token));
+        consumer.Start();
+
+        const int connects = 200_000;
+        var producer = new Thread(() =>
+        {
+            Volatile.Write(ref tid, Native.GetTid());
+            fixed (byte* p = sa)
+            {
+                for (int i = 0; i < connects; i++)
+                {
+                    int fd = Native.Socket(Native.AfInet, Native.SockStream, 0);
+                    Native.Connect(fd, p, sa.Length);
+                    Native.Close(fd);
+                }
+            }
+        });
+        producer.Start();
+        producer.Join();
+        capture.Stop();
+        stop.Cancel();
+        consumer.Join();
+        // drain what the last programs in flight may still have written
+        while (capture.Poll(_ => { }, TimeSpan.FromMilliseconds(100)) > 0)
+        {
+        }
+
+        LiveCaptureStats stats = capture.GetStats();
+        Assert.Equal(stats.Produced, stats.Received + stats.DroppedRingFull + stats.DroppedOther);
+        Assert.True(stats.Produced >= connects, $"produced {stats.Produced} < {connects}");
+        Assert.Equal(0UL, stats.DecodeErrors);
+        Assert.True(seenHere > 0);
+    }
+}

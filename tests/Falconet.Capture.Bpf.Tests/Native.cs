@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+
+namespace Falconet.Capture.Bpf.Tests;
+
+/// <summary>Raw syscalls, so a test knows the exact fd, thread and result the kernel saw.</summary>
+internal static unsafe partial class Native
+{
+    public const int AfInet = 2;
+    public const int SockStream = 1;
+    public const int SockDgram = 2;
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    public static partial int Connect(int fd, byte* address, int length);
+
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static partial nint SendTo(int fd, byte* buffer, nuint length, int flags, byte* address, int addressLength);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    public static partial int GetTid();
+
+    /// <summary>struct sockaddr_in for 127.0.0.1:port.</summary>
+    public static byte[] Loopback4(ushort port)
+    {
+        var sa = new byte[16];
+        sa[0] = AfInet;
+        sa[2] = (byte)(port >> 8);
+        sa[3] = (byte)port;
+        sa[4] = 127;
+        sa[7] = 1;
+        return sa;
+    }
+
+    /// <summary>A loopback TCP port nothing listens on: bound then released by this process.</summary>
+    public static ushort ClosedLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        ushort port = (ushort)((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
