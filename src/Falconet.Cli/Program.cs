@@ -1,10 +1,50 @@
+using System.CommandLine;
+using Falconet.Host;
+
 namespace Falconet.Cli;
 
+/// <summary>
+/// The <c>falconet</c> command: Falco's flags where they make sense, plus <c>inspect</c> (sysdig-style event listing)
+/// and <c>demo</c> (the built-in rules on a generated sample capture). Exit codes: see <see cref="ExitCodes"/>.
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("falconet: not implemented yet");
-        return 1;
+        Console.OutputEncoding = System.Text.Encoding.UTF8;
+        using var cancel = new CancellationTokenSource();
+        // SIGINT/SIGTERM stop the event loop cleanly (live capture detaches, outputs flush).
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true;
+            cancel.Cancel();
+        });
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            cancel.Cancel();
+        });
+
+        var console = new ConsoleStreams(Console.Out, Console.Error, Console.OpenStandardOutput());
+        RootCommand root = CommandLineDefinition.Build(console, cancel.Token);
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"falconet: {error.Message}");
+            }
+            Console.Error.WriteLine("Run 'falconet --help' for usage.");
+            return ExitCodes.Failure;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UserFacingException e)
+        {
+            Console.Error.WriteLine($"falconet: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Falconet.Host;
+
+namespace Falconet.Cli;
+
+/// <summary>The command-line grammar, kept apart from Main so tests can parse without running.</summary>
+public static class CommandLineDefinition
+{
+    public static RootCommand Build(ConsoleStreams console, CancellationToken cancellation)
+    {
+        var configFile = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys). Default: the built-in configuration.", HelpName = "FILE" };
+        var rules = new Option<string[]>("-r") { Description = "Rules file or directory (*.yaml/*.yml in name order). Repeatable; replaces rules_files. Default: the built-in rules.", HelpName = "FILE|DIR" };
+        var options = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value (dotted paths, key[N], key[] to append).", HelpName = "KEY=VALUE" };
+        var capture = new Option<string?>("-e") { Description = "Replay a .scap capture file (plain or gzip) instead of capturing live.", HelpName = "CAPTURE" };
+        var describeAll = new Option<bool>("-L") { Description = "Describe all loaded rules and exit (full JSON with -o json_output=true)." };
+        var describeOne = new Option<string?>("-l") { Description = "Describe one rule and exit.", HelpName = "RULE" };
+        var listFields = new Option<string?>("--list") { Description = "List the supported fields (optionally of one source: syscall) and exit.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SOURCE" };
+        var listNamesOnly = new Option<bool>("-N") { Description = "With --list: names only." };
+        var listFormat = new Option<string?>("--format") { Description = "With --list: text, markdown or json.", HelpName = "FORMAT" };
+        var listEvents = new Option<bool>("--list-events") { Description = "List the supported event types and exit." };
+        var validate = new Option<string[]>("-V", "--validate") { Description = "Validate rules files and exit (JSON with -o json_output=true).", HelpName = "FILE" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Load configuration and rules, open nothing, process no events." };
+        var duration = new Option<int?>("-M") { Description = "Stop after this many seconds.", HelpName = "SECONDS" };
+        var unbuffered = new Option<bool>("-U", "--unbuffered") { Description = "Flush outputs after every alert." };
+        var printVersion = new Option<bool>("--print-version") { Description = "Print versions and exit.", Hidden = true };
+        var verbose = new Option<bool>("-v") { Description = "Verbose: progress and statistics on stderr." };
+
+        var root = new RootCommand("Falconet: Falco-compatible runtime threat detection. Without -e it captures live with eBPF (root).");
+        foreach (Option o in new Option[] { configFile, rules, options, capture, describeAll, describeOne, listFields, listNamesOnly, listFormat, listEvents, validate, dryRun, duration, unbuffered, printVersion, verbose })
+        {
+            root.Options.Add(o);
+        }
+        root.SetAction(parse =>
+        {
+            var request = new RunRequest
+            {
+                ConfigFile = parse.GetValue(configFile),
+                RulesPaths = parse.GetValue(rules) ?? [],
+                Overrides = parse.GetValue(options) ?? [],
+                CaptureFile = parse.GetValue(capture),
+                DescribeAll = parse.GetValue(describeAll),
+                DescribeRule = parse.GetValue(describeOne),
+                ListFields = parse.GetResult(listFields) is not null,
+                ListFieldsSource = parse.GetValue(listFields),
+                ListNamesOnly = parse.GetValue(listNamesOnly),
+                ListFormat = parse.GetValue(listFormat),
+                ListEvents = parse.GetValue(listEvents),
+                ValidatePaths = parse.GetValue(validate) ?? [],
+                DryRun = parse.GetValue(dryRun),
+                DurationSeconds = parse.GetValue(duration),
+                Unbuffered = parse.GetValue(unbuffered),
+                Verbose = parse.GetValue(verbose),
+            };
+            return FalconetCommands.Run(request, console, cancellation);
+        });
+
+        var inspectCapture = new Argument<string>("CAPTURE") { Description = "The .scap file (plain or gzip)." };
+        var inspectFormat = new Option<string?>("-p", "--print") { Description = "Output format, e.g. '%evt.num %proc.name %fd.name'. Missing values print <NA>.", HelpName = "FORMAT" };
+        var inspectJson = new Option<bool>("--json") { Description = "One JSON object per event with the fields of the format." };
+        var inspectLimit = new Option<long?>("--limit") { Description = "Stop after this many printed events.", HelpName = "N" };
+        var inspectFilter = new Option<string?>("-f", "--filter") { Description = "Only events matching this Falco condition.", HelpName = "CONDITION" };
+        var inspect = new Command("inspect", "List the events of a capture that Falco would evaluate (exit and meta events), sysdig-style.");
+        inspect.Arguments.Add(inspectCapture);
+        inspect.Options.Add(inspectFormat);
+        inspect.Options.Add(inspectJson);
+        inspect.Options.Add(inspectLimit);
+        inspect.Options.Add(inspectFilter);
+        inspect.SetAction(parse => FalconetCommands.Inspect(new InspectRequest
+        {
+            CapturePath = parse.GetValue(inspectCapture)!,
+            Format = parse.GetValue(inspectFormat),
+            Json = parse.GetValue(inspectJson),
+            Limit = parse.GetValue(inspectLimit),
+            Filter = parse.GetValue(inspectFilter),
+        }, console, cancellation));
+        root.Subcommands.Add(inspect);
+
+        var demoOverrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        var demo = new Command("demo", "Write a small sample capture (generated, no privileges needed) and run the built-in rules on it.");
+        demo.Options.Add(demoOverrides);
+        demo.SetAction(parse => FalconetCommands.Demo(parse.GetValue(demoOverrides) ?? [], console, cancellation));
+        root.Subcommands.Add(demo);
+
+        var sampleOut = new Argument<string>("OUTPUT") { Description = "Where to write the sample .scap file." };
+        var sample = new Command("sample-capture", "Write the generated sample capture used by 'demo' to a file.");
+        sample.Arguments.Add(sampleOut);
+        sample.SetAction(parse => FalconetCommands.WriteSampleCapture(parse.GetValue(sampleOut)!, console));
+        root.Subcommands.Add(sample);
+
+        return root;
+    }
+}

@@ -1,0 +1,206 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Falconet.Core.Alerts;
+using Falconet.Core.Events;
+using Falconet.Fields;
+using Falconet.Fields.Formatting;
+using OutputFormat = Falconet.Fields.Formatting.OutputFormat;
+using Falconet.Rules.Conditions;
+using Falconet.Rules.Loading;
+using Falconet.State;
+
+namespace Falconet.Engine;
+
+/// <summary>Which rules fire for one event: the first matching one (Falco's default) or every matching one.</summary>
+public enum RuleMatching
+{
+    First,
+    All,
+}
+
+public sealed class RuleEngineOptions
+{
+    public RuleMatching RuleMatching { get; init; } = RuleMatching.First;
+
+    /// <summary>Rules less severe than this are not loaded into the engine (Falco's <c>priority</c> key).</summary>
+    public Priority MinimumPriority { get; init; } = Priority.Debug;
+
+    public IReadOnlyList<RuleSelector> Selectors { get; init; } = [];
+
+    /// <summary>The time field Falco merges into <c>output_fields</c>: <c>evt.time</c>, or <c>evt.time.iso8601</c>.</summary>
+    public bool TimeFormatIso8601 { get; init; }
+
+    /// <summary>Render <c>output_fields</c> (JSON) for each alert.</summary>
+    public bool IncludeOutputFields { get; init; } = true;
+
+    public string Hostname { get; init; } = "";
+}
+
+/// <summary>A rule as the engine runs it: compiled condition, compiled output, counters.</summary>
+public sealed class ActiveRule
+{
+    internal ActiveRule(CompiledRule rule, CompiledCondition condition, OutputFormat output, string[] tags)
+    {
+        Rule = rule;
+        Condition = condition;
+        Output = output;
+        Tags = tags;
+    }
+
+    public CompiledRule Rule { get; }
+    public CompiledCondition Condition { get; }
+    public OutputFormat Output { get; }
+    public string[] Tags { get; }
+
+    /// <summary>Alerts this rule produced.</summary>
+    public long Matches { get; internal set; }
+}
+
+/// <summary>
+/// Runs the loaded rules on each event. Rules are bucketed by the event types their condition can match,
+/// so an event only meets the rules that could fire on it; within a bucket rules keep definition order.
+/// </summary>
+public sealed class RuleEngine
+{
+    private readonly ActiveRule[][] _byEventType;
+    private readonly RuleEngineOptions _options;
+    private readonly OutputFormat _timeField;
+    private readonly ArrayBufferWriter<byte> _json = new(1024);
+    private readonly Utf8JsonWriter _jsonWriter;
+
+    private RuleEngine(IReadOnlyList<ActiveRule> rules, ActiveRule[][] byEventType, RuleEngineOptions options, FieldRegistry registry)
+    {
+        Rules = rules;
+        _byEventType = byEventType;
+        _options = options;
+        _timeField = OutputFormat.Parse(options.TimeFormatIso8601 ? "*%evt.time.iso8601" : "*%evt.time", registry);
+        _jsonWriter = new Utf8JsonWriter(_json, JsonOutput.WriterOptions);
+    }
+
+    /// <summary>The enabled rules at or above the minimum priority, in definition order.</summary>
+    public IReadOnlyList<ActiveRule> Rules { get; }
+
+    /// <summary>Events that met at least one rule's condition check.</summary>
+    public long EventsEvaluated { get; private set; }
+
+    /// <summary>
+    /// Compiles the enabled rules of <paramref name="ruleSet"/>. Throws <see cref="RuleEngineException"/> when a rule
+    /// that loaded cannot be compiled for evaluation (that is a bug in the loader's checks, reported with the rule name).
+    /// </summary>
+    public static RuleEngine Build(RuleSet ruleSet, RuleEngineOptions options, FieldRegistry? registry = null)
+    {
+        registry ??= FieldRegistry.Default;
+        var compiler = new ConditionCompiler(registry);
+        var active = new List<ActiveRule>();
+        foreach (CompiledRule rule in ruleSet.Rules.OrderBy(r => r.Index))
+        {
+            bool enabled = RuleSelector.Apply(options.Selectors, rule.Name, rule.Tags, rule.Enabled);
+            if (!enabled || rule.Priority > options.MinimumPriority || rule.Source != "syscall")
+            {
+                continue;
+            }
+            CompiledCondition condition;
+            OutputFormat output;
+            try
+            {
+                condition = compiler.Compile(rule.Condition);
+                // Falco always renders rule outputs with missing values as <NA>.
+                output = OutputFormat.Parse("*" + rule.Output, registry);
+            }
+            catch (Exception e) when (e is ConditionCompileError or OutputFormatException or FieldArgumentException)
+            {
+                throw new RuleEngineException($"rule '{rule.Name}': {e.Message}", e);
+            }
+            active.Add(new ActiveRule(rule, condition, output, [.. rule.Tags]));
+        }
+
+        var buckets = new List<ActiveRule>[EventTable.EventMax];
+        foreach (ActiveRule rule in active)
+        {
+            foreach (ushort type in rule.Rule.EventTypes)
+            {
+                if (type < buckets.Length)
+                {
+                    (buckets[type] ??= []).Add(rule);
+                }
+            }
+        }
+        ActiveRule[][] byType = buckets.Select(b => b?.ToArray() ?? []).ToArray();
+        return new RuleEngine(active, byType, options, registry);
+    }
+
+    /// <summary>The event types at least one rule needs; live capture uses it to filter in the kernel.</summary>
+    public IReadOnlySet<ushort> InterestingEventTypes()
+    {
+        var set = new HashSet<ushort>();
+        for (int i = 0; i < _byEventType.Length; i++)
+        {
+            if (_byEventType[i].Length > 0)
+            {
+                set.Add((ushort)i);
+            }
+        }
+        return set;
+    }
+
+    /// <summary>
+    /// Evaluates the rules for the event in <paramref name="context"/> and hands each alert to <paramref name="onAlert"/>.
+    /// Allocates only when a rule fires.
+    /// </summary>
+    public int Evaluate(EventContext context, Action<Alert> onAlert)
+    {
+        ushort type = context.Event.Type;
+        if (type >= _byEventType.Length)
+        {
+            return 0;
+        }
+        ActiveRule[] rules = _byEventType[type];
+        if (rules.Length == 0)
+        {
+            return 0;
+        }
+        EventsEvaluated++;
+        int fired = 0;
+        foreach (ActiveRule rule in rules)
+        {
+            if (!rule.Condition.Evaluate(context))
+            {
+                continue;
+            }
+            rule.Matches++;
+            fired++;
+            onAlert(CreateAlert(rule, context));
+            if (_options.RuleMatching == RuleMatching.First)
+            {
+                break;
+            }
+        }
+        return fired;
+    }
+
+    private Alert CreateAlert(ActiveRule rule, EventContext context)
+    {
+        string? fieldsJson = null;
+        if (_options.IncludeOutputFields)
+        {
+            _json.Clear();
+            _jsonWriter.Reset(_json);
+            rule.Output.WriteFields(_jsonWriter, context, _timeField);
+            _jsonWriter.Flush();
+            fieldsJson = Encoding.UTF8.GetString(_json.WrittenSpan);
+        }
+        return new Alert(
+            context.Event.Timestamp,
+            rule.Rule.Priority,
+            rule.Rule.Name,
+            rule.Output.RenderText(context),
+            fieldsJson,
+            rule.Rule.Source,
+            rule.Tags,
+            _options.Hostname);
+    }
+}
+
+/// <summary>A loaded rule that the engine cannot run.</summary>
+public sealed class RuleEngineException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,26 @@
+using Falconet.Fields;
+using Falconet.Rules.Conditions;
+using Falconet.State;
+
+namespace Falconet.Host;
+
+/// <summary>A one-off Falco condition (e.g. <c>inspect -f</c>), compiled like a rule's, without macros or lists.</summary>
+public static class ConditionFilter
+{
+    public static Func<EventContext, bool> Compile(string condition)
+    {
+        try
+        {
+            CompiledCondition compiled = new ConditionCompiler(FieldRegistry.Default).Compile(condition);
+            return compiled.Evaluate;
+        }
+        catch (ConditionSyntaxError e)
+        {
+            throw new UserFacingException($"invalid filter: {e.Message}");
+        }
+        catch (ConditionCompileError e)
+        {
+            throw new UserFacingException($"invalid filter: {e.Message}");
+        }
+    }
+}

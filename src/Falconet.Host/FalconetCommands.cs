@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Falconet.Engine;
+using Falconet.Fields;
+using Falconet.Host.Configuration;
+using Falconet.Rules.Loading;
+
+namespace Falconet.Host;
+
+/// <summary>
+/// The actions behind the command line, in Falco's order: configuration, informational actions (--list, -V),
+/// rules, describe (-L/-l), --dry-run, then event processing from a capture (-e) or live.
+/// </summary>
+public static class FalconetCommands
+{
+    public static int Run(RunRequest request, ConsoleStreams console, CancellationToken cancellation)
+    {
+        try
+        {
+            return RunCore(request, console, cancellation);
+        }
+        catch (ConfigException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+    }
+
+    public static int Demo(IReadOnlyList<string> overrides, ConsoleStreams console, CancellationToken cancellation) =>
+        throw new UserFacingException("demo: not available yet");
+
+    public static int WriteSampleCapture(string path, ConsoleStreams console) =>
+        throw new UserFacingException("sample-capture: not available yet");
+
+    public static int Inspect(InspectRequest request, ConsoleStreams console, CancellationToken cancellation) =>
+        InspectCommand.Run(request, console, cancellation);
+
+    private static int RunCore(RunRequest request, ConsoleStreams console, CancellationToken cancellation)
+    {
+        FalconetOptions options = LoadConfiguration(request.ConfigFile, request.Overrides);
+
+        if (request.ListFields)
+        {
+            FieldListing.Write(console.Out, FieldRegistry.Default, request.ListFieldsSource, request.ListNamesOnly, request.ListFormat);
+            return ExitCodes.Success;
+        }
+        if (request.ListEvents)
+        {
+            FieldListing.WriteEvents(console.Out);
+            return ExitCodes.Success;
+        }
+        if (request.ValidatePaths.Count > 0)
+        {
+            return Validate(request.ValidatePaths, options, console);
+        }
+
+        LoadResult rules = LoadRules(request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles);
+        if (!rules.Success)
+        {
+            console.Error.WriteLine(rules.ToText().TrimEnd());
+            return ExitCodes.Failure;
+        }
+        if (rules.Diagnostics.Any() && !request.DescribeAll && request.DescribeRule is null)
+        {
+            console.Error.WriteLine(rules.ToText().TrimEnd());
+        }
+
+        if (request.DescribeAll || request.DescribeRule is not null)
+        {
+            var describe = new DescribeWriter(rules.RuleSet, FieldRegistry.Default);
+            if (request.DescribeRule is not null && rules.RuleSet.FindRule(request.DescribeRule) is null)
+            {
+                throw new UserFacingException($"unable to find a rule named '{request.DescribeRule}'");
+            }
+            console.Out.WriteLine(options.JsonOutput ? describe.ToJson(request.DescribeRule) : describe.ToText(request.DescribeRule).TrimEnd());
+            return ExitCodes.Success;
+        }
+
+        RuleEngine engine = BuildEngine(rules, options);
+        if (request.DryRun)
+        {
+            console.Error.WriteLine($"falconet: dry run: configuration and {engine.Rules.Count} enabled rules loaded");
+            return ExitCodes.Success;
+        }
+
+        string? capture = request.CaptureFile
+            ?? (options.EngineKind == "replay" ? options.ReplayCaptureFile ?? throw new ConfigException("engine.kind is replay but engine.replay.capture_file is not set") : null);
+        var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose);
+        if (capture is not null)
+        {
+            return run.Replay(capture, cancellation);
+        }
+        return run.Live(request.DurationSeconds, cancellation);
+    }
+
+    public static FalconetOptions LoadConfiguration(string? configFile, IReadOnlyList<string> overrides)
+    {
+        ConfigTree tree = configFile is null
+            ? ConfigTree.Parse(EmbeddedDefaults.ConfigYaml, EmbeddedDefaults.ConfigFileName)
+            : ConfigTree.LoadFile(configFile);
+        foreach (string o in overrides)
+        {
+            tree.ApplyOverride(o);
+        }
+        return new FalconetOptions(tree);
+    }
+
+    /// <summary>Loads rules files in order; no paths means the built-in rules.</summary>
+    public static LoadResult LoadRules(IReadOnlyList<string> paths)
+    {
+        if (paths.Count == 0)
+        {
+            return RulesLoader.LoadText(EmbeddedDefaults.RulesFileName, EmbeddedDefaults.RulesYaml, FieldRegistry.Default);
+        }
+        foreach (string p in paths)
+        {
+            if (!File.Exists(p) && !Directory.Exists(p))
+            {
+                throw new UserFacingException($"rules file or directory not found: {p}");
+            }
+        }
+        return RulesLoader.Load(paths, FieldRegistry.Default);
+    }
+
+    private static int Validate(IReadOnlyList<string> paths, FalconetOptions options, ConsoleStreams console)
+    {
+        LoadResult result = LoadRules(paths);
+        console.Out.WriteLine(options.JsonOutput ? result.ToJson() : result.ToText().TrimEnd());
+        return result.Success ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    public static RuleEngine BuildEngine(LoadResult rules, FalconetOptions options)
+    {
+        try
+        {
+            return RuleEngine.Build(rules.RuleSet, new RuleEngineOptions
+            {
+                RuleMatching = options.RuleMatching == Configuration.RuleMatching.All ? Engine.RuleMatching.All : Engine.RuleMatching.First,
+                MinimumPriority = options.MinimumPriority,
+                Selectors = ReadSelectors(options.Tree),
+                TimeFormatIso8601 = options.TimeFormatIso8601,
+                IncludeOutputFields = options.JsonOutput && options.JsonIncludeOutputFields,
+                Hostname = options.Hostname,
+            });
+        }
+        catch (RuleEngineException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+    }
+
+    /// <summary>falco.yaml <c>rules:</c> entries: <c>- enable: {rule: NAME}</c>, <c>- disable: {tag: TAG}</c>.</summary>
+    private static IReadOnlyList<RuleSelector> ReadSelectors(ConfigTree tree)
+    {
+        var selectors = new List<RuleSelector>();
+        foreach (IReadOnlyDictionary<string, object?> entry in tree.GetMapList("rules"))
+        {
+            foreach ((string action, object? body) in entry)
+            {
+                if (action is not ("enable" or "disable") || body is not Dictionary<string, object?> target)
+                {
+                    throw new ConfigException($"configuration key rules: each entry must be 'enable' or 'disable' with 'rule' or 'tag' (got '{action}')");
+                }
+                string? rule = target.TryGetValue("rule", out object? r) ? r as string : null;
+                string? tag = target.TryGetValue("tag", out object? t) ? t as string : null;
+                if (rule is null && tag is null)
+                {
+                    throw new ConfigException($"configuration key rules: '{action}' needs 'rule' or 'tag'");
+                }
+                selectors.Add(new RuleSelector(action == "enable", rule, tag));
+            }
+        }
+        return selectors;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using Falconet.Core.Events;
+using Falconet.Fields;
+using Falconet.Fields.Formatting;
+using Falconet.Scap;
+using Falconet.State;
+
+namespace Falconet.Host;
+
+/// <summary>
+/// <c>falconet inspect</c>: every event of a capture that Falco would evaluate (exit and meta events, after the
+/// state engine has seen it), printed with a sysdig-style format. People use it to look into a capture; the tests
+/// use it as the event-level view of our decoder and state.
+/// </summary>
+public static class InspectCommand
+{
+    /// <summary>sysdig's default columns, minus the ones that only make sense live.</summary>
+    public const string DefaultFormat = "*%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args";
+
+    /// <summary>Above this size a replay shows progress on stderr.</summary>
+    private const long ProgressThresholdBytes = 8 * 1024 * 1024;
+
+    public static int Run(InspectRequest request, ConsoleStreams console, CancellationToken cancellation)
+    {
+        string formatText = request.Format ?? DefaultFormat;
+        OutputFormat format;
+        try
+        {
+            format = OutputFormat.Parse(formatText, FieldRegistry.Default);
+        }
+        catch (OutputFormatException e)
+        {
+            throw new UserFacingException($"invalid format '{formatText}': {e.Message}");
+        }
+        Func<EventContext, bool>? filter = request.Filter is null ? null : ConditionFilter.Compile(request.Filter);
+
+        ScapReader reader = OpenCapture(request.CapturePath);
+        using (reader)
+        {
+            var state = new SystemState();
+            long printed = 0;
+            var progress = new ProgressReporter(console.Error, "inspect", reader.Length > ProgressThresholdBytes);
+            var evt = new ScapEvent();
+            using var json = new MemoryStream();
+            using var jsonWriter = new Utf8JsonWriter(json);
+            try
+            {
+                reader.ReadHeader(state);
+                while (!cancellation.IsCancellationRequested && reader.TryReadEvent(evt))
+                {
+                    progress.Report(evt.Number, reader.Progress);
+                    if (!state.Process(evt))
+                    {
+                        continue;
+                    }
+                    EventContext context = state.Context;
+                    if (filter is not null && !filter(context))
+                    {
+                        continue;
+                    }
+                    if (request.Json)
+                    {
+                        json.SetLength(0);
+                        jsonWriter.Reset(json);
+                        format.WriteFields(jsonWriter, context);
+                        jsonWriter.Flush();
+                        console.Out.WriteLine(Encoding.UTF8.GetString(json.GetBuffer(), 0, (int)json.Length));
+                    }
+                    else
+                    {
+                        console.Out.WriteLine(format.RenderText(context));
+                    }
+                    if (request.Limit is long limit && ++printed >= limit)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (ScapFormatException e)
+            {
+                progress.Done();
+                console.Out.Flush();
+                console.Error.WriteLine($"falconet: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            progress.Done();
+            console.Out.Flush();
+            return ExitCodes.Success;
+        }
+    }
+
+    /// <summary>Opens a capture, turning the usual I/O failures into one-line user errors.</summary>
+    public static ScapReader OpenCapture(string path)
+    {
+        try
+        {
+            return ScapReader.Open(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UserFacingException($"cannot open capture {path}: no such file");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"cannot open capture {path}: {e.Message}");
+        }
+        catch (ScapFormatException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+    }
+}

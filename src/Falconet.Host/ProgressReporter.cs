@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace Falconet.Host;
+
+/// <summary>
+/// Progress on stderr for long replays: at most once a second, only for inputs that take a while,
+/// and the line is cleared when done so it never mixes with results on a terminal.
+/// </summary>
+public sealed class ProgressReporter(TextWriter error, string label, bool enabled)
+{
+    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private TimeSpan _next = s_interval;
+    private bool _printed;
+
+    /// <summary>Cheap enough to call per event: it looks at the clock only every 4096 calls.</summary>
+    public void Report(ulong events, double fraction)
+    {
+        if (!enabled || (events & 0xFFF) != 0 || _clock.Elapsed < _next)
+        {
+            return;
+        }
+        _next = _clock.Elapsed + s_interval;
+        error.Write($"\r{label}: {fraction * 100:0.0}% ({events:N0} events, {_clock.Elapsed.TotalSeconds:0}s)   ");
+        error.Flush();
+        _printed = true;
+    }
+
+    public void Done()
+    {
+        if (_printed)
+        {
+            error.Write("\r" + new string(' ', 72) + "\r");
+            error.Flush();
+        }
+    }
+}
