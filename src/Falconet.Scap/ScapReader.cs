@@ -349,10 +349,11 @@ public sealed class ScapReader : IDisposable
             }
             catch (InvalidDataException ex)
             {
-                long at = _bufferBase + _bufferEnd;
+                // Offsets name the block being read, like every other error; the decompressor fails somewhere inside it.
+                long blockStart = _bufferBase + _bufferStart;
                 throw new ScapFormatException(
-                    $"{_displayName}: corrupt gzip stream at decompressed offset {at}: {ex.Message}",
-                    _displayName, _bufferBase + _bufferStart, 0, "gzip", ex);
+                    $"{_displayName}: corrupt gzip stream in the block at decompressed offset {blockStart} ({ex.Message})",
+                    _displayName, blockStart, 0, "gzip", ex);
             }
             if (n == 0)
             {
