@@ -1,5 +1,5 @@
 /* Conversions from Linux flag values to the PPM_* encodings the scap event layout uses
- * (driver/ppm_events_public.h values; see docs/live-capture.md). */
+ * (values of the PPM_* constants of the scap format). */
 #ifndef FALCONET_FLAGS_H
 #define FALCONET_FLAGS_H
 

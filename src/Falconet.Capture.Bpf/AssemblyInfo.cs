@@ -1,1 +1,3 @@
-namespace Falconet.Capture.Bpf;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Falconet.Capture.Bpf.Tests")]
