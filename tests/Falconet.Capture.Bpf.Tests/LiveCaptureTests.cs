@@ -205,6 +205,105 @@ public sealed unsafe class LiveCaptureTests
     }
 
     [Fact]
+    public void Openat_creating_a_file_is_seen_with_path_flags_mode_and_inode()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["open", "openat"] });
+        string path = Path.Combine(Path.GetTempPath(), "falconet-open-" + Guid.NewGuid().ToString("N"));
+        int tid = Native.GetTid();
+        int fd = Native.Open(path, Native.OWronly | Native.OCreat | Native.OExcl | Native.OCloexec, Convert.ToInt32("640", 8));
+        Assert.True(fd >= 0);
+        string fdInfo = File.ReadAllText($"/proc/self/fdinfo/{fd}");
+        Native.Close(fd);
+        File.Delete(path);
+        ulong ino = ulong.Parse(fdInfo.Split('\n').First(l => l.StartsWith("ino:", StringComparison.Ordinal))[4..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        // glibc's open() is the openat syscall with AT_FDCWD
+        ScapEvent? evt = WaitFor(capture, e => e.Type == 307 && e.ThreadId == tid && e.GetInt64OrDefault(0) == fd);
+        Assert.NotNull(evt);
+        Assert.Equal(-100, evt.GetInt64OrDefault(1));
+        Assert.Equal(path, evt.GetString(2));
+        const ulong ppmWronly = 2, ppmCreat = 4, ppmExcl = 32, ppmCloexec = 4096, ppmFCreated = 16384;
+        Assert.Equal(ppmWronly | ppmCreat | ppmExcl | ppmCloexec | ppmFCreated, (ulong)evt.GetInt64OrDefault(3));
+        Assert.Equal(Convert.ToInt64("640", 8), evt.GetInt64OrDefault(4));
+        Assert.Equal(4, evt.GetParam(5).Length); // dev
+        Assert.Equal(ino, (ulong)evt.GetInt64OrDefault(6));
+    }
+
+    [Fact]
+    public void Child_creation_is_seen_in_the_parent_and_in_the_child()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["clone", "clone3", "fork", "vfork"] });
+        using var child = Process.Start(new ProcessStartInfo("/usr/bin/true"))!;
+        child.WaitForExit();
+        static bool IsCloneType(ushort type) => type is 223 or 225 or 227 or 335;
+        List<ScapEvent> events = Collect(capture,
+            e => IsCloneType(e.Type) && (e.ThreadId == child.Id || e.GetInt64OrDefault(0) == child.Id),
+            kept => kept.Exists(e => e.ThreadId == child.Id) && kept.Exists(e => e.GetInt64OrDefault(0) == child.Id));
+
+        ScapEvent? inParent = events.Find(e => e.GetInt64OrDefault(0) == child.Id);
+        Assert.NotNull(inParent);
+        Assert.Equal(Environment.ProcessId, inParent.GetInt64OrDefault(4)); // pid of the caller
+        ScapEvent? inChild = events.Find(e => e.ThreadId == child.Id);
+        Assert.NotNull(inChild);
+        Assert.Equal(21, inChild.ParamCount);
+        Assert.Equal(0, inChild.GetInt64OrDefault(0));
+        Assert.Equal(child.Id, inChild.GetInt64OrDefault(3));  // tid
+        Assert.Equal(child.Id, inChild.GetInt64OrDefault(4));  // pid
+        Assert.Equal(child.Id, inChild.GetInt64OrDefault(18)); // vtid (same pid namespace)
+        Assert.Equal(Environment.ProcessPath, inChild.GetString(1)); // exe still the parent's image before execve
+    }
+
+    [Fact]
+    public void Accept_and_receive_on_loopback_carry_inbound_tuples()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["accept", "accept4", "recvfrom", "recvmsg"], SnapLen = 256 });
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start(7);
+        ushort listenPort = (ushort)((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var client = new System.Net.Sockets.TcpClient();
+        client.Connect(System.Net.IPAddress.Loopback, listenPort);
+        ushort clientPort = (ushort)((System.Net.IPEndPoint)client.Client.LocalEndPoint!).Port;
+        int tid = Native.GetTid();
+        using var accepted = listener.AcceptSocket();
+
+        using var receiver = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        ushort receiverPort = (ushort)((System.Net.IPEndPoint)receiver.Client.LocalEndPoint!).Port;
+        using var sender = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        ushort senderPort = (ushort)((System.Net.IPEndPoint)sender.Client.LocalEndPoint!).Port;
+        byte[] payload = new byte[300];
+        Random.Shared.NextBytes(payload);
+        sender.Send(payload, payload.Length, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, receiverPort));
+        System.Net.IPEndPoint? from = null;
+        receiver.Receive(ref from);
+
+        List<ScapEvent> events = Collect(capture, e => e.ThreadId == tid,
+            kept => kept.Exists(e => e.Type is 389 or 247) && kept.Exists(e => e.Type is 35 or 53));
+        ScapEvent? accept = events.Find(e => e.Type is 389 or 247);
+        Assert.NotNull(accept);
+        Assert.Equal((long)accepted.Handle, accept.GetInt64OrDefault(0));
+        ReadOnlySpan<byte> tuple = accept.GetParam(1);
+        Assert.Equal(13, tuple.Length);
+        Assert.Equal([2, 127, 0, 0, 1], tuple[..5].ToArray());             // remote first (inbound)
+        Assert.Equal(clientPort, BinaryPrimitives.ReadUInt16LittleEndian(tuple[5..]));
+        Assert.Equal([127, 0, 0, 1], tuple[7..11].ToArray());
+        Assert.Equal(listenPort, BinaryPrimitives.ReadUInt16LittleEndian(tuple[11..]));
+        Assert.Equal(7, accept.GetInt64OrDefault(4));                       // queuemax = backlog
+
+        ScapEvent? receive = events.Find(e => e.Type is 35 or 53);
+        Assert.NotNull(receive);
+        Assert.Equal(payload.Length, receive.GetInt64OrDefault(0));
+        int dataIndex = receive.Type == 35 ? 1 : 2, tupleIndex = receive.Type == 35 ? 2 : 3;
+        Assert.Equal(payload.AsSpan(0, 256).ToArray(), receive.GetParam(dataIndex).ToArray()); // snaplen
+        ReadOnlySpan<byte> rtuple = receive.GetParam(tupleIndex);
+        Assert.Equal(13, rtuple.Length);
+        Assert.Equal(senderPort, BinaryPrimitives.ReadUInt16LittleEndian(rtuple[5..]));
+        Assert.Equal(receiverPort, BinaryPrimitives.ReadUInt16LittleEndian(rtuple[11..]));
+    }
+
+    [Fact]
     public void Burst_of_connects_is_fully_accounted_for()
     {
         SkipUnlessLive();
