@@ -40,11 +40,13 @@ public sealed partial class SystemState
     private readonly ScapEvent _conversionScratch = new();
 
     private long _pendingThreadRemoval = -1;
+    private ulong _eventNumber;
     private FdTable? _pendingFdRemoval;
     private long _pendingFdRemovalNumber = -1;
 
     /// <summary>
-    /// Parses one event into the state and fills <see cref="Context"/>.
+    /// Parses one event into the state and fills <see cref="Context"/>. Renumbers the event
+    /// (<see cref="ScapEvent.Number"/>) the way Falco counts <c>evt.num</c>: only events that reach libsinsp's parser.
     /// Returns true when rules should see it: exit and meta events that are not state-only
     /// (enter events feed state only, as in current Falco).
     /// </summary>
@@ -64,6 +66,10 @@ public sealed partial class SystemState
             return false;
         }
         EventInfo info = evt.Info;
+        if (ReachesParser(info))
+        {
+            evt.Number = ++_eventNumber;
+        }
         bool oneShot = info.IsEnter && IsOneShotEnter(info);
         if (info.IsEnter && !oneShot)
         {
@@ -86,6 +92,10 @@ public sealed partial class SystemState
         if (hasFd && thread is not null)
         {
             fdNumber = EventFdNumber(evt, thread);
+            if (fdNumber < 0 && (info.Flags & EventFlags.CreatesFd) != 0)
+            {
+                fdNumber = -1; // a failed creation reports -errno; fd.num shows -1
+            }
             context.FdNumber = fdNumber;
             fdBefore = fdNumber >= 0 ? thread.Fds.Find(fdNumber) : null;
             nameBefore = fdBefore?.Name;
@@ -114,6 +124,15 @@ public sealed partial class SystemState
         }
         return !evt.IsStateOnly && (info.Category & EventCategory.Internal) == 0;
     }
+
+    /// <summary>
+    /// Whether libs' converter lets an event through to the parser, which numbers it (<c>evt.num</c>): every exit,
+    /// every non-syscall event, and the syscall enter events still current (open, connect, creat, openat, openat2)
+    /// or passed on for their exit (execve, execveat). Other syscall enter events are stored by the converter and
+    /// never numbered, so a 2018 capture's evt.num differs from its position in the file.
+    /// </summary>
+    private static bool ReachesParser(EventInfo info) =>
+        !info.IsEnter || (info.Category & EventCategory.Syscall) == 0 || !info.IsOldVersion || info.Id is 292 or 330;
 
     /// <summary>Enter-direction events with no exit partner (tracepoints, meta events): delivered as they are.</summary>
     private static bool IsOneShotEnter(EventInfo info)

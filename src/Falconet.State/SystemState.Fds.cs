@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Falconet.Core.Events;
+using Falconet.Core.Snapshot;
 
 namespace Falconet.State;
 
@@ -155,7 +156,7 @@ public sealed partial class SystemState
         }
     }
 
-    private static void ParseConnect(ScapEvent evt, ThreadInfo thread)
+    private void ParseConnect(ScapEvent evt, ThreadInfo thread)
     {
         long res = ParamInt(evt, "res", -1);
         if (res < 0 && res != EinProgress)
@@ -216,7 +217,7 @@ public sealed partial class SystemState
     /// Stores an IPv4/IPv6 tuple given local → remote (<paramref name="localIsClient"/>) or already client → server,
     /// always as client → server, switching the fd's kind to the tuple's family and rebuilding its name.
     /// </summary>
-    private static void ApplyInetTuple(FdInfo fd, byte family, ReadOnlySpan<byte> firstIp, ushort firstPort,
+    private void ApplyInetTuple(FdInfo fd, byte family, ReadOnlySpan<byte> firstIp, ushort firstPort,
         ReadOnlySpan<byte> secondIp, ushort secondPort, bool localIsClient, bool keepClient)
     {
         if (!fd.IsServerSocket)
@@ -247,6 +248,7 @@ public sealed partial class SystemState
             fd.ServerIp = SocketTuple.ToAddress(fd.ServerIp, secondIp);
             fd.ServerPort = secondPort;
         }
+        InferMissingAddress(fd);
         bool changed = !ReferenceEquals(oldClient, fd.ClientIp) || !ReferenceEquals(oldServer, fd.ServerIp)
             || oldClientPort != fd.ClientPort || oldServerPort != fd.ServerPort;
         if (!fd.IsServerSocket && (changed || fd.Name.Length == 0))
@@ -255,7 +257,92 @@ public sealed partial class SystemState
         }
     }
 
-    private static void ParseAccept(ScapEvent evt, ThreadInfo thread)
+    /// <summary>
+    /// libsinsp fills an unspecified (all-zero) end of a tuple from the machine's interfaces, e.g. an unbound UDP
+    /// socket sending to ::1 gets ::1 as its own address: the interface equal to the other end, else one in the same
+    /// subnet, else the first non-loopback one. Nothing changes when that gives the other end back with equal ports.
+    /// </summary>
+    private void InferMissingAddress(FdInfo fd)
+    {
+        if (fd.ClientIp is null || fd.ServerIp is null)
+        {
+            return;
+        }
+        bool clientMissing = IsUnspecified(fd.ClientIp);
+        bool serverMissing = IsUnspecified(fd.ServerIp);
+        if (clientMissing == serverMissing)
+        {
+            return;
+        }
+        IPAddress known = clientMissing ? fd.ServerIp : fd.ClientIp;
+        IPAddress? inferred = InferInterfaceAddress(known);
+        if (inferred is null || (inferred.Equals(known) && fd.ClientPort == fd.ServerPort))
+        {
+            return;
+        }
+        if (clientMissing)
+        {
+            fd.ClientIp = inferred;
+        }
+        else
+        {
+            fd.ServerIp = inferred;
+        }
+    }
+
+    private static bool IsUnspecified(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    private IPAddress? InferInterfaceAddress(IPAddress destination)
+    {
+        Span<byte> wanted = stackalloc byte[16];
+        Span<byte> candidate = stackalloc byte[16];
+        Span<byte> mask = stackalloc byte[16];
+        if (!destination.TryWriteBytes(wanted, out int length))
+        {
+            return null;
+        }
+        foreach (InterfaceAddress iface in _interfaces)
+        {
+            if (iface.Address.AddressFamily == destination.AddressFamily && iface.Address.Equals(destination))
+            {
+                return iface.Address;
+            }
+        }
+        foreach (InterfaceAddress iface in _interfaces)
+        {
+            if (iface.Address.AddressFamily != destination.AddressFamily || !iface.Address.TryWriteBytes(candidate, out _))
+            {
+                continue;
+            }
+            bool sameSubnet;
+            if (length == 16)
+            {
+                sameSubnet = wanted[..8].SequenceEqual(candidate[..8]);
+            }
+            else
+            {
+                sameSubnet = iface.Netmask.TryWriteBytes(mask, out int maskLength) && maskLength == 4;
+                for (int i = 0; sameSubnet && i < 4; i++)
+                {
+                    sameSubnet = (wanted[i] & mask[i]) == (candidate[i] & mask[i]);
+                }
+            }
+            if (sameSubnet)
+            {
+                return iface.Address;
+            }
+        }
+        foreach (InterfaceAddress iface in _interfaces)
+        {
+            if (iface.Address.AddressFamily == destination.AddressFamily && !IPAddress.IsLoopback(iface.Address))
+            {
+                return iface.Address;
+            }
+        }
+        return null;
+    }
+
+    private void ParseAccept(ScapEvent evt, ThreadInfo thread)
     {
         long fdNumber = ParamInt(evt, "fd", -1);
         if (fdNumber < 0)

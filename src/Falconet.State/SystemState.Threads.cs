@@ -115,7 +115,8 @@ public sealed partial class SystemState
         }
         else
         {
-            child.Cwd = evt.GetString(evt.Info.IndexOfParam("cwd"));
+            string cwd = evt.GetString(evt.Info.IndexOfParam("cwd"));
+            child.Cwd = cwd.Length > 0 ? EnsureTrailingSlash(cwd) : cwd;
         }
 
         if (isThread)
@@ -170,10 +171,15 @@ public sealed partial class SystemState
             }
         }
         thread.Pid = pid;
-        string cwd = evt.GetString(info.IndexOfParam("cwd"));
-        if (cwd.Length > 0)
+        // The execve cwd parameter is not used (current drivers leave it empty): cwd comes from the snapshot,
+        // clone inheritance and chdir, as in libsinsp. Virtual ids default to the host ones when unknown.
+        if (thread.Vtid < 0)
         {
-            thread.Cwd = cwd;
+            thread.Vtid = thread.Tid;
+        }
+        if (thread.Vpid < 0)
+        {
+            thread.Vpid = pid;
         }
         thread.FdLimit = (ulong)ParamInt(evt, "fdlimit", (long)thread.FdLimit);
         thread.PageFaultsMajor = (ulong)ParamInt(evt, "pgft_maj", (long)thread.PageFaultsMajor);

@@ -104,7 +104,7 @@ public sealed partial class SystemState : ISnapshotSink
             ExePath = record.ExePath,
             Args = record.Args,
             Env = record.Env,
-            Cwd = record.Cwd,
+            Cwd = record.Cwd.Length > 0 && !record.Cwd.EndsWith('/') ? record.Cwd + "/" : record.Cwd,
             Root = record.Root,
             FdLimit = record.FdLimit,
             Flags = record.Flags,
