@@ -84,6 +84,29 @@ public sealed class SharedCaptureTests
         Assert.Equal(0, allocated);
     }
 
+    [Theory]
+    [InlineData("curl_google")]
+    [InlineData("empty")]
+    public void Progress_rises_to_one_and_position_counts_decompressed_bytes(string name)
+    {
+        SharedData.SkipIfAbsent();
+        using ScapReader reader = ScapReader.Open(SharedData.Capture(name));
+        reader.ReadHeader(new RecordingSink());
+        var evt = new ScapEvent();
+        double previous = 0;
+        bool sawPartial = false;
+        while (reader.TryReadEvent(evt))
+        {
+            Assert.InRange(reader.Progress, previous, 1.0);
+            sawPartial |= reader.Progress < 1.0;
+            previous = reader.Progress;
+        }
+        Assert.True(sawPartial, "progress was below 1 before the last event");
+        Assert.Equal(1.0, reader.Progress, 6);
+        long decompressed = ReaderErrorTests.Decompress(File.ReadAllBytes(SharedData.Capture(name))).Length;
+        Assert.Equal(decompressed, reader.Position);
+    }
+
     [Fact]
     public void Gzip_captures_report_compressed_and_plain_ones_do_not()
     {
