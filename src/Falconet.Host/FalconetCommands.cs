@@ -24,11 +24,35 @@ public static class FalconetCommands
         }
     }
 
-    public static int Demo(IReadOnlyList<string> overrides, ConsoleStreams console, CancellationToken cancellation) =>
-        throw new UserFacingException("demo: not available yet");
+    /// <summary>Writes the generated sample capture to a temporary file and replays it with the built-in rules.</summary>
+    public static int Demo(IReadOnlyList<string> overrides, ConsoleStreams console, CancellationToken cancellation)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"falconet-sample-{Environment.ProcessId}.scap");
+        try
+        {
+            SampleCapture.Write(path);
+            console.Error.WriteLine($"falconet: replaying a generated sample capture ({path}) with the built-in rules");
+            return Run(new RunRequest { CaptureFile = path, Overrides = overrides }, console, cancellation);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
-    public static int WriteSampleCapture(string path, ConsoleStreams console) =>
-        throw new UserFacingException("sample-capture: not available yet");
+    public static int WriteSampleCapture(string path, ConsoleStreams console)
+    {
+        try
+        {
+            SampleCapture.Write(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"cannot write {path}: {e.Message}");
+        }
+        console.Error.WriteLine($"falconet: wrote the sample capture to {path}");
+        return ExitCodes.Success;
+    }
 
     public static int Inspect(InspectRequest request, ConsoleStreams console, CancellationToken cancellation) =>
         InspectCommand.Run(request, console, cancellation);
