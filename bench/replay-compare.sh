@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# replay-compare.sh - Falconet vs sysdig on the same capture: wall time, user+sys CPU and peak RSS (medians of N runs),
+# and a check that both found the same outbound connections.
+#
+# usage: bench/replay-compare.sh CAPTURE [--runs N] [--summary SUMMARY.json] [--out DIR]
+#   CAPTURE        a capture, e.g. from: python3 ../shared/tools/make-big-capture.py /tmp/falconet-big.scap \
+#                    --events 2000000 --summary /tmp/falconet-big.summary.json
+#   --summary      that script's JSON summary: also check the counts against what the generator expects
+#   --runs N       runs per command (default 3; the median is reported)
+#   --out DIR      where outputs and timings go (default: a new folder under /tmp)
+# environment:
+#   FALCONET       the falconet launcher (default: ./falconet of this repository, which builds Release on first use)
+#   FALCONET_SHARED  shared reference data (default: ../shared beside the repository)
+#   SYSDIG         sysdig binary (default /usr/bin/sysdig)
+#
+# Commands compared (each run reads the whole capture):
+#   falconet-seed   falconet -r seed_rule.yaml -e CAPTURE -o json_output=true
+#   falconet-falco  falconet -r falco_rules.yaml -e CAPTURE -o json_output=true
+#   sysdig-outbound sysdig -r CAPTURE -p '%evt.num %evt.rawtime %fd.sip' '<outbound macro, expanded>'
+#   sysdig-seed     sysdig ... '<outbound macro> and not <the seed rule's allow-lists>' (the whole rule condition)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+shared="${FALCONET_SHARED:-$root/../shared}"
+falconet="${FALCONET:-$root/falconet}"
+sysdig="${SYSDIG:-/usr/bin/sysdig}"
+runs=3
+summary=""
+out=""
+capture=""
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --summary) summary="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -*) echo "replay-compare: unknown option $1" >&2; exit 2 ;;
+    *) capture="$1"; shift ;;
+  esac
+done
+
+if [[ -z "$capture" ]]; then
+  echo "replay-compare: no capture given. Make one with:" >&2
+  echo "  python3 $shared/tools/make-big-capture.py /tmp/falconet-big.scap --events 2000000 --summary /tmp/falconet-big.summary.json" >&2
+  exit 2
+fi
+[[ -f "$capture" ]] || { echo "replay-compare: $capture: no such file" >&2; exit 2; }
+[[ -x "$sysdig" ]] || { echo "replay-compare: sysdig not found at $sysdig (set SYSDIG)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "replay-compare: /usr/bin/time (GNU time) is needed for CPU and peak RSS" >&2; exit 2; }
+seed_rules="$shared/rules/seed_rule.yaml"
+falco_rules="$shared/rules/falco_rules.yaml"
+for f in "$seed_rules" "$falco_rules"; do
+  [[ -f "$f" ]] || { echo "replay-compare: $f is missing (set FALCONET_SHARED)" >&2; exit 2; }
+done
+out="${out:-$(mktemp -d /tmp/replay-compare.XXXXXX)}"
+mkdir -p "$out"
+
+# The seed rule's "outbound" macro with its list expanded, in sysdig 0.29.3 filter syntax (the same text works there:
+# fd.name_changed, fd.snet, fd.typechar and evt.rawres all exist in 0.29.3).
+outbound='(((evt.type = connect and evt.dir=<) or (evt.type in (sendto,sendmsg) and evt.dir=< and fd.l4proto != tcp and fd.connected=false and fd.name_changed=true)) and (fd.typechar = 4 or fd.typechar = 6) and (fd.ip != "0.0.0.0" and fd.net != "127.0.0.0/8" and not fd.snet in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")) and (evt.rawres >= 0 or evt.res = EINPROGRESS))'
+# The whole seed rule, minus fd.sip.name (sysdig 0.29.3 has no such field; no address of the capture resolves anyway).
+seed_filter="$outbound and not ((fd.sip in (\"127.0.0.1\", \"8.8.8.8\")) or (fd.snet in (\"127.0.0.1/8\")))"
+
+echo "replay-compare: capture $capture ($(stat -c %s "$capture") bytes), $runs runs each, outputs in $out" >&2
+echo "replay-compare: building falconet if needed..." >&2
+"$falconet" --version >/dev/null
+
+# measure NAME CMD...: one timed run; stdout to $out/NAME.out, stderr to $out/NAME.err, timing appended to $out/NAME.times
+measure() {
+  local name="$1"; shift
+  /usr/bin/time -f '%e %U %S %M' -o "$out/$name.time1" "$@" >"$out/$name.out" 2>"$out/$name.err" || {
+    echo "replay-compare: $name failed (exit $?), see $out/$name.err" >&2; exit 1; }
+  cat "$out/$name.time1" >>"$out/$name.times"
+}
+
+rm -f "$out"/*.times
+for ((i = 1; i <= runs; i++)); do
+  echo "replay-compare: run $i/$runs" >&2
+  measure falconet-seed "$falconet" -r "$seed_rules" -e "$capture" -o json_output=true
+  measure sysdig-outbound "$sysdig" -r "$capture" -p '%evt.num %evt.rawtime %fd.sip' "$outbound"
+  measure sysdig-seed "$sysdig" -r "$capture" -p '%evt.num %evt.rawtime %fd.sip' "$seed_filter"
+  measure falconet-falco "$falconet" -r "$falco_rules" -e "$capture" -o json_output=true
+done
+
+python3 - "$out" "$summary" <<'PY'
+import ipaddress, json, statistics, sys
+out, summary_path = sys.argv[1], sys.argv[2]
+
+print(f"{'command':<16} {'wall s':>8} {'user+sys s':>11} {'peak RSS MiB':>13}   (medians; runs: wall)")
+for name in ["falconet-seed", "falconet-falco", "sysdig-outbound", "sysdig-seed"]:
+    rows = [list(map(float, l.split())) for l in open(f"{out}/{name}.times") if l.strip()]
+    wall = statistics.median(r[0] for r in rows)
+    cpu = statistics.median(r[1] + r[2] for r in rows)
+    rss = statistics.median(r[3] for r in rows) / 1024
+    print(f"{name:<16} {wall:>8.2f} {cpu:>11.2f} {rss:>13.1f}   ({', '.join(f'{r[0]:.2f}' for r in rows)})")
+
+def alerts(path):
+    items = [json.loads(l) for l in open(path) if l.strip()]
+    return items
+
+seed = alerts(f"{out}/falconet-seed.out")
+falco = alerts(f"{out}/falconet-falco.out")
+def sysdig_rows(path):
+    rows = []
+    for line in open(path):
+        parts = line.split()
+        if len(parts) >= 3:
+            rows.append((int(parts[0]), int(parts[1]), parts[2]))
+    return rows
+outbound = sysdig_rows(f"{out}/sysdig-outbound.out")
+sysdig_seed = sysdig_rows(f"{out}/sysdig-seed.out")
+
+def allowed(ip):
+    try:
+        a = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return str(a) in ("127.0.0.1", "8.8.8.8") or (a.version == 4 and a in ipaddress.ip_network("127.0.0.0/8"))
+
+seed_times = {a["output_fields"]["evt.time"] for a in seed}
+outbound_times = {t for _, t, _ in outbound}
+both = seed_times & outbound_times
+sysdig_only = [(n, t, ip) for n, t, ip in outbound if t not in seed_times]
+sysdig_only_allowed = [r for r in sysdig_only if allowed(r[2])]
+falconet_only = seed_times - outbound_times
+
+print()
+print(f"falconet seed-rule alerts:                 {len(seed)}")
+print(f"sysdig outbound-macro matches:             {len(outbound)}")
+print(f"  also alerted by falconet (same evt.time): {len(both)}")
+print(f"  not alerted, destination allowed:         {len(sysdig_only_allowed)}  (8.8.8.8 / 127.0.0.0/8: outbound, but the rule allows it)")
+print(f"  not alerted, other:                       {len(sysdig_only) - len(sysdig_only_allowed)}")
+print(f"falconet alerts sysdig's outbound missed:  {len(falconet_only)}")
+print(f"sysdig whole seed-rule filter matches:     {len(sysdig_seed)}")
+by_rule = {}
+for a in falco:
+    by_rule[a["rule"]] = by_rule.get(a["rule"], 0) + 1
+print(f"falconet falco_rules.yaml alerts:          {len(falco)}  {json.dumps(by_rule, sort_keys=True)}")
+
+ok = True
+# By construction: outbound = (outbound and not allowed) + (outbound and allowed), in each tool.
+if len(outbound) - len(sysdig_only_allowed) != len(sysdig_seed):
+    print(f"MISMATCH: sysdig outbound minus allowed ({len(outbound) - len(sysdig_only_allowed)}) != sysdig seed filter ({len(sysdig_seed)})")
+    ok = False
+if summary_path:
+    summary = json.load(open(summary_path))
+    exp_alerts = summary["expected_seed_rule_alerts"]
+    exp_sysdig = summary["expected_sysdig_seed_filter_matches"]
+    print(f"generator expects: {exp_alerts} seed-rule alerts (current libs), {exp_sysdig} sysdig 0.29.3 seed-filter matches")
+    if len(seed) != exp_alerts:
+        print(f"MISMATCH: falconet alerts {len(seed)} != expected {exp_alerts}")
+        ok = False
+    if len(sysdig_seed) != exp_sysdig:
+        print(f"MISMATCH: sysdig seed filter {len(sysdig_seed)} != expected {exp_sysdig}")
+        ok = False
+if len(falconet_only) or len(sysdig_only) != len(sysdig_only_allowed):
+    print("note: the differences not explained by allowed destinations are sockets connected twice: sysdig 0.29.3 keeps")
+    print("      the first remote address of a socket, current libs (and falconet) take the new one.")
+print("counts: OK" if ok else "counts: MISMATCH")
+sys.exit(0 if ok else 1)
+PY
