@@ -101,7 +101,7 @@ public sealed partial class SystemState
             nameBefore = fdBefore?.Name;
         }
 
-        if (thread is not null || s_actions[evt.Type] == EventAction.ProcExit)
+        if (thread is not null || s_actions[evt.Type] is EventAction.ProcExit or EventAction.Clone)
         {
             ParseEvent(evt, thread, s_actions[evt.Type]);
         }
