@@ -386,6 +386,115 @@ static __always_inline void w_path(struct fnet_writer *w, struct dentry *dentry,
 	w_commit(w, len);
 }
 
+/* ---- cgroups --------------------------------------------------------------------------- */
+/* kernfs_node.parent was renamed __parent in 6.15: both flavours, resolved by CO-RE. */
+struct kernfs_node___new {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(((struct kernfs_node___new *)0)->__parent))
+		return BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+#define CGROUP_OUT_MAX 4096   /* cgroups text is built in path[0, 4096) */
+#define CGROUP_REV_BASE 4096  /* one cgroup path is walked backwards in path[4096, 4096 + 2048) */
+#define CGROUP_REV_SIZE 2048
+#define CGROUP_REV_MASK (CGROUP_REV_SIZE - 1)
+#define CGROUP_REV_END (CGROUP_REV_BASE + CGROUP_REV_SIZE - 1)
+#define CGROUP_DEPTH 16
+#define CGROUP_NAME_MAX 128
+
+struct cgroup_walk {
+	__u64 task;
+	__u32 out;
+};
+
+/* One "subsys=path\0" entry per controller of the task's css_set. */
+static long cgroup_step(__u32 index, struct cgroup_walk *cw)
+{
+	if (index >= CGROUP_SUBSYS_COUNT)
+		return 1;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_area *area = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!area)
+		return 1;
+	struct task_struct *t = (struct task_struct *)cw->task;
+	struct css_set *cs = BPF_CORE_READ(t, cgroups);
+	struct cgroup_subsys_state *css = NULL;
+	bpf_probe_read_kernel(&css, sizeof(css), &cs->subsys[index]);
+	if (!css)
+		return 0;
+	const char *ss_name = BPF_CORE_READ(css, ss, name);
+	struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
+	__u32 pos = CGROUP_REV_END;
+	area->path[CGROUP_REV_END] = 0;
+	char component[CGROUP_NAME_MAX];
+	for (int depth = 0; depth < CGROUP_DEPTH; depth++) {
+		struct kernfs_node *parent = kn ? kernfs_parent(kn) : NULL;
+		if (!parent)
+			break; /* the root's own name is not part of the path */
+		const char *name = BPF_CORE_READ(kn, name);
+		long n = bpf_probe_read_kernel_str(component, sizeof(component), name);
+		if (n <= 1)
+			break;
+		__u32 len = (__u32)(n - 1) & (CGROUP_NAME_MAX - 1);
+		if (pos < CGROUP_REV_BASE + len + 1)
+			break;
+		pos -= len;
+		bpf_probe_read_kernel(&area->path[CGROUP_REV_BASE + ((pos - CGROUP_REV_BASE) & CGROUP_REV_MASK)], len, component);
+		pos -= 1;
+		area->path[CGROUP_REV_BASE + ((pos - CGROUP_REV_BASE) & CGROUP_REV_MASK)] = '/';
+		kn = parent;
+	}
+	if (pos == CGROUP_REV_END) {
+		pos -= 1;
+		area->path[CGROUP_REV_END - 1] = '/';
+	}
+	__u32 path_len = CGROUP_REV_END + 1 - pos; /* including the NUL */
+	__u32 out = cw->out;
+	if (out + 32 + path_len > CGROUP_OUT_MAX)
+		return 1;
+	long m = bpf_probe_read_kernel_str(&area->path[out & (CGROUP_OUT_MAX - 1)], 32, ss_name);
+	if (m <= 1)
+		return 0;
+	out += m - 1;
+	area->path[out & (CGROUP_OUT_MAX - 1)] = '=';
+	out += 1;
+	path_len &= CGROUP_REV_MASK;
+	bpf_probe_read_kernel(&area->path[out & (CGROUP_OUT_MAX - 1)], path_len,
+			      &area->path[CGROUP_REV_BASE + ((pos - CGROUP_REV_BASE) & CGROUP_REV_MASK)]);
+	cw->out = out + path_len;
+	return 0;
+}
+
+/* Global function: verified once. Leaves the cgroups list at path[0] and returns its length. */
+__noinline int write_cgroups_into_tmp(int unused)
+{
+	/* always the current task: a trusted task pointer cannot be passed to a global function */
+	struct cgroup_walk cw = { .task = bpf_get_current_task(), .out = 0 };
+	bpf_loop(CGROUP_SUBSYS_COUNT, cgroup_step, &cw, 0);
+	return cw.out & (CGROUP_OUT_MAX - 1);
+}
+
+static __always_inline void w_cgroups(struct fnet_writer *w, struct task_struct *t)
+{
+	if (!w_room(w, CGROUP_OUT_MAX)) { w_empty(w); return; }
+	(void)t;
+	__u32 len = write_cgroups_into_tmp(0);
+	asm volatile("" : "+r"(len));
+	len &= CGROUP_OUT_MAX - 1;
+	if (len == 0) { w_empty(w); return; }
+	bpf_probe_read_kernel(w_ptr(w), len, w->tmp);
+	w_commit(w, len);
+}
+
 /* ---- sockets ---------------------------------------------------------------------------- */
 /* PT_SOCKADDR from a user sockaddr. */
 static __always_inline void w_user_sockaddr(struct fnet_writer *w, __u64 uptr, __u64 ulen)
@@ -657,7 +766,7 @@ static __always_inline void emit_clone(struct fnet_writer *w, __u16 type, __u64 
 	w_u64(w, task_fdlimit(t));                          /* fdlimit */
 	w_mm_counters(w, t);                                /* pgft_maj, pgft_min, vm_size, vm_rss, vm_swap */
 	w_comm(w, t);                                       /* comm */
-	w_empty(w);                                         /* cgroups: not collected yet */
+	w_cgroups(w, t);                                    /* cgroups */
 	__u32 flags = have_flags ? clone_flags_to_ppm(raw_flags) : 0;
 	if (task_pidns_level(t) > 0)
 		flags |= PPM_CL_CHILD_IN_PIDNS;
@@ -683,7 +792,7 @@ static __always_inline void emit_execve(struct fnet_writer *w, __u16 type, __u32
 	w_u64(w, task_fdlimit(t));                          /* fdlimit */
 	w_mm_counters(w, t);                                /* pgft_maj .. vm_swap */
 	w_comm(w, t);                                       /* comm */
-	w_empty(w);                                         /* cgroups: not collected yet */
+	w_cgroups(w, t);                                    /* cgroups */
 	w_env(w, t);                                        /* env */
 	w_u32(w, task_tty(t));                              /* tty */
 	w_u64(w, task_pgid(t, 1));                          /* vpgid */

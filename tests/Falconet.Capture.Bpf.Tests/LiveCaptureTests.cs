@@ -195,6 +195,11 @@ public sealed unsafe class LiveCaptureTests
         Assert.True(Directory.Exists($"/proc/{Environment.ProcessId}/task/{exec.GetInt64OrDefault(5)}"), $"ptid {exec.GetInt64OrDefault(5)}");
         Assert.Equal("/tmp", exec.GetString(6));                           // cwd, walked from the dentry
         Assert.Equal("echo", exec.GetString(13));                          // comm
+        // cgroups: "subsys=path" entries; the child is in this process's (v2) cgroup
+        string ownCgroup = File.ReadAllText("/proc/self/cgroup").Split('\n')[0].Split(':', 3)[2];
+        string cgroups = Encoding.UTF8.GetString(exec.GetParam(14));
+        Assert.Matches("^([a-z_]+=/[^\0]*\0)+$", cgroups);
+        Assert.Contains("=" + ownCgroup + "\0", cgroups, StringComparison.Ordinal);
         Assert.Contains("FALCONET_TEST_ENV=" + marker, Encoding.UTF8.GetString(exec.GetParam(15)), StringComparison.Ordinal);
         Assert.Equal(File.ResolveLinkTarget("/usr/bin/echo", true)?.FullName ?? "/usr/bin/echo", exec.GetString(27)); // trusted_exepath
         Assert.Equal("/usr/bin/echo", exec.GetString(30));                 // filename from sys_enter
