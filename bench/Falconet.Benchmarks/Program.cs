@@ -3,8 +3,10 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Falconet.Benchmarks;
+using Falconet.Engine;
 
 // Usage: dotnet run -c Release --project bench/Falconet.Benchmarks -- [--capture BIG.scap] [BenchmarkDotNet options, e.g. --filter '*State*']
+//        dotnet run -c Release --project bench/Falconet.Benchmarks -- alloc-profile [flagship|falco_rules|none] --capture BIG.scap
 // --capture is ours: it sets FALCONET_BENCH_CAPTURE and is removed before BenchmarkDotNet sees the arguments.
 var benchmarkArgs = new List<string>();
 for (int i = 0; i < args.Length; i++)
@@ -22,6 +24,11 @@ for (int i = 0; i < args.Length; i++)
     {
         benchmarkArgs.Add(args[i]);
     }
+}
+
+if (benchmarkArgs.Count > 0 && benchmarkArgs[0] == "alloc-profile")
+{
+    return RunAllocationProfile(benchmarkArgs.Count > 1 ? benchmarkArgs[1] : "flagship");
 }
 
 // The whole-capture benchmarks cannot run without the big capture: say so before BenchmarkDotNet starts rather than
@@ -50,3 +57,34 @@ IConfig config = DefaultConfig.Instance
     .WithOptions(ConfigOptions.JoinSummary);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. benchmarkArgs], config);
 return 0;
+
+static int RunAllocationProfile(string rules)
+{
+    try
+    {
+        RuleEngine? engine = rules switch
+        {
+            "none" => null,
+            "flagship" => RuleEngine.Build(BenchmarkInputs.LoadRules(BenchmarkInputs.FlagshipRulesPath), new RuleEngineOptions()),
+            "falco_rules" => RuleEngine.Build(BenchmarkInputs.LoadRules(BenchmarkInputs.OfficialRulesPath), new RuleEngineOptions()),
+            _ => throw new BenchmarkInputException($"alloc-profile: unknown rules '{rules}' (flagship, falco_rules or none)"),
+        };
+        IReadOnlyList<AllocationRow> rows = AllocationProfile.Run(BenchmarkInputs.CapturePath, engine, BenchmarkInputs.EventsPerRun);
+        long events = rows.Sum(r => r.Events);
+        Console.WriteLine($"alloc-profile: first {events} events, rules: {rules}");
+        Console.WriteLine($"{"event",-20} {"events",10} {"state B",14} {"state B/ev",11} {"engine B",14} {"engine B/ev",12}");
+        foreach (AllocationRow r in rows)
+        {
+            Console.WriteLine($"{r.EventName,-20} {r.Events,10} {r.StateBytes,14} {(double)r.StateBytes / r.Events,11:F1} {r.EngineBytes,14} {(double)r.EngineBytes / r.Events,12:F1}");
+        }
+        long state = rows.Sum(r => r.StateBytes);
+        long engineBytes = rows.Sum(r => r.EngineBytes);
+        Console.WriteLine($"{"total",-20} {events,10} {state,14} {(double)state / events,11:F1} {engineBytes,14} {(double)engineBytes / events,12:F1}");
+        return 0;
+    }
+    catch (BenchmarkInputException e)
+    {
+        Console.Error.WriteLine($"falconet-bench: {e.Message}");
+        return 2;
+    }
+}
