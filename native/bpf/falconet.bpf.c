@@ -1457,6 +1457,10 @@ int BPF_PROG(falconet_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (!slot_enabled((__u32)nr))
 		return 0;
+	/* 32-bit (ia32) syscalls use another numbering: not decoded, skipped */
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (task->thread_info.status & 0x0002 /* TS_COMPAT */)
+		return 0;
 	if (!active_settings(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	__u32 group;

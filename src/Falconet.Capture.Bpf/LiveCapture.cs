@@ -259,9 +259,20 @@ public sealed unsafe class LiveCapture : IDisposable
     public int Poll(Action<ScapEvent> consumer, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(consumer);
+        int delivered = PollCore(consumer, timeout);
+        ObjectDisposedException.ThrowIf(delivered < 0, this);
+        return delivered;
+    }
+
+    /// <summary>-1 when disposed (possibly by another thread), else the records delivered.</summary>
+    private int PollCore(Action<ScapEvent> consumer, TimeSpan timeout)
+    {
         lock (_pollLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return -1;
+            }
             _consumer = consumer;
             ulong before = _received;
             try
@@ -295,16 +306,18 @@ public sealed unsafe class LiveCapture : IDisposable
         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
 
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled, then drains what is left.</summary>
+    /// <remarks>Returns quietly when the capture is disposed meanwhile (e.g. by a signal handler).</remarks>
     public void Run(Action<ScapEvent> consumer, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested && !_disposed)
+        ArgumentNullException.ThrowIfNull(consumer);
+        while (!cancellationToken.IsCancellationRequested)
         {
-            Poll(consumer, TimeSpan.FromMilliseconds(100));
+            if (PollCore(consumer, TimeSpan.FromMilliseconds(100)) < 0)
+            {
+                return;
+            }
         }
-        if (!_disposed)
-        {
-            Poll(consumer, TimeSpan.Zero);
-        }
+        PollCore(consumer, TimeSpan.Zero);
     }
 
     /// <summary>Stops producing: detaches the programs. Records already in the ring can still be polled.</summary>

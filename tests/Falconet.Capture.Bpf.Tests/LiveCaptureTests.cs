@@ -98,6 +98,30 @@ public sealed unsafe class LiveCaptureTests
     }
 
     [Fact]
+    public void Dispose_from_another_thread_ends_run_quietly()
+    {
+        SkipUnlessLive();
+        var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["connect"] });
+        Exception? failure = null;
+        var runner = new Thread(() =>
+        {
+            try
+            {
+                capture.Run(_ => { }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        });
+        runner.Start();
+        Thread.Sleep(200); // let Run enter its poll loop
+        capture.Dispose();
+        Assert.True(runner.Join(TimeSpan.FromSeconds(10)));
+        Assert.Null(failure);
+    }
+
+    [Fact]
     public void Unknown_syscall_name_is_a_clear_error()
     {
         SkipUnlessLive();
@@ -352,6 +376,7 @@ public sealed unsafe class LiveCaptureTests
         }
 
         LiveCaptureStats stats = capture.GetStats();
+        TestContext.Current.TestOutputHelper?.WriteLine($"burst: {stats}");
         Assert.Equal(stats.Produced, stats.Received + stats.DroppedRingFull + stats.DroppedOther);
         Assert.True(stats.Produced >= connects, $"produced {stats.Produced} < {connects}");
         Assert.Equal(0UL, stats.DecodeErrors);
