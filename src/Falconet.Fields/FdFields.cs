@@ -23,7 +23,7 @@ internal static class FdFields
         registry.Add("fd.directory", ParamType.Charbuf, "The directory part of a file fd's path.",
             (EventContext c, ref FieldValue v) => HasFd(c) && ProcessFields.Str(Directory(c), ref v));
         registry.Add("fd.filename", ParamType.Charbuf, "The file name part of a file fd's path.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd is { Kind: FdKind.File } fd ? FileName(fd) : null, ref v));
+            (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd is { Kind: FdKind.File } fd ? fd.FileName : null, ref v));
         registry.Add("fd.nameraw", ParamType.Charbuf, "The path of a file fd as the process gave it.",
             (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd?.NameRaw, ref v));
 
@@ -165,31 +165,11 @@ internal static class FdFields
 
     private static string? Directory(EventContext c)
     {
-        string name;
         if (c.Fd is { } fd)
         {
-            if (fd.Kind is not (FdKind.File or FdKind.Directory))
-            {
-                return null;
-            }
-            name = fd.Name;
+            return fd.Kind is FdKind.File or FdKind.Directory ? fd.Directory : null;
         }
-        else
-        {
-            name = NameFromEvent(c);
-        }
-        int slash = name.LastIndexOf('/');
-        if (slash < 0)
-        {
-            return "/";
-        }
-        return slash < name.Length - 1 ? name[..slash] : name;
-    }
-
-    private static string FileName(FdInfo fd)
-    {
-        int slash = fd.Name.LastIndexOf('/');
-        return slash >= 0 ? fd.Name[(slash + 1)..] : fd.Name;
+        return FdInfo.DirectoryOf(NameFromEvent(c));
     }
 
     private static bool IsServer(SystemState state, FdInfo fd)

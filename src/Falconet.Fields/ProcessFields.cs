@@ -97,6 +97,14 @@ internal static class ProcessFields
             (EventContext c, ref FieldValue v) => Int(c.Thread is { ExeInoCtime: > 0 } t ? (long)t.ExeInoCtime : null, ref v));
         registry.Add("proc.exe_ino.mtime", ParamType.Abstime, "The last modification time of the executable's inode (ns since epoch).",
             (EventContext c, ref FieldValue v) => Int(c.Thread is { ExeInoMtime: > 0 } t ? (long)t.ExeInoMtime : null, ref v));
+        registry.Add("proc.exe_ino.ctime_duration_proc_start", ParamType.Abstime,
+            "Nanoseconds between the last status change of the executable's inode and the start of the process (known when both are).",
+            (EventContext c, ref FieldValue v) => Int(Main(c) is { ExeInoCtime: > 0, CloneTs: > 0 } m && m.CloneTs >= m.ExeInoCtime
+                ? (long)(m.CloneTs - m.ExeInoCtime) : null, ref v));
+        registry.Add("proc.exe_ino.ctime_duration_pidns_start", ParamType.Abstime,
+            "Nanoseconds between the start of the process's pid namespace and the last status change of the executable's inode.",
+            (EventContext c, ref FieldValue v) => Int(Main(c) is { ExeInoCtime: > 0, PidNsInitStartTs: > 0 } m && m.ExeInoCtime >= m.PidNsInitStartTs
+                ? (long)(m.ExeInoCtime - m.PidNsInitStartTs) : null, ref v));
         registry.Add("proc.pidns_init_start_ts", ParamType.Uint64, "The start time of the process's pid namespace init (ns).",
             (EventContext c, ref FieldValue v) => Int(c.Thread is { PidNsInitStartTs: > 0 } t ? (long)t.PidNsInitStartTs : null, ref v));
         registry.Add("proc.fdopencount", ParamType.Uint64, "The number of open fds of the process.",

@@ -45,7 +45,40 @@ public sealed class FdInfo
 {
     public long Fd { get; set; }
     public FdKind Kind { get; set; }
-    public string Name { get; set; } = "";
+    private string _name = "";
+    private string? _directory;
+    private string? _fileName;
+
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            _directory = null;
+            _fileName = null;
+        }
+    }
+
+    /// <summary>
+    /// The directory part of <see cref="Name"/> (<c>fd.directory</c>): up to the last '/', "/" when there is none;
+    /// cached until the name changes.
+    /// </summary>
+    public string Directory => _directory ??= DirectoryOf(_name);
+
+    /// <summary>The part of <see cref="Name"/> after the last '/' (<c>fd.filename</c>), cached until the name changes.</summary>
+    public string FileName => _fileName ??= _name.LastIndexOf('/') is var slash and >= 0 ? _name[(slash + 1)..] : _name;
+
+    /// <summary>libsinsp's directory rule: cut at the last '/', unless it ends the name; "/" when there is no '/'.</summary>
+    public static string DirectoryOf(string name)
+    {
+        int slash = name.LastIndexOf('/');
+        if (slash < 0)
+        {
+            return "/";
+        }
+        return slash < name.Length - 1 ? name[..slash] : name;
+    }
 
     /// <summary>Path as given to the syscall (<c>fd.nameraw</c>).</summary>
     public string NameRaw { get; set; } = "";
