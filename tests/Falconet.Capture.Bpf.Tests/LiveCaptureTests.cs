@@ -333,6 +333,65 @@ public sealed unsafe class LiveCaptureTests
     }
 
     [Fact]
+    public void Ipv6_udp_sendto_carries_a_37_byte_tuple()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["sendto"] });
+        using var receiver = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, 0));
+        ushort port = (ushort)((System.Net.IPEndPoint)receiver.Client.LocalEndPoint!).Port;
+        int tid = Native.GetTid();
+        int fd = Native.Socket(Native.AfInet6, Native.SockDgram, 0);
+        byte[] sa = Native.Loopback6(port);
+        byte[] payload = [1, 2, 3];
+        fixed (byte* a = sa)
+        fixed (byte* d = payload)
+        {
+            Assert.Equal(3, (int)Native.SendTo(fd, d, 3, 0, a, sa.Length));
+        }
+        Native.Close(fd);
+
+        ScapEvent? evt = WaitFor(capture, e => e.Type == 31 && e.ThreadId == tid && e.GetInt64OrDefault(2) == fd);
+        Assert.NotNull(evt);
+        ReadOnlySpan<byte> tuple = evt.GetParam(4);
+        Assert.Equal(37, tuple.Length);
+        Assert.Equal(10, tuple[0]);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback.GetAddressBytes(), tuple[19..35].ToArray());
+        Assert.Equal(port, BinaryPrimitives.ReadUInt16LittleEndian(tuple[35..]));
+    }
+
+    [Fact]
+    public void Unix_socket_connect_carries_peer_own_and_path()
+    {
+        SkipUnlessLive();
+        using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["connect"] });
+        string path = Path.Combine(Path.GetTempPath(), "falconet-" + Guid.NewGuid().ToString("N")[..8] + ".sock");
+        try
+        {
+            var endpoint = new System.Net.Sockets.UnixDomainSocketEndPoint(path);
+            using var server = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            server.Bind(endpoint);
+            server.Listen(1);
+            using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            int tid = Native.GetTid();
+            client.Connect(endpoint);
+
+            ScapEvent? evt = WaitFor(capture, e => e.Type == 23 && e.ThreadId == tid && e.GetInt64OrDefault(2) == (long)client.Handle);
+            Assert.NotNull(evt);
+            Assert.Equal(0, evt.GetInt64OrDefault(0));
+            ReadOnlySpan<byte> tuple = evt.GetParam(1);
+            Assert.Equal(1, tuple[0]);
+            Assert.NotEqual(0UL, BinaryPrimitives.ReadUInt64LittleEndian(tuple[1..]));  // peer
+            Assert.NotEqual(0UL, BinaryPrimitives.ReadUInt64LittleEndian(tuple[9..]));  // own
+            Assert.Equal(path + "\0", Encoding.UTF8.GetString(tuple[17..]));
+            Assert.Equal("\u0001" + path + "\0", Encoding.UTF8.GetString(evt.GetParam(3))); // sockaddr
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Burst_of_connects_is_fully_accounted_for()
     {
         SkipUnlessLive();

@@ -41,6 +41,19 @@ internal static unsafe partial class Native
         return sa;
     }
 
+    public const int AfInet6 = 10;
+
+    /// <summary>struct sockaddr_in6 for [::1]:port.</summary>
+    public static byte[] Loopback6(ushort port)
+    {
+        var sa = new byte[28];
+        sa[0] = AfInet6;
+        sa[2] = (byte)(port >> 8);
+        sa[3] = (byte)port;
+        sa[23] = 1; // sin6_addr starts at 8: ::1
+        return sa;
+    }
+
     /// <summary>A loopback TCP port nothing listens on: bound then released by this process.</summary>
     public static ushort ClosedLoopbackPort()
     {
