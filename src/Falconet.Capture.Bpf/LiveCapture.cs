@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Falconet.Capture.Bpf.Interop;
+using Falconet.Capture.Bpf.Proc;
+using Falconet.Core.Snapshot;
 using Falconet.Core.Events;
 
 namespace Falconet.Capture.Bpf;
@@ -136,6 +138,27 @@ public sealed unsafe class LiveCapture : IDisposable
         try
         {
             capture.Load(path, options, slots);
+            return capture;
+        }
+        catch
+        {
+            capture.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens live capture first (events start queueing in the ring buffer), then delivers the /proc
+    /// snapshot to <paramref name="snapshotSink"/>, so no process started during the scan is missed.
+    /// Poll or Run the returned capture next; events from during the scan come first.
+    /// </summary>
+    public static LiveCapture OpenWithSnapshot(LiveCaptureOptions options, ISnapshotSink snapshotSink, out ProcScanStats scanStats)
+    {
+        ArgumentNullException.ThrowIfNull(snapshotSink);
+        LiveCapture capture = Open(options);
+        try
+        {
+            scanStats = new ProcScanner().Scan(snapshotSink);
             return capture;
         }
         catch

@@ -121,6 +121,32 @@ public sealed unsafe class LiveCaptureTests
         Assert.Null(failure);
     }
 
+    private sealed class CountingSink : Falconet.Core.Snapshot.ISnapshotSink
+    {
+        public int Threads { get; private set; }
+        public bool Complete { get; private set; }
+        public void OnMachineInfo(Falconet.Core.Snapshot.MachineInfo info) { }
+        public void OnInterface(Falconet.Core.Snapshot.InterfaceAddress address) { }
+        public void OnUser(Falconet.Core.Snapshot.UserRecord user) { }
+        public void OnGroup(Falconet.Core.Snapshot.GroupRecord group) { }
+        public void OnThread(Falconet.Core.Snapshot.ThreadRecord thread) => Threads++;
+        public void OnFd(Falconet.Core.Snapshot.FdRecord fd) { }
+        public void OnSectionStart() { }
+        public void OnSnapshotComplete() => Complete = true;
+    }
+
+    [Fact]
+    public void Open_with_snapshot_scans_proc_after_attaching()
+    {
+        SkipUnlessLive();
+        var sink = new CountingSink();
+        using var capture = LiveCapture.OpenWithSnapshot(new LiveCaptureOptions { Syscalls = ["connect"] }, sink, out var scan);
+        Assert.True(sink.Complete);
+        Assert.Equal(scan.Threads, sink.Threads);
+        Assert.True(sink.Threads > 1);
+        capture.Poll(_ => { }, TimeSpan.Zero);
+    }
+
     [Fact]
     public void Unknown_syscall_name_is_a_clear_error()
     {
