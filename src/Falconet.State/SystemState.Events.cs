@@ -30,6 +30,10 @@ public sealed partial class SystemState
         SetGid,
         SetResUid,
         SetResGid,
+        UserAdded,
+        UserDeleted,
+        GroupAdded,
+        GroupDeleted,
     }
 
     private static readonly EventAction[] s_actions = BuildActions();
@@ -101,7 +105,8 @@ public sealed partial class SystemState
             nameBefore = fdBefore?.Name;
         }
 
-        if (thread is not null || s_actions[evt.Type] is EventAction.ProcExit or EventAction.Clone)
+        if (thread is not null || s_actions[evt.Type] is EventAction.ProcExit or EventAction.Clone
+            or EventAction.UserAdded or EventAction.UserDeleted or EventAction.GroupAdded or EventAction.GroupDeleted)
         {
             ParseEvent(evt, thread, s_actions[evt.Type]);
         }
@@ -339,6 +344,35 @@ public sealed partial class SystemState
             case EventAction.SetResGid:
                 ParseSetId(evt, thread!, action);
                 break;
+            case EventAction.UserAdded:
+            case EventAction.UserDeleted:
+            case EventAction.GroupAdded:
+            case EventAction.GroupDeleted:
+                ParseUserGroupEvent(evt, action);
+                break;
+        }
+    }
+
+    /// <summary>useradded/userdeleted/groupadded/groupdeleted meta events keep the user and group tables current.</summary>
+    private void ParseUserGroupEvent(ScapEvent evt, EventAction action)
+    {
+        EventInfo info = evt.Info;
+        string containerId = evt.GetString(info.IndexOfParam("container_id"));
+        switch (action)
+        {
+            case EventAction.UserAdded:
+                OnUser(new Core.Snapshot.UserRecord((uint)ParamInt(evt, "uid", 0), (uint)ParamInt(evt, "gid", 0), evt.GetString(info.IndexOfParam("name")),
+                    evt.GetString(info.IndexOfParam("home")), evt.GetString(info.IndexOfParam("shell")), containerId));
+                break;
+            case EventAction.UserDeleted:
+                _users.Remove((uint)ParamInt(evt, "uid", 0));
+                break;
+            case EventAction.GroupAdded:
+                OnGroup(new Core.Snapshot.GroupRecord((uint)ParamInt(evt, "gid", 0), evt.GetString(info.IndexOfParam("name")), containerId));
+                break;
+            case EventAction.GroupDeleted:
+                _groups.Remove((uint)ParamInt(evt, "gid", 0));
+                break;
         }
     }
 
@@ -384,6 +418,10 @@ public sealed partial class SystemState
         Set(EventAction.SetGid, "setgid");
         Set(EventAction.SetResUid, "setresuid");
         Set(EventAction.SetResGid, "setresgid");
+        Set(EventAction.UserAdded, "useradded");
+        Set(EventAction.UserDeleted, "userdeleted");
+        Set(EventAction.GroupAdded, "groupadded");
+        Set(EventAction.GroupDeleted, "groupdeleted");
         return actions;
     }
 

@@ -311,6 +311,18 @@ public sealed class SystemStateTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public void UserAndGroupEventsUpdateTheTables()
+    {
+        SystemState state = NewState();
+        Assert.True(state.Process(EventBuilder.Create(354, Ts(), -1).UInt32(1001).UInt32(1001).CharBuf("alice").CharBuf("/home/alice").CharBuf("/bin/sh").CharBuf("").Build()));
+        Assert.Equal("alice", state.FindUser(1001)!.Name);
+        state.Process(EventBuilder.Create(358, Ts(), -1).UInt32(1001).CharBuf("alice").CharBuf("").Build());
+        Assert.Equal("alice", state.FindGroup(1001)!.Name);
+        state.Process(EventBuilder.Create(356, Ts(), -1).UInt32(1001).UInt32(1001).CharBuf("alice").CharBuf("/home/alice").CharBuf("/bin/sh").CharBuf("").Build());
+        Assert.Null(state.FindUser(1001));
+    }
+
     [Theory]
     [InlineData("cpu=/docker/3f1a9c0c0e5b4d2f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f", "3f1a9c0c0e5b")]
     [InlineData("0::/system.slice/docker-aa1a9c0c0e5b4d2f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f.scope", "aa1a9c0c0e5b")]
