@@ -320,11 +320,12 @@ internal static class EventFields
     private static bool ExtractType(EventContext c, ref FieldValue v)
     {
         ScapEvent evt = c.Event;
-        if (evt.Type == s_genericExit || evt.Type == 0)
+        if (evt.Type == s_genericExit || evt.Type == SyscallTable.GenericEnterType)
         {
-            // The syscall name of generic events comes from the PPM_SC table, which Falconet does not carry yet:
-            // no value rather than a wrong one.
-            return false;
+            // Generic events stand for every syscall without a dedicated event: the ID parameter (a PPM_SC code)
+            // names it. A code this table does not know reads as "<unknown>", as libsinsp and sysdig print it.
+            ReadOnlySpan<byte> id = evt.ParamCount > 0 ? evt.GetParam(0) : default;
+            return id.Length >= 2 && Str(ref v, SyscallTable.GetName(BinaryPrimitives.ReadUInt16LittleEndian(id)));
         }
         if (evt.Type == s_asyncEvent)
         {

@@ -4,10 +4,29 @@ using Falconet.State;
 
 namespace Falconet.Fields.Formatting;
 
+/// <summary>What kind of problem an <see cref="OutputFormatException"/> is (the rules loader reports some in Falco's words).</summary>
+public enum OutputFormatErrorKind
+{
+    /// <summary>Malformed token, bad or missing argument, unsupported construct.</summary>
+    Invalid,
+
+    /// <summary>No registered field; <see cref="OutputFormatException.Subject"/> is the token as written.</summary>
+    UnknownField,
+
+    /// <summary>A filter-only field used for display; the subject is the field name.</summary>
+    FilterOnly,
+}
+
 /// <summary>A format string that cannot be compiled; <see cref="Offset"/> is the 0-based character position of the problem.</summary>
-public sealed class OutputFormatException(string message, int offset) : Exception(message)
+public sealed class OutputFormatException(string message, int offset, OutputFormatErrorKind kind = OutputFormatErrorKind.Invalid, string? subject = null)
+    : Exception(message)
 {
     public int Offset { get; } = offset;
+
+    public OutputFormatErrorKind Kind { get; } = kind;
+
+    /// <summary>The unknown token or filter-only field name, for the kinds that have one.</summary>
+    public string? Subject { get; } = subject;
 }
 
 /// <summary>
@@ -140,7 +159,7 @@ public sealed class OutputFormat
             int dot = candidate.LastIndexOf('.');
             if (dot <= 0)
             {
-                throw new OutputFormatException($"unknown field '{token}' at offset {nameStart}", nameStart);
+                throw new OutputFormatException($"unknown field '{token}' at offset {nameStart}", nameStart, OutputFormatErrorKind.UnknownField, token);
             }
             candidate = candidate[..dot];
         }
@@ -163,7 +182,8 @@ public sealed class OutputFormat
         }
         if ((field.Flags & FieldFlags.FilterOnly) != 0)
         {
-            throw new OutputFormatException($"{field.Name} is filter only and cannot be used as a display field (offset {nameStart})", nameStart);
+            throw new OutputFormatException($"{field.Name} is filter only and cannot be used as a display field (offset {nameStart})", nameStart,
+                OutputFormatErrorKind.FilterOnly, field.Name);
         }
         string? argumentText = dotted ?? bracketed;
         if (dotted is not null && bracketed is not null)

@@ -4,16 +4,44 @@ using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 
+/// <summary>What kind of problem a <see cref="ConditionCompileError"/> is; callers such as the rules loader treat some specially.</summary>
+public enum ConditionCompileErrorKind
+{
+    /// <summary>A bad operator, value, argument or type combination.</summary>
+    Invalid,
+
+    /// <summary>A field name no registered field resolves; <see cref="ConditionCompileError.Subject"/> is the name.</summary>
+    UnknownField,
+
+    /// <summary>An <c>evt.type</c> value that is neither an event nor a syscall name; the subject is the value.</summary>
+    UnknownEventType,
+
+    /// <summary>A macro reference left in the condition; the subject is the macro name.</summary>
+    UndefinedMacro,
+}
+
 /// <summary>A condition that does not type-check against the fields (unknown field, bad operator or value).</summary>
 public sealed class ConditionCompileError : Exception
 {
     public ConditionCompileError(string message, SourcePosition position)
+        : this(message, position, ConditionCompileErrorKind.Invalid, null)
+    {
+    }
+
+    public ConditionCompileError(string message, SourcePosition position, ConditionCompileErrorKind kind, string? subject)
         : base(message)
     {
         Position = position;
+        Kind = kind;
+        Subject = subject;
     }
 
     public SourcePosition Position { get; }
+
+    public ConditionCompileErrorKind Kind { get; }
+
+    /// <summary>The unknown field, event type or macro name, for the kinds that have one.</summary>
+    public string? Subject { get; }
 
     public string Describe() => $"{Position.Line}:{Position.Column}: {Message}";
 }
@@ -25,10 +53,10 @@ public sealed record ConditionWarning(string Message, SourcePosition Position);
 public sealed class ConditionCompilerOptions
 {
     /// <summary>
-    /// Names <c>evt.type</c> may be compared with. Defaults to the names of <see cref="EventTable"/>; add the
-    /// generic syscall names here when a syscall table is available (Falco accepts any syscall name).
+    /// Names <c>evt.type</c> may be compared with. Defaults to every event and syscall name (<see cref="EventTypeNames"/>),
+    /// as Falco accepts any syscall name whether or not it has a dedicated event.
     /// </summary>
-    public Func<string, bool> IsKnownEventType { get; init; } = name => !EventTable.IdsByName(name).IsEmpty;
+    public Func<string, bool> IsKnownEventType { get; init; } = EventTypeNames.IsKnown;
 }
 
 /// <summary>An operand after binding: an extractor (with transformers applied) and its comparison family.</summary>
@@ -144,7 +172,8 @@ public sealed class ConditionCompiler
             AndNode and => new BoundAnd(and.Children.Select(c => Bind(c, warnings)).ToArray()),
             OrNode or => new BoundOr(or.Children.Select(c => Bind(c, warnings)).ToArray()),
             NotNode not => new BoundNot(Bind(not.Operand, warnings)),
-            MacroRefNode macro => throw new ConditionCompileError($"Undefined macro '{macro.Name}' used in filter.", macro.Position),
+            MacroRefNode macro => throw new ConditionCompileError($"Undefined macro '{macro.Name}' used in filter.", macro.Position,
+                ConditionCompileErrorKind.UndefinedMacro, macro.Name),
             UnaryCheckNode unary => new BoundExists(BindOperand(unary.Field, allowTransformer: true)),
             BinaryCheckNode check => BindCheck(check, warnings),
             _ => throw new ArgumentException($"unknown condition node {condition.GetType().Name}", nameof(condition)),
@@ -225,7 +254,7 @@ public sealed class ConditionCompiler
             }
             if (left.Extractor.Field.Name == EventTypeExtraction.EventTypeField && !_options.IsKnownEventType(value))
             {
-                throw new ConditionCompileError($"unknown event type {value}", check.Right.Position);
+                throw new ConditionCompileError($"unknown event type {value}", check.Right.Position, ConditionCompileErrorKind.UnknownEventType, value);
             }
         }
         return new BoundCheck(left, op, check.Modifier, values, isList, null);
@@ -286,7 +315,7 @@ public sealed class ConditionCompiler
     {
         if (!_registry.TryResolve(node.Name, out FieldDescriptor? descriptor, out string? dotted))
         {
-            throw new ConditionCompileError($"'{node.Name}' is not a supported filter field", node.Position);
+            throw new ConditionCompileError($"'{node.Name}' is not a supported filter field", node.Position, ConditionCompileErrorKind.UnknownField, node.Name);
         }
         string? argumentText = node.Argument ?? dotted;
         if (node.Argument is not null && dotted is not null)

@@ -46,6 +46,35 @@ public static class ConditionParser
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="text"/> as one quoted string of the condition language (<c>"a \"b\""</c>, <c>'c'</c>) with
+    /// its escapes; false when it is not exactly one quoted string. Rules list items written with quotes mean the
+    /// unquoted value once a list expands into a condition.
+    /// </summary>
+    public static bool TryReadQuotedString(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+    {
+        value = null;
+        if (text.Length < 2 || text[0] is not ('"' or '\''))
+        {
+            return false;
+        }
+        try
+        {
+            var parser = new Parser(text, MaxDepth);
+            string quoted = parser.ReadQuotedAtStart(out int end);
+            if (end != text.Length)
+            {
+                return false;
+            }
+            value = quoted;
+            return true;
+        }
+        catch (ConditionSyntaxError)
+        {
+            return false;
+        }
+    }
+
     private static readonly (string Text, ComparisonOperator Op)[] s_symbolOperators =
     [
         ("<=", ComparisonOperator.LessOrEqual),
@@ -586,6 +615,14 @@ public static class ConditionParser
         private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 
         /// <summary>A quoted string at the current position, unescaped (falco-reference §2.2).</summary>
+        /// <summary>Lexes a quoted string at the start of the text; <paramref name="end"/> is where it stopped.</summary>
+        public string ReadQuotedAtStart(out int end)
+        {
+            string value = LexQuoted();
+            end = _pos;
+            return value;
+        }
+
         private string LexQuoted()
         {
             int start = _pos;

@@ -61,8 +61,28 @@ public sealed class EventTypeSet
     public IEnumerable<string> Enumerate(IEnumerable<string> universe) =>
         IsComplement ? universe.Where(n => !_names.Contains(n)) : universe.Where(_names.Contains);
 
-    /// <summary>The event ids of <see cref="EventTable"/> whose name is in this set (for indexing rules by event type).</summary>
-    public bool ContainsEventId(int id) => EventTable.IsKnown(id) && Contains(EventTable.Get(id).Name);
+    /// <summary>The members among every name <c>evt.type</c> can take (<see cref="EventTypeNames.All"/>), sorted.</summary>
+    public IEnumerable<string> Enumerate() => Enumerate(EventTypeNames.All).Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The event types (<c>PPME_*</c> codes, enter and exit) whose events can report a name of this set, sorted: what
+    /// a rule is indexed by. A syscall name without a dedicated event brings in the generic events.
+    /// </summary>
+    public ushort[] ToEventTypeIds()
+    {
+        var ids = new SortedSet<ushort>();
+        foreach (string name in IsComplement ? Enumerate(EventTypeNames.All) : _names)
+        {
+            foreach (ushort id in EventTypeNames.EventTypesOf(name))
+            {
+                ids.Add(id);
+            }
+        }
+        return [.. ids];
+    }
+
+    /// <summary>Whether events of type <paramref name="id"/> can report a name of this set (for indexing rules by event type).</summary>
+    public bool ContainsEventId(int id) => EventTable.IsKnown(id) && Array.BinarySearch(ToEventTypeIds(), (ushort)id) >= 0;
 
     public override string ToString() => (IsComplement ? "all but " : "") + "{" + string.Join(", ", _names.Order(StringComparer.Ordinal)) + "}";
 }
@@ -73,35 +93,42 @@ public sealed class EventTypeSet
 /// comparisons that can never hold give the empty set, every other leaf gives all types.
 /// </summary>
 /// <remarks>
-/// Falco's describe output additionally lists <c>asyncevent</c> for every rule with a finite set (async events may
-/// carry any name); that is a property of Falco's indexing, left to the caller. An unexpanded macro reference
-/// counts as all types.
+/// An unexpanded macro reference counts as all types. <see cref="EventTypeExtractionOptions.Falco"/> gives the sets
+/// Falco 0.44.1 reports and indexes rules by.
 /// </remarks>
 public static class EventTypeExtraction
 {
     public const string EventTypeField = "evt.type";
     public const string EventNumberField = "evt.num";
 
-    public static EventTypeSet Compute(ConditionNode condition) => Compute(condition, negated: false);
+    /// <summary>The name of the async event, whose <c>evt.type</c> is only known at run time.</summary>
+    public const string AsyncEventName = "asyncevent";
 
-    private static EventTypeSet Compute(ConditionNode node, bool negated)
+    public static EventTypeSet Compute(ConditionNode condition) => Compute(condition, EventTypeExtractionOptions.Default);
+
+    public static EventTypeSet Compute(ConditionNode condition, EventTypeExtractionOptions options) => Compute(condition, negated: false, options);
+
+    private static EventTypeSet Compute(ConditionNode node, bool negated, EventTypeExtractionOptions options)
     {
         switch (node)
         {
             case AndNode and:
-                return Combine(and.Children, negated, intersect: !negated);
+                return Combine(and.Children, negated, intersect: !negated, options);
             case OrNode or:
-                return Combine(or.Children, negated, intersect: negated);
+                return Combine(or.Children, negated, intersect: negated, options);
             case NotNode not:
-                return Compute(not.Operand, !negated);
+                return Compute(not.Operand, !negated, options);
             case BinaryCheckNode check when check.Left is FieldRefNode { Name: EventTypeField, Argument: null } && check.Modifier == ListModifier.None:
                 EventTypeSet? set = EventTypeLeaf(check);
                 if (set is null)
                 {
                     return EventTypeSet.All;
                 }
-                return negated ? set.Complement() : set;
-            case BinaryCheckNode check when check.Left is FieldRefNode { Name: EventNumberField, Argument: null } && check.Modifier == ListModifier.None:
+                bool positive = set.IsComplement == negated;
+                set = negated ? set.Complement() : set;
+                return positive && options.PositiveTypeAdmitsAsyncEvent ? set.Union(EventTypeSet.Of([AsyncEventName])) : set;
+            case BinaryCheckNode check when options.NeverTrueEventNumberIsEmpty
+                && check.Left is FieldRefNode { Name: EventNumberField, Argument: null } && check.Modifier == ListModifier.None:
                 bool never = IsNeverTrueEventNumber(check);
                 return never && !negated ? EventTypeSet.Empty : EventTypeSet.All;
             default:
@@ -109,12 +136,12 @@ public static class EventTypeExtraction
         }
     }
 
-    private static EventTypeSet Combine(IReadOnlyList<ConditionNode> children, bool negated, bool intersect)
+    private static EventTypeSet Combine(IReadOnlyList<ConditionNode> children, bool negated, bool intersect, EventTypeExtractionOptions options)
     {
         EventTypeSet result = intersect ? EventTypeSet.All : EventTypeSet.Empty;
         foreach (ConditionNode child in children)
         {
-            EventTypeSet childSet = Compute(child, negated);
+            EventTypeSet childSet = Compute(child, negated, options);
             result = intersect ? result.Intersect(childSet) : result.Union(childSet);
         }
         return result;
@@ -145,4 +172,27 @@ public static class EventTypeExtraction
         (ComparisonOperator.In, ListValueNode list) => list.Items.Count == 0 || (list.Items.Count == 1 && list.Items[0] is ValueNode { Value: "0" }),
         _ => false,
     };
+}
+
+/// <summary>Variations of <see cref="EventTypeExtraction"/>.</summary>
+public sealed record EventTypeExtractionOptions
+{
+    /// <summary>The plain algorithm of falco-reference §2.7.</summary>
+    public static EventTypeExtractionOptions Default { get; } = new();
+
+    /// <summary>
+    /// What Falco 0.44.1 computes (its <c>-L</c> <c>events</c> lists): a positive <c>evt.type</c> check also admits
+    /// <c>asyncevent</c>, and <c>evt.num</c> checks do not restrict (its <c>never_true</c> macro, <c>evt.num=0</c>,
+    /// lists every event).
+    /// </summary>
+    public static EventTypeExtractionOptions Falco { get; } = new() { PositiveTypeAdmitsAsyncEvent = true, NeverTrueEventNumberIsEmpty = false };
+
+    /// <summary>
+    /// A check that <c>evt.type</c> is one of some names also admits <c>asyncevent</c>: async events carry a name that
+    /// is only known at run time, so they may report any of them.
+    /// </summary>
+    public bool PositiveTypeAdmitsAsyncEvent { get; init; }
+
+    /// <summary><c>evt.num = 0</c> and its equivalents can never hold, so they give the empty set.</summary>
+    public bool NeverTrueEventNumberIsEmpty { get; init; } = true;
 }

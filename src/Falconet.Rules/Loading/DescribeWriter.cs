@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Falconet.Core.Alerts;
-using Falconet.Core.Events;
 using Falconet.Fields;
+using Falconet.Fields.Formatting;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;
@@ -151,10 +151,6 @@ public sealed class DescribeWriter
         return (fields, operators);
     }
 
-    /// <summary>The names of event type codes (enter and exit share a name).</summary>
-    public static SortedSet<string> EventNames(IEnumerable<ushort> types) =>
-        new(types.Select(t => EventTable.Get(t).Name), StringComparer.Ordinal);
-
     private static void AddFields(SortedSet<string> fields, ExpressionNode expression)
     {
         foreach (FieldRefNode field in ConditionRewriter.Fields(expression))
@@ -185,14 +181,14 @@ public sealed class DescribeWriter
         writer.WriteString("condition_compiled", ConditionPrinter.Print(rule.Condition));
         WriteStrings(writer, "condition_fields", fields);
         WriteStrings(writer, "condition_operators", operators);
-        WriteStrings(writer, "events", EventNames(rule.EventTypes));
+        WriteStrings(writer, "events", rule.EventTypeNames.Enumerate());
         WriteStrings(writer, "exception_fields", rule.ExceptionFields);
         WriteStrings(writer, "exception_names", rule.Info.Exceptions.Select(e => e.Name).Distinct().Order(StringComparer.Ordinal));
         WriteStrings(writer, "exception_operators", exceptionOperators);
         WriteStrings(writer, "lists", lists);
         WriteStrings(writer, "macros", macros);
         writer.WriteString("output_compiled", rule.Output);
-        WriteStrings(writer, "output_fields", OutputFormat.FieldTokens(rule.Output, _fields));
+        WriteStrings(writer, "output_fields", OutputFormat.Parse(rule.Output, _fields).FieldNames);
         WriteStrings(writer, "plugins", []);
         writer.WriteEndObject();
 
@@ -220,7 +216,7 @@ public sealed class DescribeWriter
         writer.WriteString("condition_compiled", ConditionPrinter.Print(macro.Condition));
         WriteStrings(writer, "condition_fields", fields);
         WriteStrings(writer, "condition_operators", operators);
-        WriteStrings(writer, "events", EventNames(RegistryConditionChecker.Instance.EventTypes(macro.Condition)));
+        WriteStrings(writer, "events", EventTypeExtraction.Compute(macro.Condition, EventTypeExtractionOptions.Falco).Enumerate());
         WriteStrings(writer, "lists", lists);
         WriteStrings(writer, "macros", macros);
         WriteStrings(writer, "plugins", []);

@@ -1,4 +1,5 @@
 using Falconet.Fields;
+using Falconet.Fields.Formatting;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;
@@ -24,14 +25,14 @@ internal sealed class RuleCompiler
     private readonly RuleCollector _collector;
     private readonly FileLoadResult _result;
     private readonly FieldRegistry _fields;
-    private readonly IConditionChecker _checker;
+    private readonly ConditionCompiler _conditions;
 
-    public RuleCompiler(RuleCollector collector, FileLoadResult result, FieldRegistry fields, IConditionChecker checker)
+    public RuleCompiler(RuleCollector collector, FileLoadResult result, FieldRegistry fields, ConditionCompilerOptions conditionOptions)
     {
         _collector = collector;
         _result = result;
         _fields = fields;
-        _checker = checker;
+        _conditions = new ConditionCompiler(fields, conditionOptions);
     }
 
     /// <summary>Compiles; on error records it and returns null.</summary>
@@ -136,14 +137,22 @@ internal sealed class RuleCompiler
                     rule.Context));
                 output = output.Replace("%container.info", "", StringComparison.Ordinal);
             }
-            if (OutputFormat.Validate(output, _fields) is { } outputError)
+            if (!OutputFormat.TryParse(output, _fields, out _, out OutputFormatException? outputError))
             {
-                if (rule.SkipIfUnknownFilter && outputError.IsUnknownField)
+                bool unknownField = outputError!.Kind == OutputFormatErrorKind.UnknownField;
+                string message = outputError.Kind switch
                 {
-                    _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownFilter, outputError.Message, rule.OutputContext));
+                    // Falco's words for these two; the others keep the format compiler's message.
+                    OutputFormatErrorKind.UnknownField => $"invalid formatting token %{outputError.Subject}",
+                    OutputFormatErrorKind.FilterOnly => $"{outputError.Subject} is filter only and cannot be used as a display field",
+                    _ => outputError.Message,
+                };
+                if (rule.SkipIfUnknownFilter && unknownField)
+                {
+                    _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownFilter, message, rule.OutputContext));
                     continue;
                 }
-                throw new RuleLoadException(LoadErrorCode.CompileOutput, outputError.Message, rule.OutputContext);
+                throw new RuleLoadException(LoadErrorCode.CompileOutput, message, rule.OutputContext);
             }
             foreach (string field in s_deprecatedFields)
             {
@@ -158,25 +167,32 @@ internal sealed class RuleCompiler
             ast = ResolveMacros(ast, condition, rule.Context, name => byName.GetValueOrDefault(name));
             WarnDeprecatedFields(ast, rule.ConditionContext);
 
-            ConditionCheckResult check = _checker.Check(ast, _fields);
-            if (check.Error is { } error)
+            var warnings = new List<ConditionWarning>();
+            try
+            {
+                _conditions.Bind(ast, warnings);
+            }
+            catch (ConditionCompileError error)
             {
                 LoadContext errorContext = rule.ConditionContext.ForCondition(condition, error.Position.Offset, error.Position.Line, error.Position.Column);
-                if (rule.SkipIfUnknownFilter && error.IsUnknownFieldOrEventType)
+                string message = error.Kind == ConditionCompileErrorKind.UnknownField
+                    ? $"filter_check called with nonexistent field {error.Subject}"
+                    : error.Message;
+                if (rule.SkipIfUnknownFilter && error.Kind is ConditionCompileErrorKind.UnknownField or ConditionCompileErrorKind.UnknownEventType)
                 {
-                    _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownFilter, error.Message, errorContext));
+                    _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownFilter, message, errorContext));
                     continue;
                 }
-                throw new RuleLoadException(LoadErrorCode.CompileCondition, error.Message, errorContext);
+                throw new RuleLoadException(LoadErrorCode.CompileCondition, message, errorContext);
             }
-            foreach (ConditionCheckWarning warning in check.Warnings)
+            foreach (ConditionWarning warning in warnings)
             {
                 _result.Add(LoadDiagnostic.Warning(LoadWarningCode.CompileCondition, warning.Message,
                     rule.ConditionContext.ForCondition(condition, warning.Position.Offset, warning.Position.Line, warning.Position.Column)));
             }
 
-            IReadOnlyList<ushort> eventTypes = _checker.EventTypes(ast);
-            if (rule.Source == RuleSources.Syscall && rule.WarnEventTypes && eventTypes.Count > MaxEventTypesWithoutWarning)
+            EventTypeSet eventTypes = EventTypeExtraction.Compute(ast, EventTypeExtractionOptions.Falco);
+            if (rule.Source == RuleSources.Syscall && rule.WarnEventTypes && eventTypes.ToEventTypeIds().Length > MaxEventTypesWithoutWarning)
             {
                 _result.Add(LoadDiagnostic.Warning(LoadWarningCode.NoEventType,
                     "Rule matches too many evt.type values. This has a significant performance penalty.", rule.Context));
@@ -230,22 +246,28 @@ internal sealed class RuleCompiler
         }
     }
 
-    /// <summary>Substitutes all lists into the text (§1.6; there is no order between lists and conditions) and parses it.</summary>
+    /// <summary>
+    /// Parses a condition and expands list names on its AST (falco-reference §1.6; Falco 0.44.1 resolves lists on the
+    /// parsed condition, so a list name only expands where a list is expected: <c>in (...)</c>, <c>intersects</c>,
+    /// <c>pmatch</c>). Every list is visible, whatever the definition order.
+    /// </summary>
     private static ConditionNode Parse(string condition, List<CompiledList> lists, LoadContext context)
     {
-        foreach (CompiledList list in lists)
-        {
-            if (ListSubstitution.Substitute(ref condition, list.Name, list.Items))
-            {
-                list.Used = true;
-            }
-        }
         if (!ConditionParser.TryParse(condition, out ConditionNode? node, out ConditionSyntaxError? error, ConditionParser.FalcoRulesMaxDepth))
         {
             throw new RuleLoadException(LoadErrorCode.CompileCondition, error!.Message,
                 context.ForCondition(condition, error.Position.Offset, error.Position.Line, error.Position.Column));
         }
-        return node!;
+        return ConditionRewriter.ExpandLists(node!, name =>
+        {
+            CompiledList? list = lists.Find(l => l.Name == name);
+            if (list is null)
+            {
+                return null;
+            }
+            list.Used = true;
+            return list.ExpandedItems;
+        });
     }
 
     /// <summary>

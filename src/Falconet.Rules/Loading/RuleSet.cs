@@ -12,6 +12,13 @@ public sealed class CompiledList(ListInfo info, IReadOnlyList<string> items, IRe
     /// <summary>Items with references to earlier lists replaced by those lists' raw items.</summary>
     public IReadOnlyList<string> Items { get; } = items;
 
+    /// <summary>
+    /// <see cref="Items"/> as values in a condition: an item written quoted (<c>'"10.0.0.0/8"'</c>) stands for the
+    /// unquoted string, as if the list had been pasted into the condition text.
+    /// </summary>
+    public IReadOnlyList<string> ExpandedItems { get; } =
+        [.. items.Select(item => ConditionParser.TryReadQuotedString(item, out string? value) ? value : item)];
+
     /// <summary>The lists this list's items named (and that were expanded).</summary>
     public IReadOnlyList<string> ReferencedLists { get; } = referencedLists;
 
@@ -36,13 +43,14 @@ public sealed class CompiledMacro(MacroInfo info, ConditionNode condition)
 /// </summary>
 public sealed class CompiledRule
 {
-    internal CompiledRule(RuleInfo info, ConditionNode condition, IReadOnlySet<string> exceptionFields, IReadOnlyList<ushort> eventTypes,
+    internal CompiledRule(RuleInfo info, ConditionNode condition, IReadOnlySet<string> exceptionFields, EventTypeSet eventTypeNames,
         string output)
     {
         Info = info;
         Condition = condition;
         ExceptionFields = exceptionFields;
-        EventTypes = eventTypes;
+        EventTypeNames = eventTypeNames;
+        EventTypes = eventTypeNames.ToEventTypeIds();
         Output = output;
     }
 
@@ -68,9 +76,13 @@ public sealed class CompiledRule
 
     /// <summary>
     /// The event type codes (<c>PPME_*</c>, enter and exit) the condition can match, sorted; every code when the
-    /// condition does not restrict <c>evt.type</c>. Events of other types never need to run this rule.
+    /// condition does not restrict <c>evt.type</c>. Events of other types never need to run this rule. A syscall
+    /// name without a dedicated event (<c>evt.type = alarm</c>) brings in the generic event types.
     /// </summary>
     public IReadOnlyList<ushort> EventTypes { get; }
+
+    /// <summary>The <c>evt.type</c> names the condition can match, as Falco computes them (<c>asyncevent</c> included).</summary>
+    public EventTypeSet EventTypeNames { get; }
 
     public IReadOnlySet<string> ExceptionFields { get; }
 

@@ -81,6 +81,16 @@ internal sealed partial class RulesFileReader
             _result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse, YamlMessage(e), at));
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException when the input ends inside an open
+            // construct (e.g. "[a, b" at the end of the file): report it where the input ends.
+            LoadPosition end = EndOfContent();
+            LoadContext at = fileContext.Child(end, LoadItemType.ValueFor, "");
+            _result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse,
+                $"yaml error at line {end.Line + 1}, column {end.Column + 1}: unexpected end of input (an unclosed flow collection or quoted scalar?)", at));
+            return false;
+        }
 
         _result.SchemaChecked = true;
         int documentIndex = 0;
@@ -740,6 +750,12 @@ internal sealed partial class RulesFileReader
         && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
     private static LoadPosition Position(YamlNode node) => Position(node.Start);
+
+    private LoadPosition EndOfContent()
+    {
+        int lastNewline = _content.LastIndexOf('\n');
+        return new LoadPosition(_content.Length, _content.Count(c => c == '\n'), _content.Length - lastNewline - 1);
+    }
 
     private static LoadPosition Position(Mark mark) =>
         new((int)mark.Index, (int)Math.Max(0, mark.Line - 1), (int)Math.Max(0, mark.Column - 1));

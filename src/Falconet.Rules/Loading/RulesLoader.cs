@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Falconet.Fields;
+using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;
 
@@ -14,8 +15,8 @@ public sealed class RulesLoaderOptions
     /// <summary>Plugins considered loaded (name → version) for <c>required_plugin_versions</c>; Falconet's built-ins by default.</summary>
     public IReadOnlyDictionary<string, string> Plugins { get; init; } = BuiltinPlugins.All;
 
-    /// <summary>Type-checks conditions and computes their event types.</summary>
-    public IConditionChecker ConditionChecker { get; init; } = RegistryConditionChecker.Instance;
+    /// <summary>Options of the condition compiler that type-checks rule and macro conditions.</summary>
+    public ConditionCompilerOptions ConditionOptions { get; init; } = new();
 }
 
 /// <summary>The outcome of loading rules files: one Falco load result per file, and the compiled rules.</summary>
@@ -154,7 +155,7 @@ public static class RulesLoader
             contents[name] = content;
             var reader = new RulesFileReader(collector, result, fields, options.KnownSources, name, content);
             // Every file recompiles everything collected so far, so a later file can change earlier items.
-            ruleSet = reader.Read() ? new RuleCompiler(collector, result, fields, options.ConditionChecker).Compile() : null;
+            ruleSet = reader.Read() ? new RuleCompiler(collector, result, fields, options.ConditionOptions).Compile() : null;
             if (ruleSet is null)
             {
                 break;

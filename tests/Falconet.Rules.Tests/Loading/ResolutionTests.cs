@@ -6,23 +6,53 @@ namespace Falconet.Rules.Tests.Loading;
 /// <summary>List substitution, macro expansion, appends across files and exceptions, checked on the compiled condition.</summary>
 public sealed class ResolutionTests
 {
-    [Theory]
-    [InlineData("proc.name in (ls, my_list, ps)", "proc.name in (ls, a, \"b c\" , ps)")]
-    [InlineData("proc.name = my_list", "proc.name = a, \"b c\" ")]
-    [InlineData("fd.name = file_my_list", "fd.name = file_my_list")]
-    public void ListNamesAreSubstitutedOnlyWhenDelimited(string condition, string expected)
+    private static string CompiledCondition(string condition)
     {
-        string text = condition;
-        ListSubstitution.Substitute(ref text, "my_list", ["a", "b c"]);
-        Assert.Equal(expected, text);
+        string yaml = $"""
+            - list: my_list
+              items: [a, "b c"]
+            - list: empty
+              items: []
+            - rule: r1
+              desc: d
+              condition: {condition}
+              output: o
+              priority: INFO
+            """;
+        LoadResult result = RulesLoader.LoadText("x.yaml", yaml, TestFields.Registry);
+        Assert.True(result.Success, result.ToText());
+        return ConditionPrinter.Print(Assert.Single(result.RuleSet.Rules).Condition);
+    }
+
+    [Theory]
+    [InlineData("proc.name in (ls, my_list, ps)", "proc.name in (ls, a, \"b c\", ps)")]
+    [InlineData("proc.name in (ls, empty)", "proc.name in (ls)")]
+    [InlineData("proc.name in (my_list)", "proc.name in (a, \"b c\")")]
+    [InlineData("proc.name pmatch (my_list)", "proc.name pmatch (a, \"b c\")")]
+    // Lists are resolved on the parsed condition: outside a list a list name is a plain value.
+    [InlineData("proc.name = my_list", "proc.name = my_list")]
+    [InlineData("fd.name = file_my_list", "fd.name = file_my_list")]
+    [InlineData("proc.name in (\"my_list\")", "proc.name in (my_list)")]
+    public void ListNamesExpandWhereAListIsExpected(string condition, string expected)
+    {
+        Assert.Equal(expected, CompiledCondition(condition));
     }
 
     [Fact]
-    public void EmptyListRemovesOneComma()
+    public void ListUsedOnlyOutsideAListContextIsUnused()
     {
-        string text = "proc.name in (ls, empty)";
-        Assert.True(ListSubstitution.Substitute(ref text, "empty", []));
-        Assert.Equal("proc.name in (ls  )", text);
+        const string Yaml = """
+            - list: my_list
+              items: [a]
+            - rule: r1
+              desc: d
+              condition: evt.type = open and proc.name = my_list
+              output: o
+              priority: INFO
+            """;
+        LoadResult result = RulesLoader.LoadText("x.yaml", Yaml, TestFields.Registry);
+        Assert.True(result.Success, result.ToText());
+        Assert.Equal("LOAD_UNUSED_LIST", Assert.Single(result.Files[0].Warnings).Code);
     }
 
     [Fact]

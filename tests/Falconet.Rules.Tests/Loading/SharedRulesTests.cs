@@ -57,7 +57,8 @@ public sealed class SharedRulesTests
         var mismatches = new List<string>();
         Compare(expected, actual, "rules", ["condition_compiled", "events", "macros", "lists", "output_fields", "condition_fields", "condition_operators"],
             ["name", "condition", "output", "priority", "enabled", "tags", "source"], mismatches);
-        Compare(expected, actual, "macros", ["condition_compiled", "macros", "lists", "used", "condition_fields", "condition_operators"], ["condition"], mismatches);
+        Compare(expected, actual, "macros", ["condition_compiled", "events", "macros", "lists", "used", "condition_fields", "condition_operators"], ["condition"],
+            mismatches);
         Compare(expected, actual, "lists", ["items_compiled", "lists", "used"], ["items"], mismatches);
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
     }

@@ -6,8 +6,9 @@ namespace Falconet.Rules.Tests.Loading;
 
 /// <summary>
 /// A field registry for loader tests: every field of <see cref="FieldRegistry.Default"/>, plus, for names the
-/// default registry does not have yet, name-only descriptors taken from falco-reference §3 (when ../shared is
-/// present) and a few basics. The loader only needs names and flags; extraction is not exercised here.
+/// default registry does not have yet, descriptors taken from falco-reference §3 (name, type, filter-only flag; when
+/// ../shared is present) and a few basics. The loader type-checks conditions and compiles outputs with them, so they
+/// carry their documented type; they never extract a value (extraction is not exercised here).
 /// </summary>
 internal static class TestFields
 {
@@ -22,7 +23,7 @@ internal static class TestFields
         {
             registry.Add(field);
         }
-        var names = new List<(string Name, bool FilterOnly)>(s_basics.Select(n => (n, false)));
+        var names = new List<(string Name, ParamType Type, bool FilterOnly)>(s_basics.Select(n => (n, ParamType.Charbuf, false)));
         string reference = Path.Combine(SharedData.Root, "docs", "falco-reference.md");
         if (File.Exists(reference))
         {
@@ -37,19 +38,29 @@ internal static class TestFields
                 {
                     string[] cells = line.Split('|');
                     string name = cells[1].Trim().Trim('`');
-                    names.Add((name, cells.Length > 3 && cells[3].Contains("FILTER_ONLY", StringComparison.Ordinal)));
+                    names.Add((name, TypeOf(cells.Length > 2 ? cells[2].Trim() : ""),
+                        cells.Length > 3 && cells[3].Contains("FILTER_ONLY", StringComparison.Ordinal)));
                 }
             }
         }
-        foreach ((string name, bool filterOnly) in names)
+        foreach ((string name, ParamType type, bool filterOnly) in names)
         {
             if (!registry.TryGet(name, out _) && name.Contains('.') && !name.Contains(' '))
             {
                 FieldFlags flags = FieldFlags.ArgDotted | (filterOnly ? FieldFlags.FilterOnly : FieldFlags.None);
-                registry.Add(new FieldDescriptor(name, ParamType.Charbuf, "test", _ => throw new NotSupportedException("name-only test field"),
-                    FieldArgumentMode.Optional, flags));
+                FieldDescriptor? descriptor = null;
+                descriptor = new FieldDescriptor(name, type, "test",
+                    _ => new DelegateFieldExtractor(descriptor!, (Falconet.State.EventContext c, ref FieldValue v) => false),
+                    FieldArgumentMode.Optional, flags);
+                registry.Add(descriptor);
             }
         }
         return registry;
     }
+
+    /// <summary>The <c>PT_*</c> type of a reference table row (<c>UINT64</c>, <c>CHARBUF</c>, ...); strings for anything else.</summary>
+    private static ParamType TypeOf(string cell) =>
+        Enum.TryParse(cell.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out ParamType type) && type != ParamType.None
+            ? type
+            : ParamType.Charbuf;
 }
