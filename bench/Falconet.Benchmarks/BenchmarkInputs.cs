@@ -53,9 +53,12 @@ public static class BenchmarkInputs
         }
     }
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    private static readonly Lazy<string> s_repositoryRoot = new(FindRepositoryRoot);
 
-    public static string SharedRoot { get; } = Environment.GetEnvironmentVariable(SharedVariable) is { Length: > 0 } shared
+    /// <summary>The folder holding Falconet.slnx; only needed when FALCONET_SHARED is unset or for the built-in rules.</summary>
+    public static string RepositoryRoot => s_repositoryRoot.Value;
+
+    public static string SharedRoot => Environment.GetEnvironmentVariable(SharedVariable) is { Length: > 0 } shared
         ? Path.GetFullPath(shared)
         : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
 
