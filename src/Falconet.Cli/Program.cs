@@ -30,11 +30,9 @@ public static class Program
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
-            {
-                Console.Error.WriteLine($"falconet: {error.Message}");
-            }
-            Console.Error.WriteLine("Run 'falconet --help' for usage.");
+            // One line, like every other user error, so scripts can show it as is.
+            string errors = string.Join("; ", parsed.Errors.Select(e => e.Message));
+            Console.Error.WriteLine($"falconet: {errors} (run 'falconet --help' for usage)");
             return ExitCodes.Failure;
         }
         try

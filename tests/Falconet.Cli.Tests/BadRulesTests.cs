@@ -12,7 +12,11 @@ public sealed class BadRulesTests
 {
     public static TheoryData<string> ErrorCases() => new(s_errorCases.Keys);
 
-    /// <summary>Case → (rules file, code, message fragment, the item location "line:column").</summary>
+    /// <summary>
+    /// Case → (rules file, code, message fragment, the location "line:column"). As in Falco, a priority Falco cannot
+    /// parse is a YAML validation error (the reader's check), not LOAD_ERR_VALIDATE; an unclosed flow sequence is reported
+    /// where the input ends.
+    /// </summary>
     private static readonly Dictionary<string, (string Yaml, string Code, string Message, string Location)> s_errorCases = new()
     {
         ["condition syntax error"] = ("""
@@ -57,14 +61,14 @@ public sealed class BadRulesTests
             - rule: bad_yaml
               desc: [unclosed
               condition: evt.type = open
-            """, "LOAD_ERR_YAML_PARSE", "", "3:0"),
+            """, "LOAD_ERR_YAML_PARSE", "unexpected end of input", "2:28"),
         ["wrong priority"] = ("""
             - rule: bad_priority
               desc: d
               condition: evt.type = open
               output: o
               priority: SUPERBAD
-            """, "LOAD_ERR_VALIDATE", "Invalid priority", "4:12"),
+            """, "LOAD_ERR_YAML_VALIDATE", "Invalid priority", "4:12"),
     };
 
     [Theory]
