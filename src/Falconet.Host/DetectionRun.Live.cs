@@ -1,7 +1,190 @@
+using System.Diagnostics;
+using Falconet.Capture.Bpf;
+using Falconet.Capture.Bpf.Proc;
+using Falconet.Core.Alerts;
+using Falconet.Core.Events;
+using Falconet.Outputs;
+using Falconet.State;
+
 namespace Falconet.Host;
 
 public sealed partial class DetectionRun
 {
-    public int Live(int? durationSeconds, CancellationToken cancellation) =>
-        throw new UserFacingException("live capture is not wired into the command yet; use -e CAPTURE");
+    /// <summary>
+    /// System calls the state engine needs whatever the rules say: without them, process names, fds and socket
+    /// tuples go stale and rules see wrong values.
+    /// </summary>
+    private static readonly string[] s_stateSyscalls =
+    [
+        "clone", "clone3", "fork", "vfork", "execve", "execveat", LiveSyscalls.ProcessExit,
+        "close", "dup", "dup2", "dup3", "socket", "socketpair", "connect", "accept", "accept4", "bind",
+        "open", "openat", "openat2", "creat", "pipe", "pipe2", "sendto", "sendmsg", "recvfrom", "recvmsg",
+    ];
+
+    /// <summary>Live detection: eBPF capture, /proc snapshot, rules, until cancelled or -M expires.</summary>
+    public int Live(int? durationSeconds, CancellationToken cancellation)
+    {
+        if (LiveCapture.CheckPrivileges() is string problem)
+        {
+            throw new UserFacingException(problem);
+        }
+        IReadOnlyCollection<string> syscalls = SyscallsFor(engine);
+        var state = new SystemState();
+        OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
+        var drops = new DropMonitor(options, console, alert => Publish(outputs, alert));
+        LiveCaptureStats stats;
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        {
+            if (durationSeconds is int seconds)
+            {
+                stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
+            LiveCapture capture;
+            try
+            {
+                capture = LiveCapture.OpenWithSnapshot(new LiveCaptureOptions
+                {
+                    Syscalls = syscalls,
+                    RingBufferBytes = RingBufferBytes(options),
+                    IgnoreOwnProcess = true,
+                }, state, out ProcScanStats _);
+            }
+            catch (LiveCaptureException e)
+            {
+                outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw new UserFacingException(e.Message);
+            }
+            using (capture)
+            {
+                if (verbose)
+                {
+                    console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {engine.Rules.Count} rules enabled");
+                }
+                Action<Alert> onAlert = alert => Publish(outputs, alert);
+                Action<ScapEvent> consumer = evt =>
+                {
+                    _eventsRead++;
+                    if (state.Process(evt))
+                    {
+                        engine.Evaluate(state.Context, onAlert);
+                    }
+                };
+                while (!stop.IsCancellationRequested)
+                {
+                    capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
+                    if (drops.Check(capture.GetStats()))
+                    {
+                        break;
+                    }
+                }
+                capture.Stop();
+                capture.Poll(consumer, TimeSpan.Zero);
+                stats = capture.GetStats();
+            }
+        }
+        outputs.ShutdownAsync().GetAwaiter().GetResult();
+        OutputStatistics outputStats = outputs.GetStatistics();
+        outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        WriteSummary(outputStats,
+            $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable");
+        return drops.ExitRequested ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Kernel-side filtering: only the system calls the loaded rules can match, plus those state needs.
+    /// A rule that does not restrict evt.type needs them all.
+    /// </summary>
+    public static IReadOnlyCollection<string> SyscallsFor(Engine.RuleEngine engine)
+    {
+        var names = new HashSet<string>(s_stateSyscalls.Where(LiveSyscalls.IsSupported), StringComparer.Ordinal);
+        foreach (ushort type in engine.InterestingEventTypes())
+        {
+            string name = EventTable.Get(type).Name;
+            if (LiveSyscalls.IsSupported(name))
+            {
+                names.Add(name);
+            }
+        }
+        return names;
+    }
+
+    /// <summary>falco.yaml's engine.modern_ebpf.buf_size_preset: 4 = 8 MiB per Falco's table (1 → 1 MiB … 7 → 64 MiB).</summary>
+    private static int RingBufferBytes(Configuration.FalconetOptions options)
+    {
+        long preset = options.Tree.GetInt64("engine.modern_ebpf.buf_size_preset", 4);
+        if (preset is < 1 or > 10)
+        {
+            throw new Configuration.ConfigException($"configuration key engine.modern_ebpf.buf_size_preset: {preset} must be between 1 and 10");
+        }
+        return 1 << (int)(17 + preset); // 4 → 8 MiB
+    }
+
+    /// <summary>
+    /// Falco's syscall_event_drops: every second, the share of kernel events lost in that second; above the threshold
+    /// the configured actions run (log, alert, exit), the alert rate-limited by a token bucket.
+    /// </summary>
+    private sealed class DropMonitor(Configuration.FalconetOptions options, ConsoleStreams console, Action<Alert> alert)
+    {
+        private readonly double _threshold = options.Tree.GetDouble("syscall_event_drops.threshold", 0.1);
+        private readonly double _rate = options.Tree.GetDouble("syscall_event_drops.rate", 0.03333);
+        private readonly double _maxBurst = options.Tree.GetDouble("syscall_event_drops.max_burst", 1);
+        private readonly IReadOnlyList<string> _actions = options.Tree.GetStringList("syscall_event_drops.actions") ?? ["log", "alert"];
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _lastCheck;
+        private ulong _lastProduced;
+        private ulong _lastDropped;
+        private double _tokens = options.Tree.GetDouble("syscall_event_drops.max_burst", 1);
+        private TimeSpan _lastRefill;
+
+        public bool ExitRequested { get; private set; }
+
+        /// <summary>Returns true when the configured action is to exit.</summary>
+        public bool Check(LiveCaptureStats stats)
+        {
+            TimeSpan now = _clock.Elapsed;
+            if (now - _lastCheck < TimeSpan.FromSeconds(1))
+            {
+                return false;
+            }
+            _lastCheck = now;
+            ulong produced = stats.Produced - _lastProduced;
+            ulong dropped = stats.Dropped - _lastDropped;
+            _lastProduced = stats.Produced;
+            _lastDropped = stats.Dropped;
+            if (dropped == 0 || produced == 0 || (double)dropped / produced <= _threshold || _actions.Contains("ignore"))
+            {
+                return false;
+            }
+            _tokens = Math.Min(_maxBurst, _tokens + (now - _lastRefill).TotalSeconds * _rate);
+            _lastRefill = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+            _tokens -= 1;
+            string message = "Falco internal: syscall event drop. " + dropped + " system calls dropped in last second.";
+            if (_actions.Contains("log"))
+            {
+                console.Error.WriteLine("falconet: " + message);
+            }
+            if (_actions.Contains("alert"))
+            {
+                ulong nowNs = (ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+                alert(InternalAlerts.Create(nowNs, Priority.Debug, InternalAlerts.SyscallEventDropRule, message,
+                [
+                    new("n_drops", (long)dropped),
+                    new("n_evts", (long)produced),
+                    new("n_drops_buffer_total", (long)stats.DroppedRingFull),
+                    new("n_drops_pf", (long)stats.DroppedOther),
+                    new("ebpf_enabled", 1),
+                ], options.Hostname));
+            }
+            if (_actions.Contains("exit"))
+            {
+                ExitRequested = true;
+                return true;
+            }
+            return false;
+        }
+    }
 }
