@@ -47,7 +47,7 @@ public sealed class LoadDiagnosticsTests
             """);
         LoadDiagnostic error = SingleError(result);
         Assert.Equal("LOAD_ERR_COMPILE_CONDITION", error.Code);
-        Assert.Contains("proc.nmae", error.Message);
+        Assert.Equal("filter_check called with nonexistent field proc.nmae", error.Message);
         // proc.nmae starts at condition offset 20 → column 13 + 21.
         Assert.Equal(new LoadPosition(20 + error.Context.Locations[^2].Position.Offset, 3, 13 + 21), error.Context.Last.Position);
     }
@@ -66,6 +66,57 @@ public sealed class LoadDiagnosticsTests
         Assert.True(result.Success);
         Assert.Equal("LOAD_UNKNOWN_FILTER", Assert.Single(result.Files[0].Warnings).Code);
         Assert.Empty(result.RuleSet.Rules);
+    }
+
+    [Fact]
+    public void UnknownEventTypeIsCompileConditionButSyscallNamesAreKnown()
+    {
+        LoadResult result = Load("""
+            - rule: r1
+              desc: d
+              condition: evt.type in (alarm, nosuchcall)
+              output: o
+              priority: INFO
+            """);
+        LoadDiagnostic error = SingleError(result);
+        Assert.Equal("LOAD_ERR_COMPILE_CONDITION", error.Code);
+        Assert.Equal("unknown event type nosuchcall", error.Message);
+    }
+
+    [Fact]
+    public void UnknownOutputFieldIsCompileOutputOrAWarningWithSkipIfUnknownFilter()
+    {
+        const string Rule = """
+            - rule: r1
+              desc: d
+              condition: evt.type = open
+              output: opened %proc.nope by %proc.name
+              priority: INFO
+            """;
+        LoadDiagnostic error = SingleError(Load(Rule));
+        Assert.Equal("LOAD_ERR_COMPILE_OUTPUT", error.Code);
+        Assert.Equal("invalid formatting token %proc.nope", error.Message);
+
+        LoadResult skipped = Load(Rule + "\n  skip-if-unknown-filter: true\n");
+        Assert.True(skipped.Success, skipped.ToText());
+        Assert.Equal("LOAD_UNKNOWN_FILTER", Assert.Single(skipped.Files[0].Warnings).Code);
+        Assert.Empty(skipped.RuleSet.Rules);
+    }
+
+    [Fact]
+    public void ConstantThatLooksLikeAFieldIsACompileConditionWarning()
+    {
+        LoadResult result = Load("""
+            - rule: r1
+              desc: d
+              condition: evt.type = open and proc.name = proc.pname
+              output: o
+              priority: INFO
+            """);
+        Assert.True(result.Success, result.ToText());
+        LoadDiagnostic warning = Assert.Single(result.Files[0].Warnings);
+        Assert.Equal("LOAD_COMPILE_CONDITION", warning.Code);
+        Assert.Equal("'proc.pname' may be a valid field misused as a const string value", warning.Message);
     }
 
     [Fact]
