@@ -97,13 +97,13 @@ public static class InspectCommand
         {
             return ScapReader.Open(path);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new UserFacingException($"cannot open capture {path}: no such file");
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserFacingException($"cannot open capture {path}: {e.Message}");
+            // The reader wraps the open failure in an IOException that repeats the path; report the cause once.
+            Exception cause = e.InnerException ?? e;
+            throw new UserFacingException(cause is FileNotFoundException or DirectoryNotFoundException
+                ? $"cannot open capture {path}: no such file"
+                : $"cannot open capture {path}: {cause.Message}");
         }
         catch (ScapFormatException e)
         {

@@ -40,7 +40,7 @@ public sealed partial class CliBasicsTests
 
         Assert.True(run.ExitCode == 1, run.ToString());
         string line = Assert.Single(run.ErrorLines);
-        Assert.Contains(missing, line);
+        Assert.Equal($"falconet: cannot open capture {missing}: no such file", line);
         Assert.Equal("", run.StandardOutput);
     }
 

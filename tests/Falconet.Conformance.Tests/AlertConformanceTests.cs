@@ -10,7 +10,7 @@ namespace Falconet.Conformance.Tests;
 public sealed class AlertConformanceTests
 {
     /// <summary>
-    /// Differences we know of and cannot fix here, by rules folder, capture ("*" = every capture), rule and key
+    /// Differences we know of and cannot fix here, by rules folder, capture, rule and key
     /// (a differing key, "&lt;missing&gt;" or "&lt;unexpected&gt;"), each with its reason. A listed deviation that no longer
     /// shows fails the test, so the list can only shrink.
     /// </summary>
@@ -46,9 +46,9 @@ public sealed class AlertConformanceTests
 
     private static void AssertOnlyKnownDeviations(string folder, string capture, List<AlertDifference> differences, int expectedCount, int actualCount)
     {
-        var known = s_knownDeviations.Where(d => d.Folder == folder && (d.Capture == capture || d.Capture == "*")).ToList();
+        var known = s_knownDeviations.Where(d => d.Folder == folder && d.Capture == capture).ToList();
         var unexplained = differences.Where(m => !known.Any(d => d.Rule == m.Rule && d.Key == m.Key)).ToList();
-        var stale = known.Where(d => d.Capture == capture && !differences.Any(m => m.Rule == d.Rule && m.Key == d.Key)).ToList();
+        var stale = known.Where(d => !differences.Any(m => m.Rule == d.Rule && m.Key == d.Key)).ToList();
         if (unexplained.Count == 0 && stale.Count == 0)
         {
             return;
