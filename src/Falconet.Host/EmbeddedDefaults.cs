@@ -10,6 +10,13 @@ public static class EmbeddedDefaults
 
     public const string ConfigFileName = "<builtin>/falconet.yaml";
 
+    /// <summary>The short name that selects the built-in rules in <c>-r</c> and <c>rules_files</c>.</summary>
+    public const string BuiltinRulesAlias = "<builtin>";
+
+    /// <summary>True for the names under which <c>-r</c> and <c>rules_files</c> accept the built-in rules.</summary>
+    public static bool IsBuiltinRulesName(string path) =>
+        path is BuiltinRulesAlias or RulesFileName;
+
     public static string RulesYaml { get; } = Read("Falconet.Defaults.falconet_rules.yaml");
 
     public static string ConfigYaml { get; } = Read("Falconet.Defaults.falconet.yaml");

@@ -127,7 +127,11 @@ public static class FalconetCommands
         return new FalconetOptions(tree);
     }
 
-    /// <summary>Loads rules files in order; no paths means the built-in rules.</summary>
+    /// <summary>
+    /// Loads rules files in order; no paths means the built-in rules. The built-in rules can also be named among
+    /// the paths as <c>&lt;builtin&gt;</c> (or by their full name, <c>&lt;builtin&gt;/falconet_rules.yaml</c>), so that
+    /// local files loaded after them can append to or override them, as Falco users do with falco_rules.local.yaml.
+    /// </summary>
     public static LoadResult LoadRules(IReadOnlyList<string> paths)
     {
         if (paths.Count == 0)
@@ -136,12 +140,50 @@ public static class FalconetCommands
         }
         foreach (string p in paths)
         {
-            if (!File.Exists(p) && !Directory.Exists(p))
+            if (!EmbeddedDefaults.IsBuiltinRulesName(p) && !File.Exists(p) && !Directory.Exists(p))
             {
                 throw new UserFacingException($"rules file or directory not found: {p}");
             }
         }
-        return RulesLoader.Load(paths, FieldRegistry.Default);
+        if (!paths.Any(EmbeddedDefaults.IsBuiltinRulesName))
+        {
+            return RulesLoader.Load(paths, FieldRegistry.Default);
+        }
+        var files = new List<(string Name, string Content)>();
+        foreach (string p in paths)
+        {
+            if (EmbeddedDefaults.IsBuiltinRulesName(p))
+            {
+                files.Add((EmbeddedDefaults.RulesFileName, EmbeddedDefaults.RulesYaml));
+            }
+            else if (Directory.Exists(p))
+            {
+                // Same order as RulesLoader.Load: the directory's *.yaml/*.yml files by ordinal name.
+                foreach (string file in Directory.EnumerateFiles(p)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal))
+                {
+                    files.Add((file, ReadRulesFile(file)));
+                }
+            }
+            else
+            {
+                files.Add((p, ReadRulesFile(p)));
+            }
+        }
+        return RulesLoader.LoadText(files, FieldRegistry.Default);
+    }
+
+    private static string ReadRulesFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"cannot read rules file {path}: {e.Message}");
+        }
     }
 
     private static int Validate(IReadOnlyList<string> paths, FalconetOptions options, ConsoleStreams console)
