@@ -1,4 +1,5 @@
 using Falconet.Core.Events;
+using Falconet.State.Containers;
 
 namespace Falconet.State;
 
@@ -56,6 +57,7 @@ public sealed partial class SystemState
     /// </summary>
     public bool Process(ScapEvent evt)
     {
+        Containers.ApplyPosted();
         ApplyPendingRemovals();
         LinkSnapshot();
         EventContext context = Context;
@@ -83,6 +85,10 @@ public sealed partial class SystemState
         }
         UpConvert(evt);
         info = evt.Info;
+        if (ContainerTable.IsContainerEvent(evt.Type))
+        {
+            Containers.ParseEvent(evt);
+        }
 
         ThreadInfo? thread = evt.ThreadId >= 0 ? GetOrInventThread(evt.ThreadId, info) : null;
         context.Thread = thread;
@@ -109,6 +115,10 @@ public sealed partial class SystemState
             or EventAction.UserAdded or EventAction.UserDeleted or EventAction.GroupAdded or EventAction.GroupDeleted)
         {
             ParseEvent(evt, thread, s_actions[evt.Type]);
+            if (s_actions[evt.Type] is EventAction.Clone or EventAction.Execve && context.Thread is { ContainerId.Length: > 0 } inContainer)
+            {
+                Containers.OnContainerProcess(inContainer.ContainerId);
+            }
         }
 
         // Parsing may have replaced the thread (clone child side) or created the fd.

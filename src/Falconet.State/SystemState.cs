@@ -1,6 +1,7 @@
 using System.Net;
 using Falconet.Core.Events;
 using Falconet.Core.Snapshot;
+using Falconet.State.Containers;
 
 namespace Falconet.State;
 
@@ -30,6 +31,9 @@ public sealed partial class SystemState : ISnapshotSink
     public IReadOnlyDictionary<long, ThreadInfo> Threads => _threads;
 
     public IReadOnlyList<InterfaceAddress> Interfaces => _interfaces;
+
+    /// <summary>Container metadata by container id (the container plugin's cache).</summary>
+    public ContainerTable Containers { get; } = new();
 
     /// <summary>Domain names observed for addresses (never resolved on the event path); empty until something fills it.</summary>
     public DnsObservations Dns { get; } = new();
@@ -133,6 +137,7 @@ public sealed partial class SystemState : ISnapshotSink
         };
         thread.SetCgroups(record.Cgroups);
         _threads[record.Tid] = thread;
+        Containers.OnContainerProcess(thread.ContainerId);
         _snapshotLinked = false;
     }
 
