@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Falconet.Core.Events;
+using Falconet.Fields.Rendering;
 using Falconet.State;
 
 namespace Falconet.Fields;
@@ -115,27 +116,10 @@ internal static class FdFields
         _ => null,
     };
 
-    private static string TypeChar(FdKind kind) => kind switch
-    {
-        FdKind.File => "f",
-        FdKind.Directory => "d",
-        FdKind.Ipv4Socket or FdKind.Ipv4ServerSocket => "4",
-        FdKind.Ipv6Socket or FdKind.Ipv6ServerSocket => "6",
-        FdKind.Unix or FdKind.UserFaultFd => "u",
-        FdKind.Fifo => "p",
-        FdKind.Event => "e",
-        FdKind.SignalFd => "s",
-        FdKind.EventPoll => "l",
-        FdKind.Inotify => "i",
-        FdKind.TimerFd => "t",
-        FdKind.Netlink => "n",
-        FdKind.Bpf => "b",
-        FdKind.IoUring => "r",
-        FdKind.Memfd => "m",
-        FdKind.PidFd => "P",
-        FdKind.Unsupported => "X",
-        _ => "o",
-    };
+    // One cached string per kind, so fd.typechar never allocates.
+    private static readonly string[] s_typeChars = [.. Enum.GetValues<FdKind>().Select(k => FdChars.TypeChar(k).ToString())];
+
+    private static string TypeChar(FdKind kind) => (uint)kind < (uint)s_typeChars.Length ? s_typeChars[(int)kind] : "o";
 
     private static string L4ProtoName(FdInfo fd)
     {

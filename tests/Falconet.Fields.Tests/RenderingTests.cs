@@ -78,5 +78,5 @@ public sealed class RenderingTests
     [InlineData("/home/user/", "../b/./c", "/home/b/c")]
     [InlineData("/", "..", "/")]
     [InlineData("/x", "y//z", "/x/y/z")]
-    public void Paths_concatenate(string dir, string path, string expected) => Assert.Equal(expected, PathUtil.Concatenate(dir, path));
+    public void Paths_concatenate(string dir, string path, string expected) => Assert.Equal(expected, Falconet.State.PathResolver.Resolve(dir, path));
 }

@@ -390,7 +390,7 @@ public sealed class ArgumentRenderer
         {
             return;
         }
-        resolved.Append(PathUtil.Concatenate(baseDir, path));
+        resolved.Append(PathResolver.Resolve(baseDir, path));
     }
 
     /// <summary>The directory a relative path parameter is relative to: the dirfd's path for *at syscalls, else the cwd.</summary>

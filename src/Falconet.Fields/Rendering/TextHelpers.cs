@@ -27,30 +27,3 @@ public static class CFormat
     private static string TrimFraction(string text) =>
         text.Contains('.', StringComparison.Ordinal) ? text.TrimEnd('0').TrimEnd('.') : text;
 }
-
-/// <summary>Path joining as libsinsp does for relative paths: base + path, then <c>.</c>, <c>..</c> and repeated slashes removed.</summary>
-public static class PathUtil
-{
-    public static string Concatenate(string baseDirectory, string path)
-    {
-        string joined = path.StartsWith('/') ? path : baseDirectory + (baseDirectory.EndsWith('/') ? "" : "/") + path;
-        var parts = new List<string>();
-        foreach (string part in joined.Split('/'))
-        {
-            if (part.Length == 0 || part == ".")
-            {
-                continue;
-            }
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-                continue;
-            }
-            parts.Add(part);
-        }
-        return "/" + string.Join('/', parts);
-    }
-}
