@@ -83,12 +83,13 @@ public sealed partial class SystemState
             StoreEnter(evt);
             return false;
         }
-        UpConvert(evt);
-        info = evt.Info;
         if (ContainerTable.IsContainerEvent(evt.Type))
         {
+            // Before up-conversion: the old container layouts become CONTAINER_JSON_2 without their parameters.
             Containers.ParseEvent(evt);
         }
+        UpConvert(evt);
+        info = evt.Info;
 
         ThreadInfo? thread = evt.ThreadId >= 0 ? GetOrInventThread(evt.ThreadId, info) : null;
         context.Thread = thread;
@@ -278,7 +279,7 @@ public sealed partial class SystemState
     private static long EventFdNumber(ScapEvent evt, ThreadInfo thread)
     {
         EventInfo info = evt.Info;
-        int index = info.IndexOfParam("fd");
+        int index = ParamIndex.Of(evt.Type, Param.Fd);
         if (index < 0 && info.Parameters.Count > 0 && info.Parameters[0].Type == ParamType.Fd && !info.IsEnter)
         {
             index = 0;
@@ -337,10 +338,10 @@ public sealed partial class SystemState
                 ParseReadWrite(evt, thread!, tupleIndex: -1, incoming: false);
                 break;
             case EventAction.SendTuple:
-                ParseReadWrite(evt, thread!, evt.Info.IndexOfParam("tuple"), incoming: false);
+                ParseReadWrite(evt, thread!, ParamIndex.Of(evt.Type, Param.Tuple), incoming: false);
                 break;
             case EventAction.RecvTuple:
-                ParseReadWrite(evt, thread!, evt.Info.IndexOfParam("tuple"), incoming: true);
+                ParseReadWrite(evt, thread!, ParamIndex.Of(evt.Type, Param.Tuple), incoming: true);
                 break;
             case EventAction.Chdir:
                 ParseChdir(evt, thread!);
@@ -367,28 +368,28 @@ public sealed partial class SystemState
     private void ParseUserGroupEvent(ScapEvent evt, EventAction action)
     {
         EventInfo info = evt.Info;
-        string containerId = evt.GetString(info.IndexOfParam("container_id"));
+        string containerId = evt.GetString(ParamIndex.Of(evt.Type, Param.ContainerId));
         switch (action)
         {
             case EventAction.UserAdded:
-                OnUser(new Core.Snapshot.UserRecord((uint)ParamInt(evt, "uid", 0), (uint)ParamInt(evt, "gid", 0), evt.GetString(info.IndexOfParam("name")),
-                    evt.GetString(info.IndexOfParam("home")), evt.GetString(info.IndexOfParam("shell")), containerId));
+                OnUser(new Core.Snapshot.UserRecord((uint)ParamInt(evt, Param.Uid, 0), (uint)ParamInt(evt, Param.Gid, 0), evt.GetString(ParamIndex.Of(evt.Type, Param.Name)),
+                    evt.GetString(ParamIndex.Of(evt.Type, Param.Home)), evt.GetString(ParamIndex.Of(evt.Type, Param.Shell)), containerId));
                 break;
             case EventAction.UserDeleted:
-                _users.Remove((uint)ParamInt(evt, "uid", 0));
+                _users.Remove((uint)ParamInt(evt, Param.Uid, 0));
                 break;
             case EventAction.GroupAdded:
-                OnGroup(new Core.Snapshot.GroupRecord((uint)ParamInt(evt, "gid", 0), evt.GetString(info.IndexOfParam("name")), containerId));
+                OnGroup(new Core.Snapshot.GroupRecord((uint)ParamInt(evt, Param.Gid, 0), evt.GetString(ParamIndex.Of(evt.Type, Param.Name)), containerId));
                 break;
             case EventAction.GroupDeleted:
-                _groups.Remove((uint)ParamInt(evt, "gid", 0));
+                _groups.Remove((uint)ParamInt(evt, Param.Gid, 0));
                 break;
         }
     }
 
-    private static long ParamInt(ScapEvent evt, string name, long fallback)
+    private static long ParamInt(ScapEvent evt, Param param, long fallback)
     {
-        int index = evt.Info.IndexOfParam(name);
+        int index = ParamIndex.Of(evt.Type, param);
         return index >= 0 && evt.TryGetInt64(index, out long value) ? value : fallback;
     }
 
