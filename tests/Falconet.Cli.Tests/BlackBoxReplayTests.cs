@@ -39,7 +39,8 @@ public sealed class BlackBoxReplayTests
     {
         SharedData.SkipIfAbsent();
 
-        ProcessResult run = FalconetProcess.Run("-V", SharedData.Rules("falco_rules.yaml"), "-o", "json_output=true");
+        // As Falco was run: from the rules folder, naming the file relative to it (the result repeats the name as given).
+        ProcessResult run = FalconetProcess.RunIn(SharedData.Rules(""), "-V", "falco_rules.yaml", "-o", "json_output=true");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         JsonNode expected = JsonNode.Parse(File.ReadAllText(SharedData.Expected("describe", "falco_rules.validate.json")))!;

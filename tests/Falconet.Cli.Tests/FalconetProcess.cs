@@ -18,14 +18,16 @@ public static class FalconetProcess
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
 
-    public static ProcessResult Run(params string[] arguments)
+    public static ProcessResult Run(params string[] arguments) => RunIn(AppContext.BaseDirectory, arguments);
+
+    public static ProcessResult RunIn(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "falconet.dll"));
         foreach (string argument in arguments)
