@@ -59,12 +59,14 @@ public static class CommandLineDefinition
         var inspectJson = new Option<bool>("--json") { Description = "One JSON object per event with the fields of the format." };
         var inspectLimit = new Option<long?>("--limit") { Description = "Stop after this many printed events.", HelpName = "N" };
         var inspectFilter = new Option<string?>("-f", "--filter") { Description = "Only events matching this Falco condition.", HelpName = "CONDITION" };
+        var inspectFileNumbers = new Option<bool>("--file-numbers") { Description = "Number events by their position in the file, as sysdig does, instead of as Falco does (Falco leaves the enter events of old captures out)." };
         var inspect = new Command("inspect", "List the events of a capture that Falco would evaluate (exit and meta events), sysdig-style.");
         inspect.Arguments.Add(inspectCapture);
         inspect.Options.Add(inspectFormat);
         inspect.Options.Add(inspectJson);
         inspect.Options.Add(inspectLimit);
         inspect.Options.Add(inspectFilter);
+        inspect.Options.Add(inspectFileNumbers);
         inspect.SetAction(parse => FalconetCommands.Inspect(new InspectRequest
         {
             CapturePath = parse.GetValue(inspectCapture)!,
@@ -72,6 +74,7 @@ public static class CommandLineDefinition
             Json = parse.GetValue(inspectJson),
             Limit = parse.GetValue(inspectLimit),
             Filter = parse.GetValue(inspectFilter),
+            FileNumbers = parse.GetValue(inspectFileNumbers),
         }, console, cancellation));
         root.Subcommands.Add(inspect);
 

@@ -48,4 +48,7 @@ public sealed class InspectRequest
     public bool Json { get; init; }
     public long? Limit { get; init; }
     public string? Filter { get; init; }
+
+    /// <summary>Print sysdig's event numbers (position in the file) in <c>%evt.num</c> instead of Falco's.</summary>
+    public bool FileNumbers { get; init; }
 }

@@ -54,6 +54,10 @@ public static class InspectCommand
                     {
                         continue;
                     }
+                    if (request.FileNumbers)
+                    {
+                        evt.Number = evt.SourceIndex;
+                    }
                     EventContext context = state.Context;
                     if (filter is not null && !filter(context))
                     {

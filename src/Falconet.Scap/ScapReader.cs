@@ -215,6 +215,7 @@ public sealed class ScapReader : IDisposable
         evt.Cpu = cpu;
         evt.BlockFlags = flags;
         evt.Number = ++_eventCount;
+        evt.SourceIndex = _eventCount;
         return true;
     }
 

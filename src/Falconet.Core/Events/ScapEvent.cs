@@ -25,8 +25,14 @@ public sealed class ScapEvent
     private readonly int[] _offsets = new int[MaxParams];
     private readonly int[] _lengths = new int[MaxParams];
 
-    /// <summary>1-based position of the event in its source, hidden events included (<c>evt.num</c>).</summary>
+    /// <summary>
+    /// <c>evt.num</c>: the reader sets the 1-based position of the event in its source; the state engine then
+    /// renumbers it the way Falco counts (only the events libsinsp's parser sees).
+    /// </summary>
     public ulong Number { get; set; }
+
+    /// <summary>1-based position of the event in its source, every event block included (sysdig's <c>evt.num</c>).</summary>
+    public ulong SourceIndex { get; set; }
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public ulong Timestamp { get; set; }
@@ -250,6 +256,7 @@ public sealed class ScapEvent
     public void CopyFrom(ScapEvent other)
     {
         Number = other.Number;
+        SourceIndex = other.SourceIndex;
         Timestamp = other.Timestamp;
         ThreadId = other.ThreadId;
         Type = other.Type;
