@@ -147,8 +147,11 @@ public sealed class ContainerInfo
     /// <summary>The first mount whose source (or destination) the pattern finds a match in; null when none.</summary>
     public ContainerMount? FindMount(System.Text.RegularExpressions.Regex pattern, bool byDestination)
     {
-        foreach (ContainerMount mount in Mounts)
+        // Indexed: enumerating an IReadOnlyList allocates an enumerator, and this runs per event.
+        IReadOnlyList<ContainerMount> mounts = Mounts;
+        for (int i = 0; i < mounts.Count; i++)
         {
+            ContainerMount mount = mounts[i];
             if (pattern.IsMatch(byDestination ? mount.Destination : mount.Source))
             {
                 return mount;
