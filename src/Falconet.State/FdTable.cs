@@ -7,7 +7,8 @@ public sealed class FdTable
 
     public int Count => _fds.Count;
 
-    public IEnumerable<FdInfo> All => _fds.Values;
+    /// <summary>Every fd; a value collection so <c>foreach</c> uses its struct enumerator and does not allocate.</summary>
+    public Dictionary<long, FdInfo>.ValueCollection All => _fds.Values;
 
     public FdInfo? Find(long fd) => _fds.TryGetValue(fd, out FdInfo? info) ? info : null;
 
@@ -16,6 +17,18 @@ public sealed class FdTable
     public bool Remove(long fd) => _fds.Remove(fd);
 
     public void Clear() => _fds.Clear();
+
+    /// <summary>Adds to <paramref name="numbers"/> the fds that close on exec (O_CLOEXEC / SOCK_CLOEXEC).</summary>
+    internal void CollectCloexec(List<long> numbers)
+    {
+        foreach (KeyValuePair<long, FdInfo> kv in _fds)
+        {
+            if (kv.Value.IsCloexec || (kv.Value.OpenFlags & SystemState.PpmOpenCloexec) != 0)
+            {
+                numbers.Add(kv.Key);
+            }
+        }
+    }
 
     /// <summary>A deep copy, for fork without CLONE_FILES.</summary>
     public FdTable Copy()

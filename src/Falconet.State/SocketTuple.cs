@@ -106,16 +106,6 @@ internal ref struct SocketTuple
         return nul >= 0 ? p[..nul] : p;
     }
 
-    /// <summary>Returns <paramref name="current"/> when it already holds <paramref name="bytes"/>, else a new address: no allocation for repeated tuples.</summary>
-    public static IPAddress ToAddress(IPAddress? current, ReadOnlySpan<byte> bytes)
-    {
-        if (current is not null && SameAddress(current, bytes))
-        {
-            return current;
-        }
-        return new IPAddress(bytes);
-    }
-
     public static bool SameAddress(IPAddress? address, ReadOnlySpan<byte> bytes)
     {
         if (address is null)

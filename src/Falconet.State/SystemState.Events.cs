@@ -43,6 +43,11 @@ public sealed partial class SystemState
     /// <summary>Per thread, the last enter event (copied), to complete old-layout exit events.</summary>
     private readonly Dictionary<long, ScapEvent> _lastEnter = [];
     private readonly ScapEvent _conversionScratch = new();
+    private readonly Utf8StringCache _strings = new();
+
+    /// <summary>Stored enter events of removed threads, reused for new threads.</summary>
+    private readonly Stack<ScapEvent> _freeEnters = new();
+    private const int MaxFreeEnters = 1024;
 
     private long _pendingThreadRemoval = -1;
     private ulong _eventNumber;
@@ -183,10 +188,19 @@ public sealed partial class SystemState
         }
         if (!_lastEnter.TryGetValue(evt.ThreadId, out ScapEvent? stored))
         {
-            stored = new ScapEvent();
+            stored = _freeEnters.Count > 0 ? _freeEnters.Pop() : new ScapEvent();
             _lastEnter[evt.ThreadId] = stored;
         }
         stored.CopyFrom(evt);
+    }
+
+    /// <summary>Keeps a gone thread's stored enter event for the next new thread (each one holds a 4 KB buffer).</summary>
+    private void ReleaseStoredEnter(long tid)
+    {
+        if (_lastEnter.Remove(tid, out ScapEvent? stored) && _freeEnters.Count < MaxFreeEnters)
+        {
+            _freeEnters.Push(stored);
+        }
     }
 
     /// <summary>
@@ -271,7 +285,7 @@ public sealed partial class SystemState
             LoginUid = uint.MaxValue,
             IsInvented = true,
         };
-        _threads[tid] = thread;
+        StoreThread(thread);
         return thread;
     }
 

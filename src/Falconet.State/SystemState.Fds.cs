@@ -38,18 +38,27 @@ public sealed partial class SystemState
         return PathResolver.Resolve(directory, raw);
     }
 
+    private readonly IpAddressCache _addresses = new();
+
+    /// <summary>
+    /// <paramref name="current"/> when it already holds <paramref name="bytes"/>, else the cached address for them:
+    /// repeated and recurring tuples allocate no address.
+    /// </summary>
+    private IPAddress ToAddress(IPAddress? current, ReadOnlySpan<byte> bytes) =>
+        current is not null && SocketTuple.SameAddress(current, bytes) ? current : _addresses.Get(bytes);
+
     private void ParseOpen(ScapEvent evt, ThreadInfo thread)
     {
-        long fdNumber = ParamInt(evt, "fd", -1);
+        long fdNumber = ParamInt(evt, Param.Fd, -1);
         if (fdNumber < 0)
         {
             return;
         }
         EventInfo info = evt.Info;
-        string raw = evt.GetString(info.IndexOfParam("name"));
+        string raw = ParamString(evt, Param.Name);
         string directory;
-        int dirFdIndex = info.IndexOfParam("dirfd");
-        long dirFd = dirFdIndex >= 0 ? ParamInt(evt, "dirfd", AtFdCwd) : AtFdCwd;
+        int dirFdIndex = ParamIndex.Of(evt.Type, Param.DirFd);
+        long dirFd = dirFdIndex >= 0 ? ParamInt(evt, Param.DirFd, AtFdCwd) : AtFdCwd;
         if (dirFd == AtFdCwd)
         {
             directory = CwdOf(thread);
@@ -58,7 +67,7 @@ public sealed partial class SystemState
         {
             directory = thread.Fds.Find(dirFd)?.Name ?? "";
         }
-        uint flags = info.Name == "creat" ? PpmOpenCreat | PpmOpenWrOnly | PpmOpenTrunc : (uint)ParamInt(evt, "flags", 0);
+        uint flags = info.Name == "creat" ? PpmOpenCreat | PpmOpenWrOnly | PpmOpenTrunc : (uint)ParamInt(evt, Param.Flags, 0);
         var fd = new FdInfo
         {
             Fd = fdNumber,
@@ -66,8 +75,8 @@ public sealed partial class SystemState
             Name = PathResolver.Resolve(directory, raw),
             NameRaw = raw,
             OpenFlags = flags,
-            Dev = (uint)ParamInt(evt, "dev", 0),
-            Ino = (ulong)ParamInt(evt, "ino", 0),
+            Dev = (uint)ParamInt(evt, Param.Dev, 0),
+            Ino = (ulong)ParamInt(evt, Param.Ino, 0),
             IsCloexec = (flags & PpmOpenCloexec) != 0,
         };
         thread.Fds.Set(fd);
@@ -75,14 +84,14 @@ public sealed partial class SystemState
 
     private static void ParseSocket(ScapEvent evt, ThreadInfo thread)
     {
-        long fdNumber = ParamInt(evt, "fd", -1);
+        long fdNumber = ParamInt(evt, Param.Fd, -1);
         if (fdNumber < 0)
         {
             return;
         }
-        long domain = ParamInt(evt, "domain", 0);
-        long type = ParamInt(evt, "type", 0);
-        long proto = ParamInt(evt, "proto", 0);
+        long domain = ParamInt(evt, Param.Domain, 0);
+        long type = ParamInt(evt, Param.Type, 0);
+        long proto = ParamInt(evt, Param.Proto, 0);
         var fd = new FdInfo
         {
             Fd = fdNumber,
@@ -126,13 +135,13 @@ public sealed partial class SystemState
         }
     }
 
-    private static void ParseBind(ScapEvent evt, ThreadInfo thread)
+    private void ParseBind(ScapEvent evt, ThreadInfo thread)
     {
-        if (ParamInt(evt, "res", -1) < 0 || thread.Fds.Find(ParamInt(evt, "fd", thread.LastEventFd)) is not { } fd)
+        if (ParamInt(evt, Param.Res, -1) < 0 || thread.Fds.Find(ParamInt(evt, Param.Fd, thread.LastEventFd)) is not { } fd)
         {
             return;
         }
-        if (!SocketTuple.TryParseAddress(evt.GetParam(evt.Info.IndexOfParam("addr")), out SocketTuple address))
+        if (!SocketTuple.TryParseAddress(evt.GetParam(ParamIndex.Of(evt.Type, Param.Addr)), out SocketTuple address))
         {
             return;
         }
@@ -143,7 +152,7 @@ public sealed partial class SystemState
                 return;
             }
             fd.Kind = address.Family == SocketTuple.FamilyInet ? FdKind.Ipv4ServerSocket : FdKind.Ipv6ServerSocket;
-            fd.ServerIp = SocketTuple.ToAddress(fd.ServerIp, address.SourceIp);
+            fd.ServerIp = ToAddress(fd.ServerIp, address.SourceIp);
             fd.ServerPort = address.SourcePort;
             fd.ClientIp = null;
             fd.ClientPort = 0;
@@ -158,17 +167,17 @@ public sealed partial class SystemState
 
     private void ParseConnect(ScapEvent evt, ThreadInfo thread)
     {
-        long res = ParamInt(evt, "res", -1);
+        long res = ParamInt(evt, Param.Res, -1);
         if (res < 0 && res != EinProgress)
         {
             return;
         }
-        if (thread.Fds.Find(ParamInt(evt, "fd", thread.LastEventFd)) is not { } fd)
+        if (thread.Fds.Find(ParamInt(evt, Param.Fd, thread.LastEventFd)) is not { } fd)
         {
             return;
         }
         EventInfo info = evt.Info;
-        bool haveTuple = SocketTuple.TryParseTuple(evt.GetParam(info.IndexOfParam("tuple")), out SocketTuple tuple);
+        bool haveTuple = SocketTuple.TryParseTuple(evt.GetParam(ParamIndex.Of(evt.Type, Param.Tuple)), out SocketTuple tuple);
         if (haveTuple && tuple.IsInet && tuple.DestinationIp.IndexOfAnyExcept((byte)0) < 0 && tuple.DestinationPort == 0)
         {
             haveTuple = false; // an empty tuple: the kernel had no peer yet
@@ -176,7 +185,7 @@ public sealed partial class SystemState
         if (!haveTuple)
         {
             // Fall back to the address the process asked for.
-            if (!SocketTuple.TryParseAddress(evt.GetParam(info.IndexOfParam("addr")), out SocketTuple address))
+            if (!SocketTuple.TryParseAddress(evt.GetParam(ParamIndex.Of(evt.Type, Param.Addr)), out SocketTuple address))
             {
                 return;
             }
@@ -231,9 +240,9 @@ public sealed partial class SystemState
         (IPAddress? oldClient, ushort oldClientPort, IPAddress? oldServer, ushort oldServerPort) = (fd.ClientIp, fd.ClientPort, fd.ServerIp, fd.ServerPort);
         if (!localIsClient)
         {
-            fd.ClientIp = SocketTuple.ToAddress(fd.ClientIp, secondIp);
+            fd.ClientIp = ToAddress(fd.ClientIp, secondIp);
             fd.ClientPort = secondPort;
-            fd.ServerIp = SocketTuple.ToAddress(fd.ServerIp, firstIp);
+            fd.ServerIp = ToAddress(fd.ServerIp, firstIp);
             fd.ServerPort = firstPort;
         }
         else
@@ -242,10 +251,10 @@ public sealed partial class SystemState
             {
                 fd.ClientIp = firstIp.IsEmpty
                     ? (family == SocketTuple.FamilyInet ? IPAddress.Any : IPAddress.IPv6Any)
-                    : SocketTuple.ToAddress(fd.ClientIp, firstIp);
+                    : ToAddress(fd.ClientIp, firstIp);
                 fd.ClientPort = firstPort;
             }
-            fd.ServerIp = SocketTuple.ToAddress(fd.ServerIp, secondIp);
+            fd.ServerIp = ToAddress(fd.ServerIp, secondIp);
             fd.ServerPort = secondPort;
         }
         InferMissingAddress(fd);
@@ -344,14 +353,14 @@ public sealed partial class SystemState
 
     private void ParseAccept(ScapEvent evt, ThreadInfo thread)
     {
-        long fdNumber = ParamInt(evt, "fd", -1);
+        long fdNumber = ParamInt(evt, Param.Fd, -1);
         if (fdNumber < 0)
         {
             return;
         }
         EventInfo info = evt.Info;
         var fd = new FdInfo { Fd = fdNumber, Role = SocketRole.Server, IsConnected = true };
-        if (SocketTuple.TryParseTuple(evt.GetParam(info.IndexOfParam("tuple")), out SocketTuple tuple))
+        if (SocketTuple.TryParseTuple(evt.GetParam(ParamIndex.Of(evt.Type, Param.Tuple)), out SocketTuple tuple))
         {
             if (tuple.IsInet)
             {
@@ -368,18 +377,18 @@ public sealed partial class SystemState
                 fd.Name = $"{tuple.UnixSource:x}->{tuple.UnixDestination:x} {Encoding.UTF8.GetString(tuple.Path)}";
             }
         }
-        long flags = ParamInt(evt, "flags", 0);
+        long flags = ParamInt(evt, Param.Flags, 0);
         fd.IsCloexec = (flags & SockCloexec) != 0;
         thread.Fds.Set(fd);
     }
 
     private void ParseClose(ScapEvent evt, ThreadInfo thread)
     {
-        if (ParamInt(evt, "res", -1) < 0)
+        if (ParamInt(evt, Param.Res, -1) < 0)
         {
             return;
         }
-        long fdNumber = ParamInt(evt, "fd", -1);
+        long fdNumber = ParamInt(evt, Param.Fd, -1);
         if (thread.Fds.Find(fdNumber) is null)
         {
             return;
@@ -391,30 +400,30 @@ public sealed partial class SystemState
 
     private static void ParseDup(ScapEvent evt, ThreadInfo thread)
     {
-        long res = ParamInt(evt, "res", -1);
-        long oldFd = ParamInt(evt, "oldfd", -1);
+        long res = ParamInt(evt, Param.Res, -1);
+        long oldFd = ParamInt(evt, Param.OldFd, -1);
         if (res < 0 || res == oldFd || thread.Fds.Find(oldFd) is not { } source)
         {
             return;
         }
         FdInfo copy = source.Clone();
         copy.Fd = res;
-        copy.IsCloexec = evt.Info.Name == "dup3" && (ParamInt(evt, "flags", 0) & PpmOpenCloexec) != 0;
+        copy.IsCloexec = evt.Info.Name == "dup3" && (ParamInt(evt, Param.Flags, 0) & PpmOpenCloexec) != 0;
         copy.OpenFlags &= ~PpmOpenCloexec;
         thread.Fds.Set(copy);
     }
 
     private static void ParsePipe(ScapEvent evt, ThreadInfo thread)
     {
-        if (ParamInt(evt, "res", -1) < 0)
+        if (ParamInt(evt, Param.Res, -1) < 0)
         {
             return;
         }
-        ulong ino = (ulong)ParamInt(evt, "ino", 0);
-        bool cloexec = (ParamInt(evt, "flags", 0) & PpmOpenCloexec) != 0;
-        foreach (string name in (ReadOnlySpan<string>)["fd1", "fd2"])
+        ulong ino = (ulong)ParamInt(evt, Param.Ino, 0);
+        bool cloexec = (ParamInt(evt, Param.Flags, 0) & PpmOpenCloexec) != 0;
+        foreach (Param param in (ReadOnlySpan<Param>)[Param.Fd1, Param.Fd2])
         {
-            long number = ParamInt(evt, name, -1);
+            long number = ParamInt(evt, param, -1);
             if (number >= 0)
             {
                 thread.Fds.Set(new FdInfo { Fd = number, Kind = FdKind.Fifo, Ino = ino, IsCloexec = cloexec });
@@ -424,16 +433,16 @@ public sealed partial class SystemState
 
     private static void ParseSocketPair(ScapEvent evt, ThreadInfo thread)
     {
-        if (ParamInt(evt, "res", -1) < 0)
+        if (ParamInt(evt, Param.Res, -1) < 0)
         {
             return;
         }
-        ulong source = (ulong)ParamInt(evt, "source", 0);
-        ulong peer = (ulong)ParamInt(evt, "peer", 0);
-        long domain = ParamInt(evt, "domain", 1);
-        foreach (string name in (ReadOnlySpan<string>)["fd1", "fd2"])
+        ulong source = (ulong)ParamInt(evt, Param.Source, 0);
+        ulong peer = (ulong)ParamInt(evt, Param.Peer, 0);
+        long domain = ParamInt(evt, Param.Domain, 1);
+        foreach (Param param in (ReadOnlySpan<Param>)[Param.Fd1, Param.Fd2])
         {
-            long number = ParamInt(evt, name, -1);
+            long number = ParamInt(evt, param, -1);
             if (number >= 0)
             {
                 thread.Fds.Set(new FdInfo
@@ -447,7 +456,7 @@ public sealed partial class SystemState
         }
     }
 
-    private static void ParseSimpleFd(ScapEvent evt, ThreadInfo thread)
+    private void ParseSimpleFd(ScapEvent evt, ThreadInfo thread)
     {
         if (!evt.TryGetInt64(0, out long number) || number < 0)
         {
@@ -456,7 +465,7 @@ public sealed partial class SystemState
         var fd = new FdInfo { Fd = number, Kind = s_simpleFdKinds[evt.Type] };
         if (fd.Kind == FdKind.Memfd)
         {
-            fd.Name = "memfd:" + evt.GetString(evt.Info.IndexOfParam("name"));
+            fd.Name = "memfd:" + ParamString(evt, Param.Name);
         }
         thread.Fds.Set(fd);
     }
@@ -467,7 +476,7 @@ public sealed partial class SystemState
     /// </summary>
     private void ParseReadWrite(ScapEvent evt, ThreadInfo thread, int tupleIndex, bool incoming)
     {
-        long res = ParamInt(evt, "res", -1);
+        long res = ParamInt(evt, Param.Res, -1);
         if (res < 0)
         {
             return;

@@ -14,15 +14,15 @@ public sealed partial class SystemState
     /// </summary>
     private void ParseClone(ScapEvent evt, ThreadInfo? caller)
     {
-        long res = ParamInt(evt, "res", -1);
+        long res = ParamInt(evt, Param.Res, -1);
         if (res < 0)
         {
             return;
         }
-        uint flags = (uint)ParamInt(evt, "flags", 0);
-        long paramTid = ParamInt(evt, "tid", evt.ThreadId);
-        long paramPid = ParamInt(evt, "pid", -1);
-        long paramPtid = ParamInt(evt, "ptid", -1);
+        uint flags = (uint)ParamInt(evt, Param.Flags, 0);
+        long paramTid = ParamInt(evt, Param.Tid, evt.ThreadId);
+        long paramPid = ParamInt(evt, Param.Pid, -1);
+        long paramPtid = ParamInt(evt, Param.Ptid, -1);
         bool isThread = (flags & CloneThread) != 0;
 
         long childTid;
@@ -54,8 +54,8 @@ public sealed partial class SystemState
             }
             childPid = paramPid;
             childPtid = paramPtid;
-            childVtid = ParamInt(evt, "vtid", -1);
-            childVpid = ParamInt(evt, "vpid", -1);
+            childVtid = ParamInt(evt, Param.Vtid, -1);
+            childVpid = ParamInt(evt, Param.Vpid, -1);
             parent = FindThread(isThread ? childPid : childPtid) ?? FindThread(childPtid);
         }
 
@@ -63,24 +63,34 @@ public sealed partial class SystemState
         {
             Pid = childPid,
             ParentTid = childPtid,
-            Exe = evt.GetString(evt.Info.IndexOfParam("exe")),
-            Args = SplitNulList(evt, "args"),
-            Comm = evt.GetString(evt.Info.IndexOfParam("comm")),
-            FdLimit = (ulong)ParamInt(evt, "fdlimit", 0),
-            PageFaultsMajor = (ulong)ParamInt(evt, "pgft_maj", 0),
-            PageFaultsMinor = (ulong)ParamInt(evt, "pgft_min", 0),
-            VmSizeKb = (uint)ParamInt(evt, "vm_size", 0),
-            VmRssKb = (uint)ParamInt(evt, "vm_rss", 0),
-            VmSwapKb = (uint)ParamInt(evt, "vm_swap", 0),
+            Exe = ParamString(evt, Param.Exe),
+            Args = SplitNulList(evt, Param.Args, parent?.Args),
+            Comm = ParamString(evt, Param.Comm),
+            FdLimit = (ulong)ParamInt(evt, Param.FdLimit, 0),
+            PageFaultsMajor = (ulong)ParamInt(evt, Param.PageFaultsMajor, 0),
+            PageFaultsMinor = (ulong)ParamInt(evt, Param.PageFaultsMinor, 0),
+            VmSizeKb = (uint)ParamInt(evt, Param.VmSize, 0),
+            VmRssKb = (uint)ParamInt(evt, Param.VmRss, 0),
+            VmSwapKb = (uint)ParamInt(evt, Param.VmSwap, 0),
             Flags = flags,
-            Uid = (uint)ParamInt(evt, "uid", uint.MaxValue),
-            Gid = (uint)ParamInt(evt, "gid", uint.MaxValue),
+            Uid = (uint)ParamInt(evt, Param.Uid, uint.MaxValue),
+            Gid = (uint)ParamInt(evt, Param.Gid, uint.MaxValue),
             Vtid = childVtid,
             Vpid = childVpid,
-            PidNsInitStartTs = (ulong)ParamInt(evt, "pidns_init_start_ts", 0),
+            PidNsInitStartTs = (ulong)ParamInt(evt, Param.PidNsInitStartTs, 0),
             CloneTs = evt.Timestamp,
         };
-        child.SetCgroups(SplitNulList(evt, "cgroups"));
+        string[] cgroups = SplitNulList(evt, Param.Cgroups, parent?.Cgroups);
+        if (parent is not null && ReferenceEquals(cgroups, parent.Cgroups))
+        {
+            child.Cgroups = cgroups;
+            child.ContainerFullId = parent.ContainerFullId;
+            child.ContainerId = parent.ContainerId;
+        }
+        else
+        {
+            child.SetCgroups(cgroups);
+        }
         if (child.Comm.Length == 0 && parent is not null)
         {
             child.Comm = parent.Comm;
@@ -115,7 +125,7 @@ public sealed partial class SystemState
         }
         else
         {
-            string cwd = evt.GetString(evt.Info.IndexOfParam("cwd"));
+            string cwd = ParamString(evt, Param.Cwd);
             child.Cwd = cwd.Length > 0 ? EnsureTrailingSlash(cwd) : cwd;
         }
 
@@ -134,7 +144,7 @@ public sealed partial class SystemState
         {
             DetachFromParent(stale);
         }
-        _threads[childTid] = child;
+        StoreThread(child);
         if (FindThread(childPtid) is { } realParent && childPtid != childTid)
         {
             realParent.ChildCount++;
@@ -148,15 +158,15 @@ public sealed partial class SystemState
     /// <summary>execve/execveat exit with res == 0: the thread becomes the new program (scap-format.md §4.1).</summary>
     private void ParseExecve(ScapEvent evt, ThreadInfo thread)
     {
-        if (ParamInt(evt, "res", -1) != 0)
+        if (ParamInt(evt, Param.Res, -1) != 0)
         {
             return;
         }
         EventInfo info = evt.Info;
-        thread.Exe = evt.GetString(info.IndexOfParam("exe"));
-        thread.Args = SplitNulList(evt, "args");
-        long pid = ParamInt(evt, "pid", thread.Pid);
-        long ptid = ParamInt(evt, "ptid", thread.ParentTid);
+        thread.Exe = ParamString(evt, Param.Exe);
+        thread.Args = SplitNulList(evt, Param.Args, thread.Args);
+        long pid = ParamInt(evt, Param.Pid, thread.Pid);
+        long ptid = ParamInt(evt, Param.Ptid, thread.ParentTid);
         if (thread.IsInvented)
         {
             thread.IsInvented = false;
@@ -170,7 +180,7 @@ public sealed partial class SystemState
                 parent.ChildCount++;
             }
         }
-        thread.Pid = pid;
+        SetPid(thread, pid);
         // The execve cwd parameter is not used (current drivers leave it empty): cwd comes from the snapshot,
         // clone inheritance and chdir, as in libsinsp. Virtual ids default to the host ones when unknown.
         if (thread.Vtid < 0)
@@ -181,37 +191,41 @@ public sealed partial class SystemState
         {
             thread.Vpid = pid;
         }
-        thread.FdLimit = (ulong)ParamInt(evt, "fdlimit", (long)thread.FdLimit);
-        thread.PageFaultsMajor = (ulong)ParamInt(evt, "pgft_maj", (long)thread.PageFaultsMajor);
-        thread.PageFaultsMinor = (ulong)ParamInt(evt, "pgft_min", (long)thread.PageFaultsMinor);
-        thread.VmSizeKb = (uint)ParamInt(evt, "vm_size", thread.VmSizeKb);
-        thread.VmRssKb = (uint)ParamInt(evt, "vm_rss", thread.VmRssKb);
-        thread.VmSwapKb = (uint)ParamInt(evt, "vm_swap", thread.VmSwapKb);
-        if (evt.HasParam(info.IndexOfParam("comm")))
+        thread.FdLimit = (ulong)ParamInt(evt, Param.FdLimit, (long)thread.FdLimit);
+        thread.PageFaultsMajor = (ulong)ParamInt(evt, Param.PageFaultsMajor, (long)thread.PageFaultsMajor);
+        thread.PageFaultsMinor = (ulong)ParamInt(evt, Param.PageFaultsMinor, (long)thread.PageFaultsMinor);
+        thread.VmSizeKb = (uint)ParamInt(evt, Param.VmSize, thread.VmSizeKb);
+        thread.VmRssKb = (uint)ParamInt(evt, Param.VmRss, thread.VmRssKb);
+        thread.VmSwapKb = (uint)ParamInt(evt, Param.VmSwap, thread.VmSwapKb);
+        if (evt.HasParam(ParamIndex.Of(evt.Type, Param.Comm)))
         {
-            thread.Comm = evt.GetString(info.IndexOfParam("comm"));
+            thread.Comm = ParamString(evt, Param.Comm);
         }
-        if (evt.HasParam(info.IndexOfParam("cgroups")))
+        if (evt.HasParam(ParamIndex.Of(evt.Type, Param.Cgroups)))
         {
-            thread.SetCgroups(SplitNulList(evt, "cgroups"));
+            string[] cgroups = SplitNulList(evt, Param.Cgroups, thread.Cgroups);
+            if (!ReferenceEquals(cgroups, thread.Cgroups))
+            {
+                thread.SetCgroups(cgroups);
+            }
         }
-        if (evt.HasParam(info.IndexOfParam("env")))
+        if (evt.HasParam(ParamIndex.Of(evt.Type, Param.Env)))
         {
-            thread.Env = SplitNulList(evt, "env");
+            thread.Env = SplitNulList(evt, Param.Env, thread.Env);
         }
-        thread.Tty = (uint)ParamInt(evt, "tty", thread.Tty);
-        thread.Vpgid = ParamInt(evt, "vpgid", thread.Vpgid);
-        thread.Pgid = ParamInt(evt, "pgid", thread.Pgid);
-        thread.LoginUid = (uint)ParamInt(evt, "loginuid", thread.LoginUid);
-        thread.CapInheritable = (ulong)ParamInt(evt, "cap_inheritable", (long)thread.CapInheritable);
-        thread.CapPermitted = (ulong)ParamInt(evt, "cap_permitted", (long)thread.CapPermitted);
-        thread.CapEffective = (ulong)ParamInt(evt, "cap_effective", (long)thread.CapEffective);
-        thread.ExeIno = (ulong)ParamInt(evt, "exe_ino", (long)thread.ExeIno);
-        thread.ExeInoCtime = (ulong)ParamInt(evt, "exe_ino_ctime", (long)thread.ExeInoCtime);
-        thread.ExeInoMtime = (ulong)ParamInt(evt, "exe_ino_mtime", (long)thread.ExeInoMtime);
-        thread.Uid = (uint)ParamInt(evt, "uid", thread.Uid);
-        thread.Gid = (uint)ParamInt(evt, "gid", thread.Gid);
-        long execFlags = ParamInt(evt, "flags", -1);
+        thread.Tty = (uint)ParamInt(evt, Param.Tty, thread.Tty);
+        thread.Vpgid = ParamInt(evt, Param.Vpgid, thread.Vpgid);
+        thread.Pgid = ParamInt(evt, Param.Pgid, thread.Pgid);
+        thread.LoginUid = (uint)ParamInt(evt, Param.LoginUid, thread.LoginUid);
+        thread.CapInheritable = (ulong)ParamInt(evt, Param.CapInheritable, (long)thread.CapInheritable);
+        thread.CapPermitted = (ulong)ParamInt(evt, Param.CapPermitted, (long)thread.CapPermitted);
+        thread.CapEffective = (ulong)ParamInt(evt, Param.CapEffective, (long)thread.CapEffective);
+        thread.ExeIno = (ulong)ParamInt(evt, Param.ExeIno, (long)thread.ExeIno);
+        thread.ExeInoCtime = (ulong)ParamInt(evt, Param.ExeInoCtime, (long)thread.ExeInoCtime);
+        thread.ExeInoMtime = (ulong)ParamInt(evt, Param.ExeInoMtime, (long)thread.ExeInoMtime);
+        thread.Uid = (uint)ParamInt(evt, Param.Uid, thread.Uid);
+        thread.Gid = (uint)ParamInt(evt, Param.Gid, thread.Gid);
+        long execFlags = ParamInt(evt, Param.Flags, -1);
         if (execFlags >= 0)
         {
             // PPM_EXE_WRITABLE 1, PPM_EXE_UPPER_LAYER 2, PPM_EXE_FROM_MEMFD 4, PPM_EXE_LOWER_LAYER 8.
@@ -220,13 +234,13 @@ public sealed partial class SystemState
             thread.ExeFromMemfd = (execFlags & 4) != 0;
             thread.ExeLowerLayer = (execFlags & 8) != 0;
         }
-        string exePath = evt.GetString(info.IndexOfParam("trusted_exepath"));
+        string exePath = ParamString(evt, Param.TrustedExePath);
         if (exePath.Length == 0)
         {
-            exePath = evt.GetString(info.IndexOfParam("filename"));
+            exePath = ParamString(evt, Param.FileName);
             if (exePath.Length == 0 && info.Name == "execveat")
             {
-                exePath = evt.GetString(info.IndexOfParam("pathname"));
+                exePath = ParamString(evt, Param.PathName);
             }
         }
         thread.ExePath = exePath;
@@ -234,36 +248,26 @@ public sealed partial class SystemState
         thread.InvalidateCaches();
 
         // The exec'ing thread becomes the only thread of the process; O_CLOEXEC fds close.
-        List<long>? others = null;
-        foreach (ThreadInfo t in _threads.Values)
+        List<long> doomed = _scratchNumbers;
+        doomed.Clear();
+        for (ThreadInfo? t = FirstThreadOfProcess(pid); t is not null; t = t.NextInProcess)
         {
             if (t.Pid == pid && t.Tid != thread.Tid && ReferenceEquals(t.Fds, thread.Fds))
             {
-                (others ??= []).Add(t.Tid);
+                doomed.Add(t.Tid);
             }
         }
-        if (others is not null)
+        foreach (long tid in doomed)
         {
-            foreach (long tid in others)
-            {
-                RemoveThread(tid);
-            }
+            RemoveThread(tid);
         }
-        List<long>? cloexec = null;
-        foreach (FdInfo fd in thread.Fds.All)
+        doomed.Clear();
+        thread.Fds.CollectCloexec(doomed);
+        foreach (long fd in doomed)
         {
-            if (fd.IsCloexec || (fd.OpenFlags & PpmOpenCloexec) != 0)
-            {
-                (cloexec ??= []).Add(fd.Fd);
-            }
+            thread.Fds.Remove(fd);
         }
-        if (cloexec is not null)
-        {
-            foreach (long fd in cloexec)
-            {
-                thread.Fds.Remove(fd);
-            }
-        }
+        doomed.Clear();
     }
 
     /// <summary>procexit: the thread is removed after the event; its children get the reaper as parent.</summary>
@@ -276,7 +280,7 @@ public sealed partial class SystemState
             return;
         }
         _pendingThreadRemoval = thread.Tid;
-        long reaper = ParamInt(evt, "reaper_tid", 0);
+        long reaper = ParamInt(evt, Param.ReaperTid, 0);
         if (reaper <= 0)
         {
             reaper = !thread.IsMainThread && FindThread(thread.Pid) is not null ? thread.Pid : -1;
@@ -286,13 +290,17 @@ public sealed partial class SystemState
 
     private long _pendingReaper = -1;
 
+    /// <summary>Reused list of thread or fd numbers to remove after a walk (execve), so the walk does not allocate.</summary>
+    private readonly List<long> _scratchNumbers = [];
+
     private void RemoveThread(long tid)
     {
         if (!_threads.Remove(tid, out ThreadInfo? thread))
         {
             return;
         }
-        _lastEnter.Remove(tid);
+        UnlinkFromProcess(thread);
+        ReleaseStoredEnter(tid);
         DetachFromParent(thread);
         if (thread.ChildCount > 0)
         {
@@ -321,24 +329,24 @@ public sealed partial class SystemState
         }
     }
 
-    private static void ParseChdir(ScapEvent evt, ThreadInfo thread)
+    private void ParseChdir(ScapEvent evt, ThreadInfo thread)
     {
-        if (ParamInt(evt, "res", -1) < 0)
+        if (ParamInt(evt, Param.Res, -1) < 0)
         {
             return;
         }
-        string path = evt.GetString(evt.Info.IndexOfParam("path"));
+        string path = ParamString(evt, Param.Path);
         ThreadInfo target = thread;
         target.Cwd = EnsureTrailingSlash(PathResolver.Resolve(thread.Cwd, path));
     }
 
     private static void ParseFchdir(ScapEvent evt, ThreadInfo thread)
     {
-        if (ParamInt(evt, "res", -1) < 0)
+        if (ParamInt(evt, Param.Res, -1) < 0)
         {
             return;
         }
-        if (thread.Fds.Find(ParamInt(evt, "fd", -1)) is { } fd)
+        if (thread.Fds.Find(ParamInt(evt, Param.Fd, -1)) is { } fd)
         {
             thread.Cwd = EnsureTrailingSlash(fd.Name);
         }
@@ -346,59 +354,68 @@ public sealed partial class SystemState
 
     private static void ParseSetId(ScapEvent evt, ThreadInfo thread, EventAction action)
     {
-        if (ParamInt(evt, "res", -1) != 0)
+        if (ParamInt(evt, Param.Res, -1) != 0)
         {
             return;
         }
         switch (action)
         {
             case EventAction.SetUid:
-                SetIfValid(ParamInt(evt, "uid", -1), v => thread.Uid = v);
+                thread.Uid = ValidIdOr(ParamInt(evt, Param.Uid, -1), thread.Uid);
                 break;
             case EventAction.SetGid:
-                SetIfValid(ParamInt(evt, "gid", -1), v => thread.Gid = v);
+                thread.Gid = ValidIdOr(ParamInt(evt, Param.Gid, -1), thread.Gid);
                 break;
             case EventAction.SetResUid:
-                SetIfValid(ParamInt(evt, "euid", -1), v => thread.Uid = v);
+                thread.Uid = ValidIdOr(ParamInt(evt, Param.Euid, -1), thread.Uid);
                 break;
             case EventAction.SetResGid:
-                SetIfValid(ParamInt(evt, "egid", -1), v => thread.Gid = v);
+                thread.Gid = ValidIdOr(ParamInt(evt, Param.Egid, -1), thread.Gid);
                 break;
         }
     }
 
-    private static void SetIfValid(long value, Action<uint> set)
-    {
-        if (value >= 0 && value != uint.MaxValue)
-        {
-            set((uint)value);
-        }
-    }
+    /// <summary>The new id when the event carries a valid one (not -1), else the current one.</summary>
+    private static uint ValidIdOr(long value, uint current) => value >= 0 && value != uint.MaxValue ? (uint)value : current;
 
     private static string EnsureTrailingSlash(string path) => path.EndsWith('/') ? path : path + "/";
 
-    /// <summary>A NUL-separated list parameter (args, env, cgroups) as strings.</summary>
-    private static string[] SplitNulList(ScapEvent evt, string name)
+    /// <summary>
+    /// A NUL-separated list parameter (args, env, cgroups) as strings; <paramref name="current"/> itself when it
+    /// holds the same items (a child's cgroups and env are usually its parent's), so nothing is allocated then.
+    /// </summary>
+    private string[] SplitNulList(ScapEvent evt, Param param, string[]? current = null)
     {
-        int index = evt.Info.IndexOfParam(name);
+        int index = ParamIndex.Of(evt.Type, param);
         ReadOnlySpan<byte> p = index >= 0 ? evt.GetParam(index) : default;
-        if (p.IsEmpty)
-        {
-            return [];
-        }
-        if (p[^1] == 0)
+        if (!p.IsEmpty && p[^1] == 0)
         {
             p = p[..^1];
         }
         if (p.IsEmpty)
         {
-            return [];
+            return current is { Length: 0 } ? current : [];
         }
-        var items = new List<string>();
+        int count = 0;
+        bool same = current is not null;
         foreach (Range r in p.Split((byte)0))
         {
-            items.Add(Encoding.UTF8.GetString(p[r]));
+            same = same && count < current!.Length && Ascii.Equals(p[r], current[count]);
+            count++;
         }
-        return [.. items];
+        if (same && count == current!.Length)
+        {
+            return current;
+        }
+        var items = new string[count];
+        int i = 0;
+        foreach (Range r in p.Split((byte)0))
+        {
+            items[i++] = _strings.Get(p[r]);
+        }
+        return items;
     }
+
+    /// <summary>A string parameter without its NUL, through the string cache ("" when absent).</summary>
+    private string ParamString(ScapEvent evt, Param param) => _strings.Get(evt.GetStringBytes(ParamIndex.Of(evt.Type, param)));
 }

@@ -136,7 +136,7 @@ public sealed partial class SystemState : ISnapshotSink
             Vpid = record.Vpid,
         };
         thread.SetCgroups(record.Cgroups);
-        _threads[record.Tid] = thread;
+        StoreThread(thread);
         Containers.OnContainerProcess(thread.ContainerId);
         _snapshotLinked = false;
     }
@@ -210,6 +210,7 @@ public sealed partial class SystemState : ISnapshotSink
     public void OnSectionStart()
     {
         _threads.Clear();
+        _firstThreadByPid.Clear();
         _users.Clear();
         _groups.Clear();
         _interfaces.Clear();

@@ -94,6 +94,13 @@ public sealed class ThreadInfo
 
     public bool IsMainThread => Tid == Pid;
 
+    // Links of the per-process thread list kept by SystemState (threads by pid), so an execve finds the
+    // other threads of its process without walking every thread.
+    internal ThreadInfo? NextInProcess;
+    internal ThreadInfo? PreviousInProcess;
+    internal long IndexedPid;
+    internal bool IsIndexed;
+
     /// <summary>Cached <c>proc.cmdline</c>; cleared when Comm or Args change.</summary>
     public string? CachedCmdline { get; set; }
 
