@@ -33,6 +33,7 @@ public sealed partial class DetectionRun
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         var drops = new DropMonitor(options, console, alert => Publish(outputs, alert));
         LiveCaptureStats stats;
+        string? failure = null;
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
             if (durationSeconds is int seconds)
@@ -69,17 +70,27 @@ public sealed partial class DetectionRun
                         engine.Evaluate(state.Context, onAlert);
                     }
                 };
-                while (!stop.IsCancellationRequested)
+                try
                 {
-                    capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
-                    if (drops.Check(capture.GetStats()))
+                    while (!stop.IsCancellationRequested)
                     {
-                        break;
+                        capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
+                        if (drops.Check(capture.GetStats()))
+                        {
+                            break;
+                        }
                     }
+                    capture.Stop();
+                    capture.Poll(consumer, TimeSpan.Zero);
                 }
-                capture.Stop();
-                capture.Poll(consumer, TimeSpan.Zero);
-                stats = capture.GetStats();
+                catch (LiveCaptureException e)
+                {
+                    // The ring buffer or the stats map failed mid-run: the alerts so far are still delivered and
+                    // the summary written, then the run fails with one line.
+                    failure = e.Message;
+                    capture.Stop();
+                }
+                stats = GetStatsOrEmpty(capture);
             }
         }
         outputs.ShutdownAsync().GetAwaiter().GetResult();
@@ -87,7 +98,25 @@ public sealed partial class DetectionRun
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
         WriteSummary(outputStats,
             $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable");
+        if (failure is not null)
+        {
+            console.Error.WriteLine($"falconet: live capture failed: {failure}");
+            return ExitCodes.Failure;
+        }
         return drops.ExitRequested ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    /// <summary>The capture's counters, or zeros when even the stats map cannot be read any more.</summary>
+    private static LiveCaptureStats GetStatsOrEmpty(LiveCapture capture)
+    {
+        try
+        {
+            return capture.GetStats();
+        }
+        catch (LiveCaptureException)
+        {
+            return default;
+        }
     }
 
     /// <summary>
