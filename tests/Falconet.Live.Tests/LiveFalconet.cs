@@ -12,7 +12,15 @@ public sealed record ReceivedAlert(long ReceivedAt, string Line, JsonElement Jso
 
     public JsonElement Field(string name) => Json.GetProperty("output_fields").GetProperty(name);
 
-    public string? Text(string name) => Field(name).ValueKind == JsonValueKind.Null ? null : Field(name).ToString();
+    /// <summary>
+    /// The field's value as text; null when the alert does not have it (internal alerts such as Falco's syscall
+    /// event drop carry other fields) or when it is null.
+    /// </summary>
+    public string? Text(string name) =>
+        Json.TryGetProperty("output_fields", out JsonElement fields) && fields.TryGetProperty(name, out JsonElement value)
+            && value.ValueKind != JsonValueKind.Null
+            ? value.ToString()
+            : null;
 }
 
 /// <summary>
