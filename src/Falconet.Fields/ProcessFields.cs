@@ -145,7 +145,7 @@ internal static class ProcessFields
         registry.Add("thread.cap_effective", ParamType.Charbuf, "The effective capabilities of the thread.",
             (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Capabilities.Format(c.Thread.CapEffective), ref v));
         registry.Add("proc.duration", ParamType.Reltime, "Nanoseconds since the process started (known only for processes created during the capture).",
-            (EventContext c, ref FieldValue v) => Int(Main(c) is { CloneTs: > 0 } m ? (long)(c.Event.Timestamp - m.CloneTs) : null, ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Thread is { CloneTs: > 0 } t ? (long)(c.Event.Timestamp - t.CloneTs) : null, ref v));
         registry.Add("proc.pid.ts", ParamType.Reltime, "The start time of the process (ns since epoch; known only for processes created during the capture).",
             (EventContext c, ref FieldValue v) => Int(Main(c) is { CloneTs: > 0 } m ? (long)m.CloneTs : null, ref v));
         registry.Add("proc.ppid.ts", ParamType.Reltime, "The start time of the parent process (ns since epoch).",

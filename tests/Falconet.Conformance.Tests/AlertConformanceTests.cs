@@ -16,10 +16,6 @@ public sealed class AlertConformanceTests
     /// </summary>
     private static readonly (string Folder, string Capture, string Rule, string Key, string Reason)[] s_knownDeviations =
     [
-        ("official_macros", "curl_google", "macro proc_is_new", "<missing>",
-            "30 alerts of thread 17498 (created by the clone at evt.num 671, exits at 782): Falco's proc.duration uses the " +
-            "event thread's own clone time; ProcessFields takes it from the group leader 17497, which comes from the process " +
-            "list without one, so proc.duration is absent (state engineer's file, reported)"),
     ];
 
     public static TheoryData<string, string> Cases()
