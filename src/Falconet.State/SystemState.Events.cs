@@ -44,6 +44,7 @@ public sealed partial class SystemState
     private readonly Dictionary<long, ScapEvent> _lastEnter = [];
     private readonly ScapEvent _conversionScratch = new();
     private readonly Utf8StringCache _strings = new();
+    private readonly NulListCache _lists;
 
     /// <summary>Stored enter events of removed threads, reused for new threads.</summary>
     private readonly Stack<ScapEvent> _freeEnters = new();

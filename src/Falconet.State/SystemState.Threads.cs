@@ -1,4 +1,3 @@
-using System.Text;
 using Falconet.Core.Events;
 
 namespace Falconet.State;
@@ -382,7 +381,8 @@ public sealed partial class SystemState
 
     /// <summary>
     /// A NUL-separated list parameter (args, env, cgroups) as strings; <paramref name="current"/> itself when it
-    /// holds the same items (a child's cgroups and env are usually its parent's), so nothing is allocated then.
+    /// holds the same items (a child's cgroups and env are usually its parent's), else an equal array seen before
+    /// (<see cref="NulListCache"/>), so nothing is allocated then.
     /// </summary>
     private string[] SplitNulList(ScapEvent evt, Param param, string[]? current = null)
     {
@@ -392,28 +392,7 @@ public sealed partial class SystemState
         {
             p = p[..^1];
         }
-        if (p.IsEmpty)
-        {
-            return current is { Length: 0 } ? current : [];
-        }
-        int count = 0;
-        bool same = current is not null;
-        foreach (Range r in p.Split((byte)0))
-        {
-            same = same && count < current!.Length && Ascii.Equals(p[r], current[count]);
-            count++;
-        }
-        if (same && count == current!.Length)
-        {
-            return current;
-        }
-        var items = new string[count];
-        int i = 0;
-        foreach (Range r in p.Split((byte)0))
-        {
-            items[i++] = _strings.Get(p[r]);
-        }
-        return items;
+        return _lists.Get(p, current);
     }
 
     /// <summary>A string parameter without its NUL, through the string cache ("" when absent).</summary>

@@ -21,6 +21,7 @@ public sealed partial class SystemState : ISnapshotSink
     public SystemState()
     {
         Context = new EventContext(this);
+        _lists = new NulListCache(_strings);
     }
 
     /// <summary>The context of the last processed event (reused).</summary>

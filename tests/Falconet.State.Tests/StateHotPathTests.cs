@@ -140,6 +140,22 @@ public sealed class StateHotPathTests
     }
 
     [Fact]
+    public void TwoRunsOfTheSameCommandLineShareOneArgsArray()
+    {
+        SystemState state = NewState();
+        state.Process(EventBuilder.ExecveExit(Ts(), Leader, Leader, 1, "curl", ["-s", "http://x"], "", "curl", "/usr/bin/curl"));
+        state.Process(EventBuilder.ExecveExit(Ts(), Other, Other, 1, "curl", ["-s", "http://x"], "", "curl", "/usr/bin/curl"));
+        Assert.Same(state.FindThread(Leader)!.Args, state.FindThread(Other)!.Args);
+        Assert.Same(state.FindThread(Leader)!.ExePath, state.FindThread(Other)!.ExePath);
+
+        state.Process(EventBuilder.ExecveExit(Ts(), Other, Other, 1, "curl", ["-s", "http://y"], "", "curl", "/usr/bin/curl"));
+        Assert.Equal(["-s", "http://x"], state.FindThread(Leader)!.Args);
+        Assert.Equal(["-s", "http://y"], state.FindThread(Other)!.Args);
+        state.Process(EventBuilder.ExecveExit(Ts(), Other, Other, 1, "curl", ["-s"], "", "curl", "/usr/bin/curl"));
+        Assert.Equal(["-s"], state.FindThread(Other)!.Args);
+    }
+
+    [Fact]
     public void SocketsToTheSamePeerShareOneAddressObjectAndKeepTheirOwnNames()
     {
         SystemState state = NewState();
