@@ -3,7 +3,17 @@ namespace Falconet.State;
 /// <summary>The fds of one process, by number.</summary>
 public sealed class FdTable
 {
-    private readonly Dictionary<long, FdInfo> _fds = [];
+    private readonly Dictionary<long, FdInfo> _fds;
+
+    public FdTable()
+    {
+        _fds = [];
+    }
+
+    private FdTable(int capacity)
+    {
+        _fds = new Dictionary<long, FdInfo>(capacity);
+    }
 
     public int Count => _fds.Count;
 
@@ -33,7 +43,7 @@ public sealed class FdTable
     /// <summary>A deep copy, for fork without CLONE_FILES.</summary>
     public FdTable Copy()
     {
-        var copy = new FdTable();
+        var copy = new FdTable(_fds.Count);
         foreach (KeyValuePair<long, FdInfo> kv in _fds)
         {
             copy._fds[kv.Key] = kv.Value.Clone();

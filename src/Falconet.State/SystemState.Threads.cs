@@ -58,7 +58,19 @@ public sealed partial class SystemState
             parent = FindThread(isThread ? childPid : childPtid) ?? FindThread(childPtid);
         }
 
-        var child = new ThreadInfo(childTid)
+        // The fd table first, so the child is not given an empty one only to drop it.
+        FdTable? fds = null;
+        if (isThread)
+        {
+            ThreadInfo? leader = FindThread(childPid) ?? parent;
+            fds = leader?.Fds;
+        }
+        else if (parent is not null)
+        {
+            // Without CLONE_THREAD the child gets a copy (CLONE_FILES without CLONE_THREAD is rare; sinsp copies too).
+            fds = parent.Fds.Copy();
+        }
+        var child = new ThreadInfo(childTid, fds ?? new FdTable())
         {
             Pid = childPid,
             ParentTid = childPtid,
@@ -126,17 +138,6 @@ public sealed partial class SystemState
         {
             string cwd = ParamString(evt, Param.Cwd);
             child.Cwd = cwd.Length > 0 ? EnsureTrailingSlash(cwd) : cwd;
-        }
-
-        if (isThread)
-        {
-            ThreadInfo? leader = FindThread(childPid) ?? parent;
-            child.Fds = leader?.Fds ?? new FdTable();
-        }
-        else if (parent is not null)
-        {
-            // Without CLONE_THREAD the child gets a copy (CLONE_FILES without CLONE_THREAD is rare; sinsp copies too).
-            child.Fds = parent.Fds.Copy();
         }
 
         if (_threads.TryGetValue(childTid, out ThreadInfo? stale))

@@ -7,9 +7,15 @@ namespace Falconet.State;
 public sealed class ThreadInfo
 {
     public ThreadInfo(long tid)
+        : this(tid, new FdTable())
+    {
+    }
+
+    /// <summary>A thread that starts with <paramref name="fds"/> (its leader's table, or a copy of its parent's).</summary>
+    public ThreadInfo(long tid, FdTable fds)
     {
         Tid = tid;
-        Fds = new FdTable();
+        Fds = fds;
     }
 
     public long Tid { get; }
