@@ -236,24 +236,17 @@ public sealed partial class SystemState
             first = 0;
         }
         evt.ConvertTo(current);
+        ReadOnlySpan<sbyte> sourceMap = source is null ? default : LayoutMap.Get(source.Type, current, oldFdFromFd: false);
+        ReadOnlySpan<sbyte> enterMap = enter is null ? default : LayoutMap.Get(enter.Type, current, oldFdFromFd: true);
         for (int i = first; i < target.Parameters.Count; i++)
         {
-            string name = target.Parameters[i].Name;
-            int fromSource = source is null ? -1 : source.Info.IndexOfParam(name);
+            int fromSource = source is null ? -1 : sourceMap[i];
             if (fromSource >= 0)
             {
                 evt.AppendParam(source!.GetParam(fromSource));
                 continue;
             }
-            int fromEnter = -1;
-            if (enter is not null)
-            {
-                fromEnter = enter.Info.IndexOfParam(name);
-                if (fromEnter < 0 && name == "oldfd")
-                {
-                    fromEnter = enter.Info.IndexOfParam("fd");
-                }
-            }
+            int fromEnter = enter is null ? -1 : enterMap[i];
             evt.AppendParam(fromEnter >= 0 ? enter!.GetParam(fromEnter) : default);
         }
         // One exit per enter: a later exit of the same syscall must not reuse it.
