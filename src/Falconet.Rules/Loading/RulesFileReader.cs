@@ -240,18 +240,7 @@ internal sealed partial class RulesFileReader
         }
         var list = new ListInfo(name, context);
         list.Items.AddRange(DecodeSequence(item, "items", context, optional: false)!);
-        bool append = DecodeBool(item, "append", context) ?? false;
-        if (append)
-        {
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, AppendDeprecated, context));
-        }
-        HashSet<string> overridable = new(StringComparer.Ordinal) { "items" };
-        (HashSet<string> overrideAppend, HashSet<string> overrideReplace) = DecodeOverrides(item, overridable, overridable, context);
-        if (append && (overrideAppend.Count > 0 || overrideReplace.Count > 0))
-        {
-            throw Validate(OverrideWithAppend, context);
-        }
-        if (append || overrideAppend.Contains("items"))
+        if (AppendsToExisting(item, "items", context))
         {
             _collector.AppendList(list);
         }
@@ -276,18 +265,7 @@ internal sealed partial class RulesFileReader
             Condition = DecodeString(item, "condition", context)!,
             ConditionContext = context.Child(Position(Get(item, "condition")!), LoadItemType.MacroCondition, ""),
         };
-        bool append = DecodeBool(item, "append", context) ?? false;
-        if (append)
-        {
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, AppendDeprecated, context));
-        }
-        HashSet<string> overridable = new(StringComparer.Ordinal) { "condition" };
-        (HashSet<string> overrideAppend, HashSet<string> overrideReplace) = DecodeOverrides(item, overridable, overridable, context);
-        if (append && (overrideAppend.Count > 0 || overrideReplace.Count > 0))
-        {
-            throw Validate(OverrideWithAppend, context);
-        }
-        if (append || overrideAppend.Contains("condition"))
+        if (AppendsToExisting(item, "condition", context))
         {
             _collector.AppendMacro(macro);
         }
@@ -295,6 +273,26 @@ internal sealed partial class RulesFileReader
         {
             _collector.DefineMacro(macro);
         }
+    }
+
+    /// <summary>
+    /// Lists and macros have one overridable key: true when the item appends to an earlier definition
+    /// (deprecated <c>append: true</c>, or <c>override: {KEY: append}</c>), false when it defines or replaces it.
+    /// </summary>
+    private bool AppendsToExisting(YamlMappingNode item, string key, LoadContext context)
+    {
+        bool append = DecodeBool(item, "append", context) ?? false;
+        if (append)
+        {
+            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, AppendDeprecated, context));
+        }
+        HashSet<string> overridable = new(StringComparer.Ordinal) { key };
+        (HashSet<string> overrideAppend, HashSet<string> overrideReplace) = DecodeOverrides(item, overridable, overridable, context);
+        if (append && (overrideAppend.Count > 0 || overrideReplace.Count > 0))
+        {
+            throw Validate(OverrideWithAppend, context);
+        }
+        return append || overrideAppend.Contains(key);
     }
 
     private void ReadRule(YamlMappingNode item, LoadContext parent, string schemaPath)
