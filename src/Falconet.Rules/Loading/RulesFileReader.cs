@@ -374,54 +374,12 @@ internal sealed partial class RulesFileReader
         }
         if (overrideAppend.Count > 0)
         {
-            var update = new RuleUpdate(name, context);
-            if (Take(expected, overrideAppend, "append", "condition", context))
-            {
-                update.Condition = DecodeString(item, "condition", context);
-                update.ConditionContext = context.Child(Position(Get(item, "condition")!), LoadItemType.RuleCondition, "");
-            }
-            if (Take(expected, overrideAppend, "append", "exceptions", context))
-            {
-                update.Exceptions = ReadExceptions(item, context, append: true);
-            }
-            if (Take(expected, overrideAppend, "append", "output", context))
-            {
-                update.Output = DecodeString(item, "output", context);
-            }
-            if (Take(expected, overrideAppend, "append", "desc", context))
-            {
-                update.Description = DecodeString(item, "desc", context);
-            }
-            if (Take(expected, overrideAppend, "append", "tags", context))
-            {
-                update.Tags = DecodeTags(item, context);
-            }
+            RuleUpdate update = ReadTextualUpdate(item, name, expected, overrideAppend, "append", context);
             _collector.AppendRule(update, _fields);
         }
         if (overrideReplace.Count > 0)
         {
-            var update = new RuleUpdate(name, context);
-            if (Take(expected, overrideReplace, "replace", "condition", context))
-            {
-                update.Condition = DecodeString(item, "condition", context);
-                update.ConditionContext = context.Child(Position(Get(item, "condition")!), LoadItemType.RuleCondition, "");
-            }
-            if (Take(expected, overrideReplace, "replace", "exceptions", context))
-            {
-                update.Exceptions = ReadExceptions(item, context, append: true);
-            }
-            if (Take(expected, overrideReplace, "replace", "output", context))
-            {
-                update.Output = DecodeString(item, "output", context);
-            }
-            if (Take(expected, overrideReplace, "replace", "desc", context))
-            {
-                update.Description = DecodeString(item, "desc", context);
-            }
-            if (Take(expected, overrideReplace, "replace", "tags", context))
-            {
-                update.Tags = DecodeTags(item, context);
-            }
+            RuleUpdate update = ReadTextualUpdate(item, name, expected, overrideReplace, "replace", context);
             if (Take(expected, overrideReplace, "replace", "priority", context))
             {
                 update.Priority = DecodePriority(item, context, null);
@@ -453,6 +411,35 @@ internal sealed partial class RulesFileReader
             LoadContext keyContext = context.Child(Position(Get(item, key)!), LoadItemType.Overrides, key);
             throw Validate($"Unexpected key '{key}': no corresponding entry under 'override' is defined.", keyContext);
         }
+    }
+
+    /// <summary>The keys both append and replace overrides can carry (condition, exceptions, output, desc, tags).</summary>
+    private RuleUpdate ReadTextualUpdate(YamlMappingNode item, string name, HashSet<string> expected, HashSet<string> overrides,
+        string operation, LoadContext context)
+    {
+        var update = new RuleUpdate(name, context);
+        if (Take(expected, overrides, operation, "condition", context))
+        {
+            update.Condition = DecodeString(item, "condition", context);
+            update.ConditionContext = context.Child(Position(Get(item, "condition")!), LoadItemType.RuleCondition, "");
+        }
+        if (Take(expected, overrides, operation, "exceptions", context))
+        {
+            update.Exceptions = ReadExceptions(item, context, append: true);
+        }
+        if (Take(expected, overrides, operation, "output", context))
+        {
+            update.Output = DecodeString(item, "output", context);
+        }
+        if (Take(expected, overrides, operation, "desc", context))
+        {
+            update.Description = DecodeString(item, "desc", context);
+        }
+        if (Take(expected, overrides, operation, "tags", context))
+        {
+            update.Tags = DecodeTags(item, context);
+        }
+        return update;
     }
 
     private static bool Take(HashSet<string> expected, HashSet<string> overrides, string operation, string key, LoadContext context)
