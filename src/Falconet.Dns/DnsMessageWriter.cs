@@ -113,7 +113,7 @@ public ref struct DnsMessageWriter
     }
 
     /// <summary>Writes raw bytes (for malformed test messages).</summary>
-    public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
+    public void WriteBytes(scoped ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
 
     /// <summary>Writes a standard recursive query (RD set) for <paramref name="name"/> and returns its length.</summary>
     public static int WriteQuery(Span<byte> buffer, ushort id, ReadOnlySpan<char> name, ushort type)
