@@ -101,7 +101,7 @@ public ref struct DnsMessageReader
     /// <see cref="MaxNameLength"/> bytes avoids <see cref="DnsParseStatus.NameTooLong"/> on valid names).
     /// False when no question is left or on a bad byte (<see cref="Status"/> tells which).
     /// </summary>
-    public bool TryReadQuestion(Span<byte> nameBuffer, out DnsQuestion question)
+    public bool TryReadQuestion(scoped Span<byte> nameBuffer, out DnsQuestion question)
     {
         question = default;
         if (Status != DnsParseStatus.Ok || _questionsLeft == 0)
@@ -193,7 +193,7 @@ public ref struct DnsMessageReader
     /// <see cref="DnsRecord.NameOffset"/>, or the <see cref="DnsRecord.DataOffset"/> of a CNAME. Sets
     /// <see cref="Status"/> on failure.
     /// </summary>
-    public bool TryDecodeName(int offset, Span<byte> destination, out int length)
+    public bool TryDecodeName(int offset, scoped Span<byte> destination, out int length)
     {
         length = 0;
         return Status == DnsParseStatus.Ok && TryDecodeNameCore(offset, destination, out length);
@@ -241,7 +241,7 @@ public ref struct DnsMessageReader
 
     // Follows labels and pointers. A pointer must point strictly before itself, so every jump moves backwards and the
     // walk ends after at most (message length) steps: a loop cannot be followed, it is reported.
-    private bool TryDecodeNameCore(int offset, Span<byte> destination, out int length)
+    private bool TryDecodeNameCore(int offset, scoped Span<byte> destination, out int length)
     {
         length = 0;
         int written = 0;
