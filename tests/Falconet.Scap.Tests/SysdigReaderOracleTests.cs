@@ -33,7 +33,7 @@ public sealed class SysdigReaderOracleTests
     {
         SharedData.SkipIfAbsent();
         string? sysdig = FindSysdig();
-        Assert.SkipWhen(sysdig is null, "sysdig is not installed (apt-get install sysdig) to serve as an oracle");
+        Oracle.Require(sysdig is not null, "sysdig is not installed (apt-get install sysdig) to serve as an oracle");
         string capture = SharedData.Capture(name);
 
         var ours = new List<(ulong Ts, bool Enter, ushort Cpu, string Name)>();
