@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Falconet.Fields.Rendering;
+namespace Falconet.Fields.ArgumentRendering;
 
 /// <summary>
 /// The PPM flag and enum tables named by event parameters (<see cref="Core.Events.ParamInfo.Info"/>), with the

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Falconet.State;
 
-namespace Falconet.Fields.Formatting;
+namespace Falconet.Fields.OutputFormats;
 
 /// <summary>What kind of problem an <see cref="OutputFormatException"/> is (the rules loader reports some in Falco's words).</summary>
 public enum OutputFormatErrorKind

@@ -1,4 +1,4 @@
-namespace Falconet.Fields.Rendering;
+namespace Falconet.Fields.ArgumentRendering;
 
 /// <summary>Linux errno names (x86-64 numbering, as the driver reports them), and signal names.</summary>
 public static class ErrnoNames

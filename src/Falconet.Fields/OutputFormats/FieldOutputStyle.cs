@@ -1,4 +1,4 @@
-namespace Falconet.Fields.Formatting;
+namespace Falconet.Fields.OutputFormats;
 
 /// <summary>Per-field departures from the type-driven output rules (libsinsp's <c>extract_as_js</c> and print formats).</summary>
 [Flags]

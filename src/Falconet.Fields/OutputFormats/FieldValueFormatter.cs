@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Falconet.Core.Events;
-using Falconet.Fields.Rendering;
+using Falconet.Fields.ArgumentRendering;
 
-namespace Falconet.Fields.Formatting;
+namespace Falconet.Fields.OutputFormats;
 
 /// <summary>The JSON kinds a field value takes in Falco's <c>output_fields</c>.</summary>
 public enum JsonFieldKind
