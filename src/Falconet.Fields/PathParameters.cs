@@ -2,14 +2,6 @@ using Falconet.Core.Events;
 
 namespace Falconet.Fields;
 
-/// <summary>The role of a path parameter of a path-based syscall (<c>fs.path.*</c>).</summary>
-internal enum PathRole : byte
-{
-    Name,
-    Source,
-    Target,
-}
-
 /// <summary>
 /// Which parameter of each event type holds the path of each <see cref="PathRole"/>, and which event types are
 /// opens and symlinks: looked up by event type id, so extraction compares no syscall names.
