@@ -28,20 +28,13 @@ internal static class ContainerFields
         registry.Add("container.id", ParamType.Charbuf,
             "The truncated container id (first 12 characters) from the process's cgroups; \"host\" for processes outside containers.",
             (EventContext c, ref FieldValue v) => TryResolve(c, out ContainerInfo? info) && Str(info is not null ? info.Id : c.Thread!.ContainerId, ref v));
-        AddText(registry, "container.full_id", "The full container id as the runtime reports it.",
-            static i => i.FullId);
-        AddText(registry, "container.name", "The container name; \"host\" for processes outside containers.",
-            static i => i.Name);
-        AddText(registry, "container.image", "The container image, e.g. falcosecurity/falco:latest.",
-            static i => i.Image);
-        AddText(registry, "container.image.id", "The container image id.",
-            static i => i.ImageId);
-        AddText(registry, "container.type", "The container engine: docker, cri, containerd, cri-o, podman, lxc, libvirt-lxc, bpm, … or host.",
-            static i => i.TypeName);
-        AddFlag(registry, "container.privileged", "true for containers running privileged.",
-            static i => i.Privileged);
-        AddText(registry, "container.mounts", "The container's mounts as source:dest:mode:rdwr:propagation, comma separated.",
-            static i => i.MountsText);
+        AddText(registry, "container.full_id", "The full container id as the runtime reports it.", static i => i.FullId);
+        AddText(registry, "container.name", "The container name; \"host\" for processes outside containers.", static i => i.Name);
+        AddText(registry, "container.image", "The container image, e.g. falcosecurity/falco:latest.", static i => i.Image);
+        AddText(registry, "container.image.id", "The container image id.", static i => i.ImageId);
+        AddText(registry, "container.type", "The container engine: docker, cri, containerd, cri-o, podman, lxc, libvirt-lxc, bpm, … or host.", static i => i.TypeName);
+        AddFlag(registry, "container.privileged", "true for containers running privileged.", static i => i.Privileged);
+        AddText(registry, "container.mounts", "The container's mounts as source:dest:mode:rdwr:propagation, comma separated.", static i => i.MountsText);
         AddMount(registry, "container.mount", "One mount as source:dest:mode:rdwr:propagation, by index (container.mount[0]) or by a pattern on its source.",
             m => m.Text, byDestination: false);
         AddMount(registry, "container.mount.source", "A mount's source, by index or by a pattern on its destination.", m => m.Source, byDestination: true);
@@ -51,49 +44,36 @@ internal static class ContainerFields
         AddMount(registry, "container.mount.rdwr", "Whether a mount is read-write (true/false), by index or by a pattern on its source.",
             m => m.ReadWrite ? "true" : "false", byDestination: false);
         AddMount(registry, "container.mount.propagation", "A mount's propagation, by index or by a pattern on its source.", m => m.Propagation, byDestination: false);
-        AddText(registry, "container.image.repository", "The container image repository, without tag, e.g. falcosecurity/falco.",
-            static i => i.ImageRepository);
-        AddText(registry, "container.image.tag", "The container image tag, e.g. latest.",
-            static i => i.ImageTag);
-        AddText(registry, "container.image.digest", "The container image registry digest, e.g. sha256:….",
-            static i => i.ImageDigest);
-        AddAbsent(registry, "container.healthcheck", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "container.liveness_probe", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "container.readiness_probe", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
+        AddText(registry, "container.image.repository", "The container image repository, without tag, e.g. falcosecurity/falco.", static i => i.ImageRepository);
+        AddText(registry, "container.image.tag", "The container image tag, e.g. latest.", static i => i.ImageTag);
+        AddText(registry, "container.image.digest", "The container image registry digest, e.g. sha256:….", static i => i.ImageDigest);
+        foreach (string probe in s_healthProbes)
+        {
+            AddAbsent(registry, $"container.{probe}", ParamType.Charbuf);
+        }
         registry.Add("container.start_ts", ParamType.Abstime,
             "Container start (ns since the epoch): the start time of the process's pid namespace init, as the kernel reports it.",
             (EventContext c, ref FieldValue v) => TryPidNsInitStart(c, out ulong start) && Int((long)start, ref v));
         registry.Add("container.duration", ParamType.Reltime, "Nanoseconds since container.start_ts.",
             (EventContext c, ref FieldValue v) => TryPidNsInitStart(c, out ulong start) && Int((long)(c.Event.Timestamp - start), ref v));
-        AddText(registry, "container.ip", "The container's primary IPv4 address as the runtime reports it.",
-            static i => i.Ip);
-        AddText(registry, "container.cni.json", "The pod's CNI result (CRI engines) as unparsed JSON.",
-            static i => i.CniJson);
-        AddFlag(registry, "container.host_pid", "true if the container runs in the host pid namespace.",
-            static i => i.HostPid);
-        AddFlag(registry, "container.host_network", "true if the container runs in the host network namespace.",
-            static i => i.HostNetwork);
-        AddFlag(registry, "container.host_ipc", "true if the container runs in the host IPC namespace.",
-            static i => i.HostIpc);
+        AddText(registry, "container.ip", "The container's primary IPv4 address as the runtime reports it.", static i => i.Ip);
+        AddText(registry, "container.cni.json", "The pod's CNI result (CRI engines) as unparsed JSON.", static i => i.CniJson);
+        AddFlag(registry, "container.host_pid", "true if the container runs in the host pid namespace.", static i => i.HostPid);
+        AddFlag(registry, "container.host_network", "true if the container runs in the host network namespace.", static i => i.HostNetwork);
+        AddFlag(registry, "container.host_ipc", "true if the container runs in the host IPC namespace.", static i => i.HostIpc);
         AddLabel(registry, "container.label", "One container label, container.label[key] or container.label.key.", (i, _) => i.Labels);
-        AddText(registry, "container.labels", "The container labels as key:value, joined by \", \" (annotations and io.kubernetes.* left out).",
-            static i => i.LabelsText);
-        AddAbsent(registry, "proc.is_container_healthcheck", ParamType.Bool, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "proc.is_container_liveness_probe", ParamType.Bool, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "proc.is_container_readiness_probe", ParamType.Bool, "Deprecated by the container plugin: never has a value.");
+        AddText(registry, "container.labels", "The container labels as key:value, joined by \", \" (annotations and io.kubernetes.* left out).", static i => i.LabelsText);
+        foreach (string probe in s_healthProbes)
+        {
+            AddAbsent(registry, $"proc.is_container_{probe}", ParamType.Bool);
+        }
 
-        AddText(registry, "k8s.pod.name", "The Kubernetes pod name (the container's io.kubernetes.pod.name label).",
-            static i => i.Labels.GetValueOrDefault("io.kubernetes.pod.name"));
-        AddText(registry, "k8s.ns.name", "The Kubernetes namespace (the container's io.kubernetes.pod.namespace label).",
-            static i => i.Labels.GetValueOrDefault("io.kubernetes.pod.namespace"));
-        AddText(registry, "k8s.pod.id", "Legacy name of k8s.pod.uid.",
-            static i => i.Labels.GetValueOrDefault("io.kubernetes.pod.uid"));
-        AddText(registry, "k8s.pod.uid", "The Kubernetes pod UID (the container's io.kubernetes.pod.uid label).",
-            static i => i.Labels.GetValueOrDefault("io.kubernetes.pod.uid"));
-        AddText(registry, "k8s.pod.sandbox_id", "The pod sandbox id, first 12 characters.",
-            static i => i.PodSandboxShortId);
-        AddText(registry, "k8s.pod.full_sandbox_id", "The full pod sandbox id.",
-            static i => i.PodSandboxId);
+        AddLabelValue(registry, "k8s.pod.name", "The Kubernetes pod name (the container's io.kubernetes.pod.name label).", "io.kubernetes.pod.name");
+        AddLabelValue(registry, "k8s.ns.name", "The Kubernetes namespace (the container's io.kubernetes.pod.namespace label).", "io.kubernetes.pod.namespace");
+        AddLabelValue(registry, "k8s.pod.id", "Legacy name of k8s.pod.uid.", "io.kubernetes.pod.uid");
+        AddLabelValue(registry, "k8s.pod.uid", "The Kubernetes pod UID (the container's io.kubernetes.pod.uid label).", "io.kubernetes.pod.uid");
+        AddText(registry, "k8s.pod.sandbox_id", "The pod sandbox id, first 12 characters.", static i => i.PodSandboxShortId);
+        AddText(registry, "k8s.pod.full_sandbox_id", "The full pod sandbox id.", static i => i.PodSandboxId);
         AddLabel(registry, "k8s.pod.label", "One Kubernetes pod label, k8s.pod.label[key] or k8s.pod.label.key.", PodLabel);
         AddMetadata(registry, "k8s.pod.labels", ParamType.Charbuf, "The Kubernetes pod labels as key:value, joined by \", \".",
             (ContainerInfo i, EventContext c, ref FieldValue v) => Str(Sandbox(i, c) is { } s ? s.PodSandboxLabelsText : i.PodSandboxLabelsText, ref v));
@@ -107,11 +87,11 @@ internal static class ContainerFields
         {
             if (kind != "ns")
             {
-                AddAbsent(registry, $"k8s.{kind}.name", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
+                AddAbsent(registry, $"k8s.{kind}.name", ParamType.Charbuf);
             }
-            AddAbsent(registry, $"k8s.{kind}.id", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
-            AddAbsent(registry, $"k8s.{kind}.label", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.", FieldArgumentMode.Required);
-            AddAbsent(registry, $"k8s.{kind}.labels", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
+            AddAbsent(registry, $"k8s.{kind}.id", ParamType.Charbuf);
+            AddAbsent(registry, $"k8s.{kind}.label", ParamType.Charbuf, FieldArgumentMode.Required);
+            AddAbsent(registry, $"k8s.{kind}.labels", ParamType.Charbuf);
         }
     }
 
@@ -170,14 +150,22 @@ internal static class ContainerFields
     private static void AddText(FieldRegistry registry, string name, string description, Func<ContainerInfo, string?> select) =>
         AddMetadata(registry, name, ParamType.Charbuf, description, (ContainerInfo i, EventContext _, ref FieldValue v) => Str(select(i), ref v));
 
+    /// <summary>A field holding one label of the container (the Kubernetes metadata the runtime puts in labels).</summary>
+    private static void AddLabelValue(FieldRegistry registry, string name, string description, string label) =>
+        AddText(registry, name, description, i => i.Labels.GetValueOrDefault(label));
+
     private static void AddFlag(FieldRegistry registry, string name, string description, Func<ContainerInfo, bool> select) =>
         AddMetadata(registry, name, ParamType.Bool, description, (ContainerInfo i, EventContext _, ref FieldValue v) => Bool(select(i), ref v));
 
     private static void AddMetadata(FieldRegistry registry, string name, ParamType type, string description, MetadataExtract extract) =>
         registry.Add(name, type, description, (EventContext c, ref FieldValue v) => TryResolve(c, out ContainerInfo? info) && info is not null && extract(info, c, ref v));
 
-    private static void AddAbsent(FieldRegistry registry, string name, ParamType type, string description, FieldArgumentMode argumentMode = FieldArgumentMode.None) =>
-        registry.Add(name, type, description, argumentMode, argumentMode == FieldArgumentMode.None ? FieldFlags.None : FieldFlags.ArgDotted,
+    /// <summary>The health probe kinds of the deprecated <c>container.*</c> and <c>proc.is_container_*</c> fields.</summary>
+    private static readonly string[] s_healthProbes = ["healthcheck", "liveness_probe", "readiness_probe"];
+
+    /// <summary>A field the plugin deprecated: accepted in rules, never has a value.</summary>
+    private static void AddAbsent(FieldRegistry registry, string name, ParamType type, FieldArgumentMode argumentMode = FieldArgumentMode.None) =>
+        registry.Add(name, type, "Deprecated by the container plugin: never has a value.", argumentMode, argumentMode == FieldArgumentMode.None ? FieldFlags.None : FieldFlags.ArgDotted,
             static _ => static (EventContext _, ref FieldValue _) => false);
 
     private static void AddLabel(FieldRegistry registry, string name, string description, Func<ContainerInfo, EventContext, IReadOnlyDictionary<string, string>> labels) =>

@@ -27,7 +27,6 @@ public sealed class ArgumentRenderer
     private readonly TextCache _texts = new();
     private readonly TextCache _paths = new();
     private readonly Dictionary<(string Directory, string Path), string> _resolvedPaths = [];
-    private char[] _chars = new char[256];
 
     /// <summary>The addresses of address parameters, one object per distinct address.</summary>
     internal AddressCache Addresses { get; } = new();
@@ -40,8 +39,8 @@ public sealed class ArgumentRenderer
             raw = resolved = "";
             return false;
         }
-        raw = _texts.Get(_raw);
-        resolved = _texts.Get(_resolved);
+        raw = Take(_raw);
+        resolved = Take(_resolved);
         return true;
     }
 
@@ -52,7 +51,10 @@ public sealed class ArgumentRenderer
         {
             return null;
         }
-        return _texts.Get(_resolved.Length > 0 ? _resolved : _raw);
+        string text = _texts.Get(_resolved.Length > 0 ? _resolved : _raw);
+        _raw.Clear();
+        _resolved.Clear();
+        return text;
     }
 
     /// <summary>The raw text of parameter <paramref name="index"/> (which must exist in the layout).</summary>
@@ -61,7 +63,8 @@ public sealed class ArgumentRenderer
         _raw.Clear();
         _resolved.Clear();
         AppendParam(context, index, _raw, _resolved);
-        return _texts.Get(_raw);
+        _resolved.Clear();
+        return Take(_raw);
     }
 
     /// <summary><c>evt.args</c>/<c>evt.info</c>: every parameter as <c>name=raw</c> or <c>name=raw(resolved)</c>, space separated.</summary>
@@ -92,7 +95,21 @@ public sealed class ArgumentRenderer
                 _line.Append('(').Append(_resolved).Append(')');
             }
         }
-        return _texts.Get(_line);
+        _raw.Clear();
+        _resolved.Clear();
+        return Take(_line);
+    }
+
+    /// <summary>
+    /// The builder's text as a string, leaving the builder empty. A builder that grew holds several chunks, and
+    /// emptying it merges them into one allocation: doing that here, when the growth is paid for anyway, keeps the
+    /// next rendering of a value of that size free of allocations.
+    /// </summary>
+    private string Take(StringBuilder builder)
+    {
+        string text = _texts.Get(builder);
+        builder.Clear();
+        return text;
     }
 
     private bool RenderInto(EventContext context, int index)
@@ -282,7 +299,7 @@ public sealed class ArgumentRenderer
                 }
                 break;
             case ParamType.Double when payload.Length >= 8:
-                raw.Append(CultureInfo.InvariantCulture, $"{BinaryPrimitives.ReadDoubleLittleEndian(payload):F1}");
+                AppendFormatted(raw, BinaryPrimitives.ReadDoubleLittleEndian(payload), "F1");
                 break;
             default:
                 raw.Append("(n.a.)");
@@ -340,7 +357,7 @@ public sealed class ArgumentRenderer
         switch (format)
         {
             case ParamFormat.Hex:
-                sb.Append(CultureInfo.InvariantCulture, $"{value:X}");
+                AppendFormatted(sb, value, "X");
                 break;
             case ParamFormat.Oct:
                 if (value == 0)
@@ -491,8 +508,10 @@ public sealed class ArgumentRenderer
                 AppendEndpoint(raw, mapped ? destination[12..] : destination, p[35..]);
                 break;
             case 1 when p.Length >= 17:
-                raw.Append(CultureInfo.InvariantCulture,
-                    $"{BinaryPrimitives.ReadUInt64LittleEndian(p[1..]):x}->{BinaryPrimitives.ReadUInt64LittleEndian(p[9..]):x} ");
+                AppendFormatted(raw, BinaryPrimitives.ReadUInt64LittleEndian(p[1..]), "x");
+                raw.Append("->");
+                AppendFormatted(raw, BinaryPrimitives.ReadUInt64LittleEndian(p[9..]), "x");
+                raw.Append(' ');
                 AppendSanitizedUtf8(raw, p[17..]);
                 break;
             default:
@@ -556,8 +575,8 @@ public sealed class ArgumentRenderer
             {
                 raw.Append(' ');
             }
-            raw.Append(fd).Append(':').Append(info is null ? '?' : FdChars.TypeChar(info.Kind))
-                .Append(CultureInfo.InvariantCulture, $"{(uint)pollFlags:x}");
+            raw.Append(fd).Append(':').Append(info is null ? '?' : FdChars.TypeChar(info.Kind));
+            AppendFormatted(raw, (uint)pollFlags, "x");
         }
     }
 
@@ -605,7 +624,11 @@ public sealed class ArgumentRenderer
     private static void AppendAbsTime(StringBuilder raw, ulong ns)
     {
         DateTime time = DateTime.UnixEpoch.AddTicks((long)(ns / 100));
-        raw.Append(CultureInfo.InvariantCulture, $"{time:yyyy-MM-dd HH:mm:ss}.{ns % 1_000_000_000:D9} +0000");
+        Span<char> text = stackalloc char[32];
+        time.TryFormat(text, out int written, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        raw.Append(text[..written]).Append('.');
+        AppendFormatted(raw, ns % 1_000_000_000, "D9");
+        raw.Append(" +0000");
     }
 
     private static void AppendIpv4(StringBuilder sb, ReadOnlySpan<byte> ip) =>
@@ -646,19 +669,23 @@ public sealed class ArgumentRenderer
         }
     }
 
-    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8)
+    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8) => _texts.Decode(utf8);
+
+    // Explicit TryFormat per type: the generic interpolation handlers box their argument until the JIT optimizes them.
+    private static void AppendFormatted(StringBuilder sb, ulong value, string format)
     {
-        int nul = utf8.IndexOf((byte)0);
-        if (nul >= 0)
-        {
-            utf8 = utf8[..nul];
-        }
-        int max = Encoding.UTF8.GetMaxCharCount(utf8.Length);
-        if (_chars.Length < max)
-        {
-            _chars = new char[Math.Max(max, _chars.Length * 2)];
-        }
-        return _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
+        Span<char> text = stackalloc char[32];
+        value.TryFormat(text, out int written, format, CultureInfo.InvariantCulture);
+        sb.Append(text[..written]);
+    }
+
+    private static void AppendFormatted(StringBuilder sb, uint value, string format) => AppendFormatted(sb, (ulong)value, format);
+
+    private static void AppendFormatted(StringBuilder sb, double value, string format)
+    {
+        Span<char> text = stackalloc char[64];
+        value.TryFormat(text, out int written, format, CultureInfo.InvariantCulture);
+        sb.Append(text[..written]);
     }
 
     /// <summary>C's <c>%#o</c> for a non-zero value: a leading 0, then the octal digits.</summary>

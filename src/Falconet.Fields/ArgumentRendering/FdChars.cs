@@ -5,34 +5,13 @@ namespace Falconet.Fields.ArgumentRendering;
 /// <summary>The names and one-character codes libsinsp prints for fd kinds, and the codes of layer-4 protocols.</summary>
 public static class FdChars
 {
-    // One row per kind: the fd.type name (null for kinds fd.type does not name) and the fd.typechar character.
-    private static readonly (FdKind Kind, string? Name, char Char)[] s_kinds =
-    [
-        (FdKind.Unknown, null, 'o'),
-        (FdKind.File, "file", 'f'),
-        (FdKind.Directory, "directory", 'd'),
-        (FdKind.Ipv4Socket, "ipv4", '4'),
-        (FdKind.Ipv6Socket, "ipv6", '6'),
-        (FdKind.Ipv4ServerSocket, "ipv4", '4'),
-        (FdKind.Ipv6ServerSocket, "ipv6", '6'),
-        (FdKind.Fifo, "pipe", 'p'),
-        (FdKind.Unix, "unix", 'u'),
-        (FdKind.Event, "event", 'e'),
-        (FdKind.Unsupported, null, 'X'),
-        (FdKind.SignalFd, "signalfd", 's'),
-        (FdKind.EventPoll, "eventpoll", 'l'),
-        (FdKind.Inotify, "inotify", 'i'),
-        (FdKind.TimerFd, "timerfd", 't'),
-        (FdKind.Netlink, "netlink", 'n'),
-        (FdKind.Bpf, "bpf", 'b'),
-        (FdKind.UserFaultFd, "userfaultfd", 'u'),
-        (FdKind.IoUring, "io_uring", 'r'),
-        (FdKind.Memfd, "memfd", 'm'),
-        (FdKind.PidFd, "pidfd", 'P'),
-    ];
+    // Indexed by FdKind: the fd.typechar character, and the fd.type name ("-" for the kinds fd.type does not name:
+    // unknown and unsupported fds). Checked against the enum when the class loads.
+    private const string Chars = "ofd4646pueXslitnburmP";
+    private const string Names = "- file directory ipv4 ipv6 ipv4 ipv6 pipe unix event - signalfd eventpoll inotify timerfd netlink bpf userfaultfd io_uring memfd pidfd";
 
-    private static readonly string?[] s_names = ByKind(row => row.Name);
-    private static readonly char[] s_chars = ByKind(row => row.Char);
+    private static readonly string?[] s_names = [.. Names.Split(' ').Select(n => n == "-" ? null : n)];
+    private static readonly char[] s_chars = Checked(Chars.ToCharArray());
 
     // The characters as strings too, so fd.typechar never allocates.
     private static readonly string[] s_charTexts = [.. s_chars.Select(c => c.ToString())];
@@ -56,13 +35,13 @@ public static class FdChars
         _ => '\0',
     };
 
-    private static T[] ByKind<T>(Func<(FdKind Kind, string? Name, char Char), T> select)
+    private static char[] Checked(char[] chars)
     {
-        var values = new T[s_kinds.Length];
-        foreach (var row in s_kinds)
+        int kinds = Enum.GetValues<FdKind>().Length;
+        if (chars.Length != kinds || s_names.Length != kinds)
         {
-            values[(int)row.Kind] = select(row);
+            throw new InvalidOperationException($"the fd kind tables have {chars.Length} characters and {s_names.Length} names for {kinds} kinds");
         }
-        return values;
+        return chars;
     }
 }

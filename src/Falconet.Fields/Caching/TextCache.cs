@@ -58,7 +58,13 @@ internal sealed class TextCache(int capacity = 4096)
     }
 
     /// <summary>The string decoding <paramref name="utf8"/> up to its first NUL.</summary>
-    public string GetUtf8(ReadOnlySpan<byte> utf8)
+    public string GetUtf8(ReadOnlySpan<byte> utf8) => Get(Decode(utf8));
+
+    /// <summary>
+    /// The text of <paramref name="utf8"/> up to its first NUL, in this cache's buffer: valid until the next call
+    /// on this cache.
+    /// </summary>
+    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8)
     {
         int nul = utf8.IndexOf((byte)0);
         if (nul >= 0)
@@ -70,7 +76,6 @@ internal sealed class TextCache(int capacity = 4096)
         {
             _chars = new char[Math.Max(max, _chars.Length * 2)];
         }
-        int written = Encoding.UTF8.GetChars(utf8, _chars);
-        return Get(_chars.AsSpan(0, written));
+        return _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
     }
 }
