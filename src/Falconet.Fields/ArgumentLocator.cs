@@ -1,5 +1,3 @@
-using Falconet.Core.Events;
-
 namespace Falconet.Fields;
 
 /// <summary>Finds the parameter an <c>evt.arg</c>/<c>evt.rawarg</c> argument names, per event type (cached).</summary>

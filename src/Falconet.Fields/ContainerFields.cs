@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Falconet.Core.Events;
-using Falconet.State;
 using Falconet.State.Containers;
 using static Falconet.Fields.FieldValues;
 

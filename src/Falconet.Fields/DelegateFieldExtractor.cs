@@ -1,5 +1,4 @@
 using Falconet.Fields.OutputFormats;
-using Falconet.State;
 
 namespace Falconet.Fields;
 

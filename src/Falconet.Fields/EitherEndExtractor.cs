@@ -1,5 +1,4 @@
 using System.Net;
-using Falconet.State;
 
 namespace Falconet.Fields;
 

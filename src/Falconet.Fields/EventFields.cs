@@ -1,11 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Falconet.Core.Events;
 using Falconet.Fields.ArgumentRendering;
 using Falconet.Fields.Caching;
 using Falconet.Fields.OutputFormats;
-using Falconet.State;
 using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
-using Falconet.Core.Events;
 using Falconet.Fields.ArgumentRendering;
 using Falconet.Fields.Caching;
 using Falconet.Fields.OutputFormats;
-using Falconet.State;
 using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;

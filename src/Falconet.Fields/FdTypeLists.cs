@@ -1,5 +1,4 @@
 using Falconet.Fields.ArgumentRendering;
-using Falconet.State;
 
 namespace Falconet.Fields;
 

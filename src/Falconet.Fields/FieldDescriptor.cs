@@ -1,5 +1,3 @@
-using Falconet.Core.Events;
-
 namespace Falconet.Fields;
 
 /// <summary>One field of the registry: name, type, argument rules, description and how to extract it.</summary>

@@ -1,6 +1,3 @@
-using Falconet.Core.Events;
-using Falconet.State;
-
 namespace Falconet.Fields;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Falconet.Core.Events;
 using Falconet.Fields.OutputFormats;
 
 namespace Falconet.Fields;

@@ -1,5 +1,3 @@
-using Falconet.Core.Events;
-
 namespace Falconet.Fields;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
-using Falconet.Core.Events;
 using Falconet.Fields.ArgumentRendering;
 using Falconet.Fields.Caching;
-using Falconet.State;
 using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;

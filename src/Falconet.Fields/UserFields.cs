@@ -1,7 +1,5 @@
-using Falconet.Core.Events;
 using Falconet.Core.Snapshot;
 using Falconet.Fields.OutputFormats;
-using Falconet.State;
 using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;

@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Falconet.Core.Events;
 using Falconet.Fields.Caching;
-using Falconet.State;
 
 namespace Falconet.Fields.ArgumentRendering;
 

@@ -1,5 +1,3 @@
-using Falconet.State;
-
 namespace Falconet.Fields.ArgumentRendering;
 
 /// <summary>The names and one-character codes libsinsp prints for fd kinds, and the codes of layer-4 protocols.</summary>

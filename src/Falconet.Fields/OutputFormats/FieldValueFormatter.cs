@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Falconet.Core.Events;
 using Falconet.Fields.ArgumentRendering;
 
 namespace Falconet.Fields.OutputFormats;
