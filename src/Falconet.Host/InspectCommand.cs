@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Falconet.Core.Events;
 using Falconet.Fields;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.Scap;
 using Falconet.State;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Falconet.Core.Events;
 using Falconet.Fields;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.Scap;
 using Falconet.State;
 using Falconet.TestKit;
