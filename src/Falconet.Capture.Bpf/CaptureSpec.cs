@@ -1,0 +1,133 @@
+using System.Numerics;
+using Falconet.Capture.Bpf.Native;
+using Falconet.Core.Events;
+
+namespace Falconet.Capture.Bpf;
+
+/// <summary>
+/// Everything a live capture will ask of the kernel, decided before anything is loaded: the object
+/// file, the programs to attach, the map sizes, the syscall enable map and the settings. It is built
+/// and checked without privileges; <see cref="LiveCapture.Open(CaptureSpec)"/> loads it.
+/// </summary>
+public sealed class CaptureSpec
+{
+    /// <summary>Dispatcher on every syscall exit; tail-calls the group programs.</summary>
+    public const string SysExitProgram = "falconet_sys_exit";
+
+    /// <summary>Remembers execve filenames at entry; attached only when execve or execveat is enabled.</summary>
+    public const string SysEnterProgram = "falconet_sys_enter";
+
+    /// <summary>Emits procexit on sched_process_exit; attached only when procexit is enabled.</summary>
+    public const string ProcessExitProgram = "falconet_process_exit";
+
+    /// <summary>Largest snaplen accepted: keeps one payload well inside the probe's 32 KiB record window.</summary>
+    public const int MaxSnapLen = 16384;
+
+    private const int MinRingBufferBytes = 4096;
+
+    private readonly byte[] _enableMap;
+
+    private CaptureSpec(string objectPath, byte[] enableMap, IReadOnlyList<string> syscalls, IReadOnlyList<string> programs,
+        IReadOnlyList<CaptureMapSize> mapSizes, IReadOnlySet<ProbeGroup> groups, LiveCaptureOptions options)
+    {
+        ObjectPath = objectPath;
+        _enableMap = enableMap;
+        Syscalls = syscalls;
+        Programs = programs;
+        MapSizes = mapSizes;
+        Groups = groups;
+        PossibleCpus = (int)mapSizes[0].MaxEntries;
+        SnapLen = (uint)options.SnapLen;
+        WakeupEvery = (uint)Math.Max(1, options.WakeupEvery);
+        IgnoreTgid = options.IgnoreOwnProcess ? (uint)Environment.ProcessId : 0;
+    }
+
+    /// <summary>Path of the BPF object file.</summary>
+    public string ObjectPath { get; }
+
+    /// <summary>The enabled syscall names, sorted.</summary>
+    public IReadOnlyList<string> Syscalls { get; }
+
+    /// <summary>The programs to attach, in attach order (group programs are reached by tail call, never attached).</summary>
+    public IReadOnlyList<string> Programs { get; }
+
+    /// <summary>CPUs the kernel may run the probe on: per-CPU maps have this many values.</summary>
+    public int PossibleCpus { get; }
+
+    /// <summary>Maps sized before load.</summary>
+    public IReadOnlyList<CaptureMapSize> MapSizes { get; }
+
+    /// <summary>Bytes of send/recv payload copied into the data parameter.</summary>
+    public uint SnapLen { get; }
+
+    /// <summary>Records per CPU between forced consumer wake-ups (at least 1).</summary>
+    public uint WakeupEvery { get; }
+
+    /// <summary>The process whose events the probe drops (0 = none).</summary>
+    public uint IgnoreTgid { get; }
+
+    /// <summary>The tail-call groups the enabled syscalls reach.</summary>
+    internal IReadOnlySet<ProbeGroup> Groups { get; }
+
+    /// <summary>Value of each slot of the probe's syscall enable map (1 = emit).</summary>
+    internal ReadOnlySpan<byte> EnableMap => _enableMap;
+
+    /// <summary>
+    /// The spec for <paramref name="options"/> on a machine with <paramref name="possibleCpus"/> possible CPUs
+    /// (the per-CPU scratch map has one entry each). Throws <see cref="LiveCaptureException"/> for options the probe cannot honour.
+    /// </summary>
+    public static CaptureSpec FromOptions(LiveCaptureOptions options, int possibleCpus)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (possibleCpus <= 0)
+        {
+            throw new LiveCaptureException($"cannot count the possible CPUs: error {possibleCpus}");
+        }
+        if (options.RingBufferBytes < MinRingBufferBytes || !BitOperations.IsPow2(options.RingBufferBytes))
+        {
+            throw new LiveCaptureException($"ring buffer size {options.RingBufferBytes} must be a power of two of at least {MinRingBufferBytes} bytes");
+        }
+        if (options.SnapLen is < 0 or > MaxSnapLen)
+        {
+            throw new LiveCaptureException($"snaplen {options.SnapLen} must be between 0 and {MaxSnapLen}");
+        }
+        var enableMap = new byte[ProbeSyscalls.EnableSlots];
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        var groups = new HashSet<ProbeGroup>();
+        foreach (string name in options.Syscalls ?? LiveSyscalls.All)
+        {
+            if (!ProbeSyscalls.TryGet(name, out int slot, out ProbeGroup? group))
+            {
+                throw new LiveCaptureException($"syscall '{name}' is not supported by live capture (supported: {string.Join(", ", LiveSyscalls.All.Order(StringComparer.Ordinal))})");
+            }
+            enableMap[slot] = 1;
+            names.Add(name);
+            if (group is { } g)
+            {
+                groups.Add(g);
+            }
+        }
+
+        var programs = new List<string> { SysExitProgram };
+        if (enableMap[X64Syscalls.Execve] != 0 || enableMap[X64Syscalls.Execveat] != 0)
+        {
+            programs.Add(SysEnterProgram);
+        }
+        if (enableMap[ProbeSyscalls.ProcessExitSlot] != 0)
+        {
+            programs.Add(ProcessExitProgram);
+        }
+        CaptureMapSize[] mapSizes = [new("scratch", (uint)possibleCpus), new("events", (uint)options.RingBufferBytes)];
+        return new CaptureSpec(options.BpfObjectPath ?? LiveCapture.DefaultBpfObjectPath, enableMap, [.. names], programs, mapSizes, groups, options);
+    }
+
+    /// <summary>The settings map value: <paramref name="bootToEpochNs"/> turns boot-clock times into Unix-epoch ones.</summary>
+    internal ProbeSettings Settings(ulong bootToEpochNs, bool enabled) => new()
+    {
+        BootToEpochNs = bootToEpochNs,
+        Snaplen = SnapLen,
+        WakeupEvery = WakeupEvery,
+        IgnoreTgid = IgnoreTgid,
+        CaptureEnabled = enabled ? 1u : 0u,
+    };
+}
