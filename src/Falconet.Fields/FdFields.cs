@@ -408,7 +408,7 @@ internal static class FdFields
             return raw;
         }
         ParamInfo param = info.Parameters[index];
-        long dirFd = -100;
+        long dirFd = WireConstants.AtFdCwd;
         if (param.DirFdParam >= 0 && c.Event.TryGetInt64(param.DirFdParam, out long d))
         {
             dirFd = d;

@@ -16,7 +16,7 @@ namespace Falconet.Fields.Rendering;
 public sealed class ArgumentRenderer
 {
     /// <summary>The dirfd value meaning "relative to the working directory".</summary>
-    public const long AtFdCwd = -100;
+    public const long AtFdCwd = WireConstants.AtFdCwd;
 
     private readonly StringBuilder _raw = new(64);
     private readonly StringBuilder _resolved = new(64);
