@@ -57,49 +57,36 @@ public sealed class EventBuilder
         return this;
     }
 
+    /// <summary>An i8 parameter.</summary>
     public EventBuilder Int8(sbyte value) => Raw([(byte)value]);
 
+    /// <summary>A u8 parameter.</summary>
     public EventBuilder UInt8(byte value) => Raw([value]);
 
-    public EventBuilder Int16(short value)
-    {
-        Span<byte> b = stackalloc byte[2];
-        BinaryPrimitives.WriteInt16LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian i16 parameter.</summary>
+    public EventBuilder Int16(short value) => LittleEndian(value);
 
-    public EventBuilder UInt16(ushort value)
-    {
-        Span<byte> b = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian u16 parameter.</summary>
+    public EventBuilder UInt16(ushort value) => LittleEndian(value);
 
-    public EventBuilder Int32(int value)
-    {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian i32 parameter.</summary>
+    public EventBuilder Int32(int value) => LittleEndian(value);
 
-    public EventBuilder UInt32(uint value)
-    {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian u32 parameter.</summary>
+    public EventBuilder UInt32(uint value) => LittleEndian(value);
 
-    public EventBuilder Int64(long value)
-    {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian i64 parameter.</summary>
+    public EventBuilder Int64(long value) => LittleEndian(value);
 
-    public EventBuilder UInt64(ulong value)
+    /// <summary>A little-endian u64 parameter.</summary>
+    public EventBuilder UInt64(ulong value) => LittleEndian(value);
+
+    // Scap parameters are little-endian whatever the host's byte order.
+    private EventBuilder LittleEndian<T>(T value)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
+        Span<byte> b = stackalloc byte[System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+        value.WriteLittleEndian(b);
         return Raw(b);
     }
 

@@ -253,29 +253,7 @@ public sealed class ScapReader : IDisposable
         ReadOnlySpan<byte> body = BlockBody();
         try
         {
-            switch (block.Kind)
-            {
-                case BlockKind.SectionHeader:
-                    HeaderBlockParser.ParseSectionHeader(body);
-                    break;
-                case BlockKind.MachineInfo:
-                    HeaderBlockParser.ParseMachineInfo(body, _sink);
-                    break;
-                case BlockKind.InterfaceList:
-                    HeaderBlockParser.ParseInterfaceList(body, block.Version, _sink);
-                    break;
-                case BlockKind.UserList:
-                    HeaderBlockParser.ParseUserList(body, block.Version, _sink);
-                    break;
-                case BlockKind.ProcessList:
-                    HeaderBlockParser.ParseProcessList(body, block.Version, _sink);
-                    break;
-                case BlockKind.FdList:
-                    HeaderBlockParser.ParseFdList(body, block.Version, _sink);
-                    break;
-                default:
-                    break; // Unknown header-region blocks are skipped by their length, as libscap does.
-            }
+            HeaderBlockParser.Parse(block, body, _sink);
         }
         catch (MalformedBlockException ex)
         {
