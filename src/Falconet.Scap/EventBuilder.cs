@@ -27,14 +27,17 @@ public sealed class EventBuilder
         _event.Reset(type, timestamp, threadId);
     }
 
+    /// <summary>Starts an event of <paramref name="type"/> at <paramref name="timestamp"/> (ns) on thread <paramref name="threadId"/>.</summary>
     public static EventBuilder Create(ushort type, ulong timestamp, long threadId) => new(type, timestamp, threadId);
 
+    /// <summary>Sets the event number (what <c>evt.num</c> shows).</summary>
     public EventBuilder Number(ulong number)
     {
         _number = number;
         return this;
     }
 
+    /// <summary>Sets the CPU the event claims to come from.</summary>
     public EventBuilder Cpu(ushort cpu)
     {
         _cpu = cpu;
@@ -51,6 +54,7 @@ public sealed class EventBuilder
     /// <summary>A zero-length parameter: "absent" (e.g. the tuple of a failed connect).</summary>
     public EventBuilder Empty() => Raw([]);
 
+    /// <summary>Appends a parameter of exactly these bytes (empty = absent).</summary>
     public EventBuilder Raw(ReadOnlySpan<byte> bytes)
     {
         _event.AppendParam(bytes);

@@ -28,6 +28,7 @@ public sealed class ScapWriter : IDisposable
     private bool _headerWritten;
     private bool _disposed;
 
+    /// <summary>Writes to <paramref name="stream"/>, gzip-compressed when <paramref name="compress"/>.</summary>
     public ScapWriter(Stream stream, bool compress, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -44,8 +45,10 @@ public sealed class ScapWriter : IDisposable
         return new ScapWriter(file, compress);
     }
 
+    /// <summary>True when the output is gzip-compressed.</summary>
     public bool IsCompressed { get; }
 
+    /// <summary>Event blocks written so far.</summary>
     public long EventsWritten { get; private set; }
 
     /// <summary>Uncompressed bytes written so far.</summary>
@@ -164,6 +167,7 @@ public sealed class ScapWriter : IDisposable
         EventsWritten++;
     }
 
+/// <summary>Pushes buffered bytes (and the gzip stream) to the target stream.</summary>
     public void Flush()
     {
         _output.Flush();
@@ -173,6 +177,7 @@ public sealed class ScapWriter : IDisposable
         }
     }
 
+/// <summary>Finishes the gzip stream and closes the target unless it was to be left open.</summary>
     public void Dispose()
     {
         if (_disposed)
