@@ -1,6 +1,5 @@
 using System.Numerics;
 using Falconet.Capture.Bpf.Native;
-using Falconet.Core.Events;
 
 namespace Falconet.Capture.Bpf;
 
@@ -25,25 +24,48 @@ public sealed class CaptureSpec
 
     private const int MinRingBufferBytes = 4096;
 
-    private readonly byte[] _enableMap;
+    private readonly byte[] _enableMap = new byte[ProbeSyscalls.EnableSlots];
+    private readonly LiveCaptureOptions _options;
 
-    private CaptureSpec(string objectPath, byte[] enableMap, IReadOnlyList<string> syscalls, IReadOnlyList<string> programs,
-        IReadOnlyList<CaptureMapSize> mapSizes, IReadOnlySet<ProbeGroup> groups, LiveCaptureOptions options)
+    // Options are valid here (FromOptions checked them).
+    private CaptureSpec(LiveCaptureOptions options, int possibleCpus)
     {
-        ObjectPath = objectPath;
-        _enableMap = enableMap;
-        Syscalls = syscalls;
-        Programs = programs;
-        MapSizes = mapSizes;
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        var groups = new HashSet<ProbeGroup>();
+        foreach (string name in options.Syscalls ?? LiveSyscalls.All)
+        {
+            if (!ProbeSyscalls.TryGet(name, out int slot, out ProbeGroup? group))
+            {
+                throw new LiveCaptureException($"syscall '{name}' is not supported by live capture (supported: {string.Join(", ", LiveSyscalls.All.Order(StringComparer.Ordinal))})");
+            }
+            _enableMap[slot] = 1;
+            names.Add(name);
+            if (group is { } g)
+            {
+                groups.Add(g);
+            }
+        }
+        Syscalls = [.. names];
         Groups = groups;
-        PossibleCpus = (int)mapSizes[0].MaxEntries;
-        SnapLen = (uint)options.SnapLen;
-        WakeupEvery = (uint)Math.Max(1, options.WakeupEvery);
-        IgnoreTgid = options.IgnoreOwnProcess ? (uint)Environment.ProcessId : 0;
+
+        var programs = new List<string> { SysExitProgram };
+        if (IsEnabled("execve") || IsEnabled("execveat"))
+        {
+            programs.Add(SysEnterProgram);
+        }
+        if (IsEnabled(LiveSyscalls.ProcessExit))
+        {
+            programs.Add(ProcessExitProgram);
+        }
+        Programs = programs;
+
+        PossibleCpus = possibleCpus;
+        MapSizes = [new("scratch", (uint)possibleCpus), new("events", (uint)options.RingBufferBytes)];
+        _options = options;
     }
 
     /// <summary>Path of the BPF object file.</summary>
-    public string ObjectPath { get; }
+    public string ObjectPath => _options.BpfObjectPath ?? LiveCapture.DefaultBpfObjectPath;
 
     /// <summary>The enabled syscall names, sorted.</summary>
     public IReadOnlyList<string> Syscalls { get; }
@@ -58,13 +80,13 @@ public sealed class CaptureSpec
     public IReadOnlyList<CaptureMapSize> MapSizes { get; }
 
     /// <summary>Bytes of send/recv payload copied into the data parameter.</summary>
-    public uint SnapLen { get; }
+    public uint SnapLen => (uint)_options.SnapLen;
 
     /// <summary>Records per CPU between forced consumer wake-ups (at least 1).</summary>
-    public uint WakeupEvery { get; }
+    public uint WakeupEvery => (uint)Math.Max(1, _options.WakeupEvery);
 
     /// <summary>The process whose events the probe drops (0 = none).</summary>
-    public uint IgnoreTgid { get; }
+    public uint IgnoreTgid => _options.IgnoreOwnProcess ? (uint)Environment.ProcessId : 0;
 
     /// <summary>The tail-call groups the enabled syscalls reach.</summary>
     internal IReadOnlySet<ProbeGroup> Groups { get; }
@@ -91,35 +113,11 @@ public sealed class CaptureSpec
         {
             throw new LiveCaptureException($"snaplen {options.SnapLen} must be between 0 and {MaxSnapLen}");
         }
-        var enableMap = new byte[ProbeSyscalls.EnableSlots];
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        var groups = new HashSet<ProbeGroup>();
-        foreach (string name in options.Syscalls ?? LiveSyscalls.All)
-        {
-            if (!ProbeSyscalls.TryGet(name, out int slot, out ProbeGroup? group))
-            {
-                throw new LiveCaptureException($"syscall '{name}' is not supported by live capture (supported: {string.Join(", ", LiveSyscalls.All.Order(StringComparer.Ordinal))})");
-            }
-            enableMap[slot] = 1;
-            names.Add(name);
-            if (group is { } g)
-            {
-                groups.Add(g);
-            }
-        }
-
-        var programs = new List<string> { SysExitProgram };
-        if (enableMap[X64Syscalls.Execve] != 0 || enableMap[X64Syscalls.Execveat] != 0)
-        {
-            programs.Add(SysEnterProgram);
-        }
-        if (enableMap[ProbeSyscalls.ProcessExitSlot] != 0)
-        {
-            programs.Add(ProcessExitProgram);
-        }
-        CaptureMapSize[] mapSizes = [new("scratch", (uint)possibleCpus), new("events", (uint)options.RingBufferBytes)];
-        return new CaptureSpec(options.BpfObjectPath ?? LiveCapture.DefaultBpfObjectPath, enableMap, [.. names], programs, mapSizes, groups, options);
+        return new CaptureSpec(options, possibleCpus);
     }
+
+    /// <summary>True when the probe will emit <paramref name="syscall"/>.</summary>
+    public bool IsEnabled(string syscall) => ProbeSyscalls.TryGet(syscall, out int slot, out _) && _enableMap[slot] != 0;
 
     /// <summary>The settings map value: <paramref name="bootToEpochNs"/> turns boot-clock times into Unix-epoch ones.</summary>
     internal ProbeSettings Settings(ulong bootToEpochNs, bool enabled) => new()

@@ -3,8 +3,8 @@ using Falconet.Capture.Bpf.Native;
 namespace Falconet.Capture.Bpf;
 
 /// <summary>
-/// The syscalls (and the procexit tracepoint) the BPF program can emit, by name. The numbers that
-/// select them in the kernel-side enable map are generated (<see cref="Falconet.Core.Events.X64Syscalls"/>).
+/// The syscalls (and the procexit tracepoint) the BPF program can emit, by name. The x86-64 numbers
+/// that select them in the kernel-side enable map are generated with the probe's header.
 /// </summary>
 public static class LiveSyscalls
 {

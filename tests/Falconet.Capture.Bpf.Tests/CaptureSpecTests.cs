@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Falconet.Capture.Bpf;
 using Falconet.Capture.Bpf.Native;
-using Falconet.Core.Events;
 using Falconet.TestKit;
 
 namespace Falconet.Capture.Bpf.Tests;
@@ -17,7 +16,7 @@ public sealed class CaptureSpecTests
         Assert.Equal([CaptureSpec.SysExitProgram, CaptureSpec.SysEnterProgram, CaptureSpec.ProcessExitProgram], spec.Programs);
         Assert.Equal(LiveSyscalls.All.Count, spec.Syscalls.Count);
         Assert.Equal(LiveSyscalls.All.Count, spec.EnableMap.ToArray().Count(b => b == 1));
-        Assert.Equal(1, spec.EnableMap[X64Syscalls.Openat]);
+        Assert.Equal(1, spec.EnableMap[ProbeSyscalls.SlotOf("openat")]);
         Assert.Equal(1, spec.EnableMap[ProbeSyscalls.ProcessExitSlot]);
         Assert.Equal(Enum.GetValues<ProbeGroup>().Length, spec.Groups.Count);
         Assert.Equal([new CaptureMapSize("scratch", 4), new CaptureMapSize("events", 8 * 1024 * 1024)], spec.MapSizes);
@@ -30,8 +29,8 @@ public sealed class CaptureSpecTests
         Assert.Equal([CaptureSpec.SysExitProgram], spec.Programs);
         Assert.Equal(["connect", "openat"], spec.Syscalls);
         byte[] expected = new byte[ProbeSyscalls.EnableSlots];
-        expected[X64Syscalls.Connect] = 1;
-        expected[X64Syscalls.Openat] = 1;
+        expected[ProbeSyscalls.SlotOf("connect")] = 1;
+        expected[ProbeSyscalls.SlotOf("openat")] = 1;
         Assert.Equal(expected, spec.EnableMap.ToArray());
         Assert.Equal(new HashSet<ProbeGroup> { ProbeGroup.Net, ProbeGroup.File }, spec.Groups);
         Assert.Equal(1u << 16, spec.MapSizes.Single(m => m.Name == "events").MaxEntries);
@@ -78,6 +77,24 @@ public sealed class CaptureSpecTests
         Assert.Equal((uint)Environment.ProcessId, settings.IgnoreTgid);
         Assert.Equal(1u, settings.CaptureEnabled);
         Assert.Equal(0u, spec.Settings(0, enabled: false).CaptureEnabled);
+    }
+
+    /// <summary>The embedded syscall table is the header's NR_* list, and both know procexit's own slot.</summary>
+    [Fact]
+    public void SyscallTableMatchesTheHeader()
+    {
+        string header = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "native", "bpf", "falconet_wire.generated.h"));
+        Dictionary<string, int> numbers = Regex.Matches(header, @"^\tNR_(\w+) = (\d+),$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(numbers.Count + 1, LiveSyscalls.All.Count);
+        foreach ((string name, int nr) in numbers)
+        {
+            Assert.Equal(nr, ProbeSyscalls.SlotOf(name));
+        }
+        Assert.Contains($"#define FALCONET_SLOT_PROCEXIT {ProbeSyscalls.ProcessExitSlot}\n", header, StringComparison.Ordinal);
+        Assert.Contains($"#define FALCONET_ENABLE_SLOTS {ProbeSyscalls.EnableSlots}\n", header, StringComparison.Ordinal);
+        Assert.True(ProbeSyscalls.TryGet(LiveSyscalls.ProcessExit, out int slot, out ProbeGroup? group));
+        Assert.Equal((ProbeSyscalls.ProcessExitSlot, (ProbeGroup?)null), (slot, group));
     }
 
     /// <summary>The C# structs are the C structs of the generated header, field by field, with the same offsets.</summary>

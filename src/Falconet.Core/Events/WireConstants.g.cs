@@ -67,346 +67,119 @@ public static class PpmOpenFlags
     private static readonly uint[] s_ppmBits = [Creat, Append, Dsync, Excl, Nonblock, Sync, Trunc, Direct, Directory, Largefile, Cloexec, Tmpfile];
 }
 
-/// <summary>Ids and parameter counts of the events the live probe emits (current libs layouts).</summary>
+/// <summary>Ids of the events the live probe emits (current libs layouts); their parameter counts are in <see cref="EventTable"/>.</summary>
 public static class ProbeEvents
 {
     /// <summary>PPME_SYSCALL_OPEN_X (open).</summary>
     public const ushort OpenX = 3;
-    /// <summary>Parameter count of PPME_SYSCALL_OPEN_X.</summary>
-    public const int OpenXParams = 6;
     /// <summary>PPME_SYSCALL_OPENAT_2_X (openat).</summary>
     public const ushort OpenatV2X = 307;
-    /// <summary>Parameter count of PPME_SYSCALL_OPENAT_2_X.</summary>
-    public const int OpenatV2XParams = 7;
     /// <summary>PPME_SYSCALL_OPENAT2_X (openat2).</summary>
     public const ushort Openat2X = 327;
-    /// <summary>Parameter count of PPME_SYSCALL_OPENAT2_X.</summary>
-    public const int Openat2XParams = 8;
     /// <summary>PPME_SYSCALL_CREAT_X (creat).</summary>
     public const ushort CreatX = 59;
-    /// <summary>Parameter count of PPME_SYSCALL_CREAT_X.</summary>
-    public const int CreatXParams = 6;
     /// <summary>PPME_SYSCALL_CLOSE_X (close).</summary>
     public const ushort CloseX = 5;
-    /// <summary>Parameter count of PPME_SYSCALL_CLOSE_X.</summary>
-    public const int CloseXParams = 2;
     /// <summary>PPME_SYSCALL_DUP_1_X (dup).</summary>
     public const ushort DupV1X = 367;
-    /// <summary>Parameter count of PPME_SYSCALL_DUP_1_X.</summary>
-    public const int DupV1XParams = 2;
     /// <summary>PPME_SYSCALL_DUP2_X (dup2).</summary>
     public const ushort Dup2X = 363;
-    /// <summary>Parameter count of PPME_SYSCALL_DUP2_X.</summary>
-    public const int Dup2XParams = 3;
     /// <summary>PPME_SYSCALL_DUP3_X (dup3).</summary>
     public const ushort Dup3X = 365;
-    /// <summary>Parameter count of PPME_SYSCALL_DUP3_X.</summary>
-    public const int Dup3XParams = 4;
     /// <summary>PPME_SYSCALL_PIPE_X (pipe).</summary>
     public const ushort PipeX = 61;
-    /// <summary>Parameter count of PPME_SYSCALL_PIPE_X.</summary>
-    public const int PipeXParams = 4;
     /// <summary>PPME_SYSCALL_PIPE2_X (pipe2).</summary>
     public const ushort Pipe2X = 393;
-    /// <summary>Parameter count of PPME_SYSCALL_PIPE2_X.</summary>
-    public const int Pipe2XParams = 5;
     /// <summary>PPME_SYSCALL_UNLINK_2_X (unlink).</summary>
     public const ushort UnlinkV2X = 301;
-    /// <summary>Parameter count of PPME_SYSCALL_UNLINK_2_X.</summary>
-    public const int UnlinkV2XParams = 2;
     /// <summary>PPME_SYSCALL_RMDIR_2_X (rmdir).</summary>
     public const ushort RmdirV2X = 279;
-    /// <summary>Parameter count of PPME_SYSCALL_RMDIR_2_X.</summary>
-    public const int RmdirV2XParams = 2;
     /// <summary>PPME_SYSCALL_UNLINKAT_2_X (unlinkat).</summary>
     public const ushort UnlinkatV2X = 303;
-    /// <summary>Parameter count of PPME_SYSCALL_UNLINKAT_2_X.</summary>
-    public const int UnlinkatV2XParams = 4;
     /// <summary>PPME_SYSCALL_RENAME_X (rename).</summary>
     public const ushort RenameX = 175;
-    /// <summary>Parameter count of PPME_SYSCALL_RENAME_X.</summary>
-    public const int RenameXParams = 3;
     /// <summary>PPME_SYSCALL_LINK_2_X (link).</summary>
     public const ushort LinkV2X = 309;
-    /// <summary>Parameter count of PPME_SYSCALL_LINK_2_X.</summary>
-    public const int LinkV2XParams = 3;
     /// <summary>PPME_SYSCALL_SYMLINK_X (symlink).</summary>
     public const ushort SymlinkX = 179;
-    /// <summary>Parameter count of PPME_SYSCALL_SYMLINK_X.</summary>
-    public const int SymlinkXParams = 3;
     /// <summary>PPME_SYSCALL_RENAMEAT_X (renameat).</summary>
     public const ushort RenameatX = 177;
-    /// <summary>Parameter count of PPME_SYSCALL_RENAMEAT_X.</summary>
-    public const int RenameatXParams = 5;
     /// <summary>PPME_SYSCALL_RENAMEAT2_X (renameat2).</summary>
     public const ushort Renameat2X = 319;
-    /// <summary>Parameter count of PPME_SYSCALL_RENAMEAT2_X.</summary>
-    public const int Renameat2XParams = 6;
     /// <summary>PPME_SYSCALL_LINKAT_2_X (linkat).</summary>
     public const ushort LinkatV2X = 311;
-    /// <summary>Parameter count of PPME_SYSCALL_LINKAT_2_X.</summary>
-    public const int LinkatV2XParams = 6;
     /// <summary>PPME_SYSCALL_SYMLINKAT_X (symlinkat).</summary>
     public const ushort SymlinkatX = 181;
-    /// <summary>Parameter count of PPME_SYSCALL_SYMLINKAT_X.</summary>
-    public const int SymlinkatXParams = 4;
     /// <summary>PPME_SYSCALL_MKDIR_2_X (mkdir).</summary>
     public const ushort MkdirV2X = 277;
-    /// <summary>Parameter count of PPME_SYSCALL_MKDIR_2_X.</summary>
-    public const int MkdirV2XParams = 3;
     /// <summary>PPME_SYSCALL_MKDIRAT_X (mkdirat).</summary>
     public const ushort MkdiratX = 305;
-    /// <summary>Parameter count of PPME_SYSCALL_MKDIRAT_X.</summary>
-    public const int MkdiratXParams = 4;
     /// <summary>PPME_SYSCALL_CHMOD_X (chmod).</summary>
     public const ushort ChmodX = 315;
-    /// <summary>Parameter count of PPME_SYSCALL_CHMOD_X.</summary>
-    public const int ChmodXParams = 3;
     /// <summary>PPME_SYSCALL_FCHMOD_X (fchmod).</summary>
     public const ushort FchmodX = 317;
-    /// <summary>Parameter count of PPME_SYSCALL_FCHMOD_X.</summary>
-    public const int FchmodXParams = 3;
     /// <summary>PPME_SYSCALL_FCHMODAT_X (fchmodat).</summary>
     public const ushort FchmodatX = 313;
-    /// <summary>Parameter count of PPME_SYSCALL_FCHMODAT_X.</summary>
-    public const int FchmodatXParams = 4;
     /// <summary>PPME_SYSCALL_MOUNT_X (mount).</summary>
     public const ushort MountX = 257;
-    /// <summary>Parameter count of PPME_SYSCALL_MOUNT_X.</summary>
-    public const int MountXParams = 5;
     /// <summary>PPME_SYSCALL_UMOUNT2_X (umount2).</summary>
     public const ushort Umount2X = 391;
-    /// <summary>Parameter count of PPME_SYSCALL_UMOUNT2_X.</summary>
-    public const int Umount2XParams = 3;
     /// <summary>PPME_SYSCALL_MEMFD_CREATE_X (memfd_create).</summary>
     public const ushort MemfdCreateX = 405;
-    /// <summary>Parameter count of PPME_SYSCALL_MEMFD_CREATE_X.</summary>
-    public const int MemfdCreateXParams = 3;
     /// <summary>PPME_SOCKET_SOCKET_X (socket).</summary>
     public const ushort SocketX = 19;
-    /// <summary>Parameter count of PPME_SOCKET_SOCKET_X.</summary>
-    public const int SocketXParams = 5;
     /// <summary>PPME_SOCKET_BIND_X (bind).</summary>
     public const ushort BindX = 21;
-    /// <summary>Parameter count of PPME_SOCKET_BIND_X.</summary>
-    public const int BindXParams = 3;
     /// <summary>PPME_SOCKET_CONNECT_X (connect).</summary>
     public const ushort ConnectX = 23;
-    /// <summary>Parameter count of PPME_SOCKET_CONNECT_X.</summary>
-    public const int ConnectXParams = 4;
     /// <summary>PPME_SOCKET_LISTEN_X (listen).</summary>
     public const ushort ListenX = 25;
-    /// <summary>Parameter count of PPME_SOCKET_LISTEN_X.</summary>
-    public const int ListenXParams = 3;
     /// <summary>PPME_SOCKET_ACCEPT_5_X (accept).</summary>
     public const ushort AcceptV5X = 247;
-    /// <summary>Parameter count of PPME_SOCKET_ACCEPT_5_X.</summary>
-    public const int AcceptV5XParams = 5;
     /// <summary>PPME_SOCKET_ACCEPT4_6_X (accept4).</summary>
     public const ushort Accept4V6X = 389;
-    /// <summary>Parameter count of PPME_SOCKET_ACCEPT4_6_X.</summary>
-    public const int Accept4V6XParams = 6;
     /// <summary>PPME_SOCKET_SHUTDOWN_X (shutdown).</summary>
     public const ushort ShutdownX = 37;
-    /// <summary>Parameter count of PPME_SOCKET_SHUTDOWN_X.</summary>
-    public const int ShutdownXParams = 3;
     /// <summary>PPME_SOCKET_SOCKETPAIR_X (socketpair).</summary>
     public const ushort SocketpairX = 43;
-    /// <summary>Parameter count of PPME_SOCKET_SOCKETPAIR_X.</summary>
-    public const int SocketpairXParams = 8;
     /// <summary>PPME_SOCKET_SENDTO_X (sendto).</summary>
     public const ushort SendtoX = 31;
-    /// <summary>Parameter count of PPME_SOCKET_SENDTO_X.</summary>
-    public const int SendtoXParams = 5;
     /// <summary>PPME_SOCKET_RECVFROM_X (recvfrom).</summary>
     public const ushort RecvfromX = 35;
-    /// <summary>Parameter count of PPME_SOCKET_RECVFROM_X.</summary>
-    public const int RecvfromXParams = 5;
     /// <summary>PPME_SOCKET_SENDMSG_X (sendmsg).</summary>
     public const ushort SendmsgX = 49;
-    /// <summary>Parameter count of PPME_SOCKET_SENDMSG_X.</summary>
-    public const int SendmsgXParams = 5;
     /// <summary>PPME_SOCKET_RECVMSG_X (recvmsg).</summary>
     public const ushort RecvmsgX = 53;
-    /// <summary>Parameter count of PPME_SOCKET_RECVMSG_X.</summary>
-    public const int RecvmsgXParams = 6;
     /// <summary>PPME_SYSCALL_CLONE_20_X (clone).</summary>
     public const ushort CloneV20X = 223;
-    /// <summary>Parameter count of PPME_SYSCALL_CLONE_20_X.</summary>
-    public const int CloneV20XParams = 21;
     /// <summary>PPME_SYSCALL_FORK_20_X (fork).</summary>
     public const ushort ForkV20X = 225;
-    /// <summary>Parameter count of PPME_SYSCALL_FORK_20_X.</summary>
-    public const int ForkV20XParams = 21;
     /// <summary>PPME_SYSCALL_VFORK_20_X (vfork).</summary>
     public const ushort VforkV20X = 227;
-    /// <summary>Parameter count of PPME_SYSCALL_VFORK_20_X.</summary>
-    public const int VforkV20XParams = 21;
     /// <summary>PPME_SYSCALL_CLONE3_X (clone3).</summary>
     public const ushort Clone3X = 335;
-    /// <summary>Parameter count of PPME_SYSCALL_CLONE3_X.</summary>
-    public const int Clone3XParams = 21;
     /// <summary>PPME_SYSCALL_EXECVE_19_X (execve).</summary>
     public const ushort ExecveV19X = 293;
-    /// <summary>Parameter count of PPME_SYSCALL_EXECVE_19_X.</summary>
-    public const int ExecveV19XParams = 31;
     /// <summary>PPME_SYSCALL_EXECVEAT_X (execveat).</summary>
     public const ushort ExecveatX = 331;
-    /// <summary>Parameter count of PPME_SYSCALL_EXECVEAT_X.</summary>
-    public const int ExecveatXParams = 30;
     /// <summary>PPME_SYSCALL_SETUID_X (setuid).</summary>
     public const ushort SetuidX = 199;
-    /// <summary>Parameter count of PPME_SYSCALL_SETUID_X.</summary>
-    public const int SetuidXParams = 2;
     /// <summary>PPME_SYSCALL_SETGID_X (setgid).</summary>
     public const ushort SetgidX = 201;
-    /// <summary>Parameter count of PPME_SYSCALL_SETGID_X.</summary>
-    public const int SetgidXParams = 2;
     /// <summary>PPME_SYSCALL_SETREUID_X (setreuid).</summary>
     public const ushort SetreuidX = 427;
-    /// <summary>Parameter count of PPME_SYSCALL_SETREUID_X.</summary>
-    public const int SetreuidXParams = 3;
     /// <summary>PPME_SYSCALL_SETREGID_X (setregid).</summary>
     public const ushort SetregidX = 429;
-    /// <summary>Parameter count of PPME_SYSCALL_SETREGID_X.</summary>
-    public const int SetregidXParams = 3;
     /// <summary>PPME_SYSCALL_SETRESUID_X (setresuid).</summary>
     public const ushort SetresuidX = 193;
-    /// <summary>Parameter count of PPME_SYSCALL_SETRESUID_X.</summary>
-    public const int SetresuidXParams = 4;
     /// <summary>PPME_SYSCALL_SETRESGID_X (setresgid).</summary>
     public const ushort SetresgidX = 195;
-    /// <summary>Parameter count of PPME_SYSCALL_SETRESGID_X.</summary>
-    public const int SetresgidXParams = 4;
     /// <summary>PPME_SYSCALL_SETNS_X (setns).</summary>
     public const ushort SetnsX = 241;
-    /// <summary>Parameter count of PPME_SYSCALL_SETNS_X.</summary>
-    public const int SetnsXParams = 3;
     /// <summary>PPME_SYSCALL_UNSHARE_X (unshare).</summary>
     public const ushort UnshareX = 285;
-    /// <summary>Parameter count of PPME_SYSCALL_UNSHARE_X.</summary>
-    public const int UnshareXParams = 2;
     /// <summary>PPME_SYSCALL_PTRACE_X (ptrace).</summary>
     public const ushort PtraceX = 169;
-    /// <summary>Parameter count of PPME_SYSCALL_PTRACE_X.</summary>
-    public const int PtraceXParams = 5;
     /// <summary>PPME_PROCEXIT_1_E (procexit).</summary>
     public const ushort ProcexitV1E = 186;
-    /// <summary>Parameter count of PPME_PROCEXIT_1_E.</summary>
-    public const int ProcexitV1EParams = 5;
-}
-
-/// <summary>x86-64 numbers of the syscalls the live probe handles (the index of the probe's enable map).</summary>
-public static class X64Syscalls
-{
-    /// <summary>open(2).</summary>
-    public const int Open = 2;
-    /// <summary>openat(2).</summary>
-    public const int Openat = 257;
-    /// <summary>openat2(2).</summary>
-    public const int Openat2 = 437;
-    /// <summary>creat(2).</summary>
-    public const int Creat = 85;
-    /// <summary>close(2).</summary>
-    public const int Close = 3;
-    /// <summary>dup(2).</summary>
-    public const int Dup = 32;
-    /// <summary>dup2(2).</summary>
-    public const int Dup2 = 33;
-    /// <summary>dup3(2).</summary>
-    public const int Dup3 = 292;
-    /// <summary>pipe(2).</summary>
-    public const int Pipe = 22;
-    /// <summary>pipe2(2).</summary>
-    public const int Pipe2 = 293;
-    /// <summary>unlink(2).</summary>
-    public const int Unlink = 87;
-    /// <summary>rmdir(2).</summary>
-    public const int Rmdir = 84;
-    /// <summary>unlinkat(2).</summary>
-    public const int Unlinkat = 263;
-    /// <summary>rename(2).</summary>
-    public const int Rename = 82;
-    /// <summary>link(2).</summary>
-    public const int Link = 86;
-    /// <summary>symlink(2).</summary>
-    public const int Symlink = 88;
-    /// <summary>renameat(2).</summary>
-    public const int Renameat = 264;
-    /// <summary>renameat2(2).</summary>
-    public const int Renameat2 = 316;
-    /// <summary>linkat(2).</summary>
-    public const int Linkat = 265;
-    /// <summary>symlinkat(2).</summary>
-    public const int Symlinkat = 266;
-    /// <summary>mkdir(2).</summary>
-    public const int Mkdir = 83;
-    /// <summary>mkdirat(2).</summary>
-    public const int Mkdirat = 258;
-    /// <summary>chmod(2).</summary>
-    public const int Chmod = 90;
-    /// <summary>fchmod(2).</summary>
-    public const int Fchmod = 91;
-    /// <summary>fchmodat(2).</summary>
-    public const int Fchmodat = 268;
-    /// <summary>mount(2).</summary>
-    public const int Mount = 165;
-    /// <summary>umount2(2).</summary>
-    public const int Umount2 = 166;
-    /// <summary>memfd_create(2).</summary>
-    public const int MemfdCreate = 319;
-    /// <summary>socket(2).</summary>
-    public const int Socket = 41;
-    /// <summary>bind(2).</summary>
-    public const int Bind = 49;
-    /// <summary>connect(2).</summary>
-    public const int Connect = 42;
-    /// <summary>listen(2).</summary>
-    public const int Listen = 50;
-    /// <summary>accept(2).</summary>
-    public const int Accept = 43;
-    /// <summary>accept4(2).</summary>
-    public const int Accept4 = 288;
-    /// <summary>shutdown(2).</summary>
-    public const int Shutdown = 48;
-    /// <summary>socketpair(2).</summary>
-    public const int Socketpair = 53;
-    /// <summary>sendto(2).</summary>
-    public const int Sendto = 44;
-    /// <summary>recvfrom(2).</summary>
-    public const int Recvfrom = 45;
-    /// <summary>sendmsg(2).</summary>
-    public const int Sendmsg = 46;
-    /// <summary>recvmsg(2).</summary>
-    public const int Recvmsg = 47;
-    /// <summary>clone(2).</summary>
-    public const int Clone = 56;
-    /// <summary>fork(2).</summary>
-    public const int Fork = 57;
-    /// <summary>vfork(2).</summary>
-    public const int Vfork = 58;
-    /// <summary>clone3(2).</summary>
-    public const int Clone3 = 435;
-    /// <summary>execve(2).</summary>
-    public const int Execve = 59;
-    /// <summary>execveat(2).</summary>
-    public const int Execveat = 322;
-    /// <summary>setuid(2).</summary>
-    public const int Setuid = 105;
-    /// <summary>setgid(2).</summary>
-    public const int Setgid = 106;
-    /// <summary>setreuid(2).</summary>
-    public const int Setreuid = 113;
-    /// <summary>setregid(2).</summary>
-    public const int Setregid = 114;
-    /// <summary>setresuid(2).</summary>
-    public const int Setresuid = 117;
-    /// <summary>setresgid(2).</summary>
-    public const int Setresgid = 119;
-    /// <summary>setns(2).</summary>
-    public const int Setns = 308;
-    /// <summary>unshare(2).</summary>
-    public const int Unshare = 272;
-    /// <summary>ptrace(2).</summary>
-    public const int Ptrace = 101;
 }
