@@ -177,7 +177,7 @@ public sealed class EventBuilder
 
     /// <summary>openat exit (307): fd, dirfd, name, flags (PPM_O_*), mode, dev, ino.</summary>
     public static ScapEvent OpenatExit(ulong ts, long tid, long fd, string path, uint flags = 1, long dirFd = WireConstants.AtFdCwd, uint mode = 0, uint dev = 0, ulong ino = 0) =>
-        Create(ProbeEvents.OpenatV2X, ts, tid).Fd(fd).Fd(dirFd).Path(path).UInt32(flags).UInt32(mode).UInt32(dev).UInt64(ino).Build();
+        Create(EventTable.IdOf("PPME_SYSCALL_OPENAT_2_X"), ts, tid).Fd(fd).Fd(dirFd).Path(path).UInt32(flags).UInt32(mode).UInt32(dev).UInt64(ino).Build();
 
     /// <summary>close exit (5): res, fd.</summary>
     public static ScapEvent CloseExit(ulong ts, long tid, long fd, long res = 0) =>
@@ -209,19 +209,19 @@ public sealed class EventBuilder
 
     /// <summary>procexit (186): status, ret, sig, core, reaper_tid.</summary>
     public static ScapEvent ProcExit(ulong ts, long tid, long status = 0, long reaperTid = 0) =>
-        Create(ProbeEvents.ProcexitV1E, ts, tid).Errno(status).Errno(status >> 8).UInt8(0).UInt8(0).Pid(reaperTid).Build();
+        Create(EventTable.IdOf("PPME_PROCEXIT_1_E"), ts, tid).Errno(status).Errno(status >> 8).UInt8(0).UInt8(0).Pid(reaperTid).Build();
 
     /// <summary>clone exit (223, CLONE_20_X) as seen by the parent (res = child tid) or the child (res = 0).</summary>
     public static ScapEvent CloneExit(ulong ts, long tid, long res, string exe, string[] args, long childOrSelfTid, long pid, long ptid,
         string cwd, string comm, uint cloneFlags = 0, uint uid = 0, uint gid = 0) =>
-        Create(ProbeEvents.CloneV20X, ts, tid).Pid(res).CharBuf(exe).NulList(args).Pid(childOrSelfTid).Pid(pid).Pid(ptid).CharBuf(cwd)
+        Create(EventTable.IdOf("PPME_SYSCALL_CLONE_20_X"), ts, tid).Pid(res).CharBuf(exe).NulList(args).Pid(childOrSelfTid).Pid(pid).Pid(ptid).CharBuf(cwd)
             .Int64(1024).UInt64(0).UInt64(0).UInt32(0).UInt32(0).UInt32(0).CharBuf(comm).Empty()
             .UInt32(cloneFlags).UInt32(uid).UInt32(gid).Pid(childOrSelfTid).Pid(pid).UInt64(0).Build();
 
     /// <summary>execve exit (293, EXECVE_19_X) with all 31 parameters; unlisted ones get neutral values.</summary>
     public static ScapEvent ExecveExit(ulong ts, long tid, long pid, long ptid, string exe, string[] args, string cwd, string comm,
         string exePath, uint uid = 0, uint gid = 0, uint loginUid = uint.MaxValue, string[]? env = null, long res = 0) =>
-        Create(ProbeEvents.ExecveV19X, ts, tid).Errno(res).CharBuf(exe).NulList(args).Pid(tid).Pid(pid).Pid(ptid).CharBuf(cwd)
+        Create(EventTable.IdOf("PPME_SYSCALL_EXECVE_19_X"), ts, tid).Errno(res).CharBuf(exe).NulList(args).Pid(tid).Pid(pid).Pid(ptid).CharBuf(cwd)
             .UInt64(1024).UInt64(0).UInt64(0).UInt32(0).UInt32(0).UInt32(0).CharBuf(comm).Empty().NulList(env ?? [])
             .UInt32(0).Pid(pid).UInt32(loginUid).UInt32(0).UInt64(0).UInt64(0).UInt64(0)
             .UInt64(0).UInt64(0).UInt64(0).UInt32(uid).Path(exePath).Pid(pid).UInt32(gid).Path(exePath).Build();

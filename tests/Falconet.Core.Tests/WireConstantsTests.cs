@@ -39,7 +39,7 @@ public sealed partial class WireConstantsTests
     }
 
     [Fact]
-    public void ProbeEventIdsAndCountsMatchTheLibsTableInCSharpAndC()
+    public void ProbeEventIdsAndCountsInTheHeaderMatchTheLibsTable()
     {
         using JsonDocument table = LoadEventTable();
         var byEnum = table.RootElement.GetProperty("events").EnumerateArray()
@@ -47,18 +47,14 @@ public sealed partial class WireConstantsTests
         string header = File.ReadAllText(s_header);
         Dictionary<string, int> cIds = CEnum(header, "T_");
         Dictionary<string, int> cCounts = CEnum(header, "NP_");
-        Dictionary<string, int> csIds = Constants(typeof(ProbeEvents));
         Assert.NotEmpty(cIds);
-        Assert.Equal(cIds.Count, csIds.Count);
         foreach ((string shortName, int id) in cIds)
         {
             // T_OPENAT_2_X is PPME_SYSCALL_OPENAT_2_X, T_SOCKET_X is PPME_SOCKET_SOCKET_X, T_PROCEXIT_1_E is PPME_PROCEXIT_1_E
             string enumName = new[] { "PPME_SYSCALL_", "PPME_SOCKET_", "PPME_" }.Select(p => p + shortName).First(byEnum.ContainsKey);
             Assert.Equal(byEnum[enumName].Id, id);
             Assert.Equal(byEnum[enumName].Params, cCounts[shortName]);
-            string member = string.Concat(shortName.Split('_').Select(w => char.IsDigit(w[0]) ? "V" + w : w[0] + w[1..].ToLowerInvariant()));
-            Assert.Equal(id, csIds[member]);
-            Assert.Equal(byEnum[enumName].Params, EventTable.Get(id).Parameters.Count);
+            Assert.Equal(id, EventTable.IdOf(enumName));
         }
     }
 

@@ -18,6 +18,8 @@ public static class EventTable
         .GroupBy(e => e.Name, StringComparer.Ordinal)
         .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Id).ToArray(), StringComparer.Ordinal);
     private static readonly ushort[] s_currentId = BuildCurrentIds();
+    private static readonly FrozenDictionary<string, ushort> s_idByEnumName = s_events
+        .ToFrozenDictionary(e => e.EnumName, e => e.Id, StringComparer.Ordinal);
 
     /// <summary>Every event type, indexed by id.</summary>
     public static IReadOnlyList<EventInfo> All => s_events;
@@ -31,6 +33,10 @@ public static class EventTable
     /// <summary>All event ids (enter and exit, every version) whose name is <paramref name="name"/>.</summary>
     public static ReadOnlySpan<ushort> IdsByName(string name) =>
         s_idsByName.TryGetValue(name, out ushort[]? ids) ? ids : ReadOnlySpan<ushort>.Empty;
+
+    /// <summary>The id of the libs enum name <paramref name="enumName"/> (e.g. <c>PPME_SYSCALL_OPENAT_2_X</c>).</summary>
+    public static ushort IdOf(string enumName) =>
+        s_idByEnumName.TryGetValue(enumName, out ushort id) ? id : throw new ArgumentException($"no event type {enumName}", nameof(enumName));
 
     /// <summary>Every event name of a used event type.</summary>
     public static IEnumerable<string> Names => s_idsByName.Keys;
