@@ -220,32 +220,14 @@ public sealed record ParamInfo(string Name, ParamType Type, ParamFormat Format, 
 }
 
 /// <summary>One row of the event table: id, name, category, flags and parameter layout.</summary>
-public sealed class EventInfo
+/// <param name="Id">Event type id (PPME_* value).</param>
+/// <param name="EnumName">The libs enum name, e.g. <c>PPME_SYSCALL_OPENAT_2_X</c>.</param>
+/// <param name="Name">The event name rules see as <c>evt.type</c>.</param>
+/// <param name="Category">Category kind and flags.</param>
+/// <param name="Flags">Event flags.</param>
+/// <param name="Parameters">The parameter layout, in wire order.</param>
+public sealed record EventInfo(ushort Id, string EnumName, string Name, EventCategory Category, EventFlags Flags, IReadOnlyList<ParamInfo> Parameters)
 {
-    /// <summary>A row as the generated table describes it.</summary>
-    public EventInfo(ushort id, string enumName, string name, EventCategory category, EventFlags flags, ParamInfo[] parameters)
-    {
-        Id = id;
-        EnumName = enumName;
-        Name = name;
-        Category = category;
-        Flags = flags;
-        Parameters = parameters;
-    }
-
-    /// <summary>Event type id (PPME_* value).</summary>
-    public ushort Id { get; }
-    /// <summary>The libs enum name, e.g. <c>PPME_SYSCALL_OPENAT_2_X</c>.</summary>
-    public string EnumName { get; }
-    /// <summary>The event name rules see as <c>evt.type</c>.</summary>
-    public string Name { get; }
-    /// <summary>Category kind and flags.</summary>
-    public EventCategory Category { get; }
-    /// <summary>Event flags.</summary>
-    public EventFlags Flags { get; }
-    /// <summary>The parameter layout, in wire order.</summary>
-    public IReadOnlyList<ParamInfo> Parameters { get; }
-
     /// <summary>Even ids are enter events (<c>&gt;</c>), odd ids are exit events (<c>&lt;</c>).</summary>
     public bool IsEnter => (Id & 1) == 0;
     /// <summary>Parameter lengths are u32 instead of u16.</summary>
