@@ -8,13 +8,13 @@ namespace Falconet.State;
 public sealed partial class SystemState
 {
     // PPM_O_* open flags (scap-format.md §2.3).
-    private const uint PpmOpenWrOnly = 2;
-    private const uint PpmOpenCreat = 4;
-    private const uint PpmOpenTrunc = 256;
-    private const uint PpmOpenDirectory = 1024;
-    internal const uint PpmOpenCloexec = 4096;
+    private const uint PpmOpenWrOnly = PpmOpenFlags.Wronly;
+    private const uint PpmOpenCreat = PpmOpenFlags.Creat;
+    private const uint PpmOpenTrunc = PpmOpenFlags.Trunc;
+    private const uint PpmOpenDirectory = PpmOpenFlags.Directory;
+    internal const uint PpmOpenCloexec = PpmOpenFlags.Cloexec;
 
-    private const long AtFdCwd = -100;
+    private const long AtFdCwd = WireConstants.AtFdCwd;
     private const long EinProgress = -115;
     private const int SockCloexec = 0x80000;
 
