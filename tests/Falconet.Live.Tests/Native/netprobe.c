@@ -22,6 +22,8 @@
 //   --wait FILE     polls for FILE first, so a test can start the process before Falconet and trigger it later
 //   --resolv FILE   runs in a private mount namespace with FILE bind-mounted over /etc/resolv.conf, so the
 //                   system resolver asks the test's server without touching the machine's own file
+//   --pause FILE    resolve modes: after the lookup prints "resolved" and polls for FILE before connecting, so
+//                   a lookup can predate Falconet and the connection follow it
 //   --hold          after printing, keeps the connection open until stdin reaches end of file
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -137,8 +139,14 @@ static int listen_forever(int port, const char *address)
 }
 
 // The resolve modes print both ends, so a test can see where the name led.
-static int connect_and_report(const struct sockaddr_storage *peer, socklen_t peer_len, int hold)
+static int connect_and_report(const struct sockaddr_storage *peer, socklen_t peer_len, const char *pause_file, int hold)
 {
+    if (pause_file != NULL)
+    {
+        printf("resolved\n");
+        fflush(stdout);
+        wait_for_file(pause_file);
+    }
     int fd = socket(peer->ss_family, SOCK_STREAM, 0);
     if (fd < 0 || connect(fd, (const struct sockaddr *)peer, peer_len) != 0)
     {
@@ -545,7 +553,7 @@ static size_t encode_query(const char *name, unsigned int id, unsigned char *out
 }
 
 // Go's pure resolver: a connected UDP socket, write() and read(); takes the first A record.
-static int go_resolve_connect(const char *server, const char *name, int port, int hold)
+static int go_resolve_connect(const char *server, const char *name, int port, const char *pause_file, int hold)
 {
     struct sockaddr_storage dns;
     socklen_t dns_len;
@@ -606,7 +614,7 @@ static int go_resolve_connect(const char *server, const char *name, int port, in
             v4->sin_family = AF_INET;
             v4->sin_port = htons((unsigned short)port);
             memcpy(&v4->sin_addr, answer + at, 4);
-            return connect_and_report(&peer, sizeof *v4, hold);
+            return connect_and_report(&peer, sizeof *v4, pause_file, hold);
         }
         at += rdlength;
     }
@@ -614,7 +622,7 @@ static int go_resolve_connect(const char *server, const char *name, int port, in
     return 1;
 }
 
-static int glibc_resolve_connect(const char *name, const char *port, int hold)
+static int glibc_resolve_connect(const char *name, const char *port, const char *pause_file, int hold)
 {
     struct addrinfo hints, *found;
     memset(&hints, 0, sizeof hints);
@@ -630,7 +638,7 @@ static int glibc_resolve_connect(const char *name, const char *port, int hold)
     socklen_t peer_len = found->ai_addrlen;
     memcpy(&peer, found->ai_addr, found->ai_addrlen);
     freeaddrinfo(found);
-    return connect_and_report(&peer, peer_len, hold);
+    return connect_and_report(&peer, peer_len, pause_file, hold);
 }
 
 static void private_resolv_conf(const char *file)
@@ -648,8 +656,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: netprobe [--wait FILE] tcp|udp ADDR PORT | netprobe listen PORT [ADDR]\n"
                     "       netprobe dns-server ADDR PORT NAME=IP[,TTL] ...\n"
-                    "       netprobe [--wait FILE] [--resolv FILE] [--hold] resolve-connect NAME PORT\n"
-                    "       netprobe [--wait FILE] [--resolv FILE] [--hold] goresolve-connect SERVER NAME PORT\n");
+                    "       netprobe [--wait FILE] [--resolv FILE] [--pause FILE] [--hold] resolve-connect NAME PORT\n"
+                    "       netprobe [--wait FILE] [--resolv FILE] [--pause FILE] [--hold] goresolve-connect SERVER NAME PORT\n");
     return 2;
 }
 
@@ -664,6 +672,12 @@ int main(int argc, char **argv)
     if (argc > arg + 1 && strcmp(argv[arg], "--resolv") == 0)
     {
         private_resolv_conf(argv[arg + 1]);
+        arg += 2;
+    }
+    const char *pause_file = NULL;
+    if (argc > arg + 1 && strcmp(argv[arg], "--pause") == 0)
+    {
+        pause_file = argv[arg + 1];
         arg += 2;
     }
     if (argc > arg && strcmp(argv[arg], "--hold") == 0)
@@ -687,11 +701,11 @@ int main(int argc, char **argv)
     }
     if (rest == 3 && strcmp(action, "resolve-connect") == 0)
     {
-        return glibc_resolve_connect(argv[arg + 1], argv[arg + 2], hold);
+        return glibc_resolve_connect(argv[arg + 1], argv[arg + 2], pause_file, hold);
     }
     if (rest == 4 && strcmp(action, "goresolve-connect") == 0)
     {
-        return go_resolve_connect(argv[arg + 1], argv[arg + 2], atoi(argv[arg + 3]), hold);
+        return go_resolve_connect(argv[arg + 1], argv[arg + 2], atoi(argv[arg + 3]), pause_file, hold);
     }
     if (rest != 3)
     {
