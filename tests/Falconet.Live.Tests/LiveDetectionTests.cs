@@ -19,7 +19,7 @@ public sealed record ProbeRun(long StartedAt, string CommandLine, string LocalIp
 [Collection("live detection")]
 public sealed class LiveDetectionTests(TestNetwork network)
 {
-    private const string FlagshipRule = "Unexpected outbound connection destination";
+    internal const string FlagshipRule = "Unexpected outbound connection destination";
     private static readonly TimeSpan s_alertDeadline = TimeSpan.FromSeconds(2);
     // Generous: the machine is shared and busy; only the 2-second deadline is asserted, on the arrival times.
     private static readonly TimeSpan s_pollLimit = TimeSpan.FromSeconds(30);

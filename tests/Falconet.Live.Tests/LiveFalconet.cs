@@ -50,7 +50,14 @@ public sealed class LiveFalconet : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "falconet.dll"));
         // -v announces when capture is attached and the /proc snapshot is in; -M bounds a run a failed test leaves behind.
-        foreach (string argument in new[] { "-o", "json_output=true", "-v", "-M", "600" }.Concat(arguments))
+        // Falconet's own resolver must never ask the machine's DNS servers about the listed names from a test:
+        // observed DNS only, and any server it uses is the namespace's (a test that wants the resolver overrides both).
+        string[] defaults =
+        [
+            "-o", "json_output=true", "-v", "-M", "600",
+            "-o", "dns.mode=observed", "-o", $"dns.servers=[\"{TestNetwork.DnsServerIPv4}\"]",
+        ];
+        foreach (string argument in defaults.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
