@@ -7,46 +7,30 @@ namespace Falconet.State;
 /// Runs one event through the state: numbers it, stores or up-converts it, finds its thread and fd, and routes it
 /// by type to the parser that changes the tables, then fills the <see cref="EventContext"/> rules read.
 /// </summary>
-internal sealed class EventDispatcher
+internal sealed class EventDispatcher(
+    EventContext context,
+    UserTable users,
+    ContainerTable containers,
+    SnapshotLoader snapshot,
+    LayoutUpConverter converter,
+    ThreadEventParser threadEvents,
+    FdEventParser fdEvents,
+    ParamReader reader)
 {
     // The syscall enter events libs' converter passes on to the parser although they are not the current layout's
     // exit partner: PPME_SYSCALL_EXECVE_19_E and PPME_SYSCALL_EXECVEAT_E.
     private const ushort ExecveEnter = 292;
     private const ushort ExecveatEnter = 330;
 
-    private readonly EventContext _context;
-    private readonly ThreadTable _threads;
-    private readonly UserTable _users;
-    private readonly ContainerTable _containers;
-    private readonly SnapshotLoader _snapshot;
-    private readonly LayoutUpConverter _converter;
-    private readonly ThreadEventParser _threadEvents;
-    private readonly FdEventParser _fdEvents;
-    private readonly ParamReader _params;
     private ulong _eventNumber;
-
-    public EventDispatcher(EventContext context, ThreadTable threads, UserTable users, ContainerTable containers, SnapshotLoader snapshot,
-        LayoutUpConverter converter, ThreadEventParser threadEvents, FdEventParser fdEvents, ParamReader reader)
-    {
-        _context = context;
-        _threads = threads;
-        _users = users;
-        _containers = containers;
-        _snapshot = snapshot;
-        _converter = converter;
-        _threadEvents = threadEvents;
-        _fdEvents = fdEvents;
-        _params = reader;
-    }
 
     /// <summary>See <see cref="SystemState.Process"/>.</summary>
     public bool Process(ScapEvent evt)
     {
-        _containers.ApplyPosted();
-        _fdEvents.ApplyPendingRemoval();
-        _threadEvents.ApplyPendingRemoval();
-        _snapshot.Link();
-        EventContext context = _context;
+        containers.ApplyPosted();
+        fdEvents.ApplyPendingRemoval();
+        threadEvents.ApplyPendingRemoval();
+        snapshot.Link();
         context.Event = evt;
         context.Thread = null;
         context.Fd = null;
@@ -65,19 +49,19 @@ internal sealed class EventDispatcher
         if (info.IsEnter && !IsOneShotEnter(info))
         {
             // Syscall enter events only serve to complete old-layout exits (libs' converter stores them).
-            _converter.StoreEnter(evt);
+            converter.StoreEnter(evt);
             return false;
         }
         if (ContainerTable.IsContainerEvent(evt.Type))
         {
             // Before up-conversion: the old container layouts become CONTAINER_JSON_2 without their parameters.
-            _containers.ParseEvent(evt);
+            containers.ParseEvent(evt);
         }
-        _converter.UpConvert(evt);
+        converter.UpConvert(evt);
         info = evt.Info;
         EventAction action = EventActions.Of(evt.Type);
 
-        ThreadInfo? thread = evt.ThreadId >= 0 ? _threadEvents.GetOrInventThread(evt.ThreadId, action) : null;
+        ThreadInfo? thread = evt.ThreadId >= 0 ? threadEvents.GetOrInventThread(evt.ThreadId, action) : null;
         context.Thread = thread;
 
         // The fd the event refers to, looked up before parsing so the close event still sees it and
@@ -103,7 +87,7 @@ internal sealed class EventDispatcher
             Route(evt, thread, action, fdNumber);
             if (action is EventAction.Clone or EventAction.Execve or EventAction.Execveat && context.Thread is { ContainerId.Length: > 0 } inContainer)
             {
-                _containers.OnContainerProcess(inContainer.ContainerId);
+                containers.OnContainerProcess(inContainer.ContainerId);
             }
         }
 
@@ -112,7 +96,7 @@ internal sealed class EventDispatcher
         if (hasFd && thread is not null)
         {
             FdInfo? fd = fdNumber >= 0 ? thread.Fds.Find(fdNumber) : null;
-            if (fd is null && fdBefore is not null && _fdEvents.IsClosing(fdNumber))
+            if (fd is null && fdBefore is not null && fdEvents.IsClosing(fdNumber))
             {
                 fd = fdBefore; // close: removed after the event, still visible to it
             }
@@ -167,17 +151,17 @@ internal sealed class EventDispatcher
         switch (action)
         {
             case EventAction.Clone:
-                _threadEvents.ParseClone(evt, thread, _context);
+                threadEvents.ParseClone(evt, thread, context);
                 break;
             case EventAction.Execve:
             case EventAction.Execveat:
-                _threadEvents.ParseExecve(evt, thread!, execveat: action == EventAction.Execveat);
+                threadEvents.ParseExecve(evt, thread!, execveat: action == EventAction.Execveat);
                 break;
             case EventAction.ProcExit:
-                _threadEvents.ParseProcExit(evt, _context);
+                threadEvents.ParseProcExit(evt, context);
                 break;
             case EventAction.Chdir:
-                _threadEvents.ParseChdir(evt, thread!);
+                threadEvents.ParseChdir(evt, thread!);
                 break;
             case EventAction.Fchdir:
                 ThreadEventParser.ParseFchdir(evt, thread!);
@@ -190,22 +174,22 @@ internal sealed class EventDispatcher
                 break;
             case EventAction.Open:
             case EventAction.Creat:
-                _fdEvents.ParseOpen(evt, thread!, creat: action == EventAction.Creat);
+                fdEvents.ParseOpen(evt, thread!, creat: action == EventAction.Creat);
                 break;
             case EventAction.Socket:
                 FdEventParser.ParseSocket(evt, thread!);
                 break;
             case EventAction.Bind:
-                _fdEvents.ParseBind(evt, thread!);
+                fdEvents.ParseBind(evt, thread!);
                 break;
             case EventAction.Connect:
-                _fdEvents.ParseConnect(evt, thread!);
+                fdEvents.ParseConnect(evt, thread!);
                 break;
             case EventAction.Accept:
-                _fdEvents.ParseAccept(evt, thread!);
+                fdEvents.ParseAccept(evt, thread!);
                 break;
             case EventAction.Close:
-                _fdEvents.ParseClose(evt, thread!);
+                fdEvents.ParseClose(evt, thread!);
                 break;
             case EventAction.Dup:
             case EventAction.Dup3:
@@ -216,18 +200,18 @@ internal sealed class EventDispatcher
                 FdEventParser.ParseFdPair(evt, thread!, socketPair: action == EventAction.SocketPair);
                 break;
             case EventAction.SimpleFd:
-                _fdEvents.ParseSimpleFd(evt, thread!);
+                fdEvents.ParseSimpleFd(evt, thread!);
                 break;
             case EventAction.ReadWrite:
             case EventAction.SendTuple:
             case EventAction.RecvTuple:
-                _fdEvents.ParseReadWrite(evt, thread!, fdNumber, hasTuple: action != EventAction.ReadWrite, incoming: action == EventAction.RecvTuple);
+                fdEvents.ParseReadWrite(evt, thread!, fdNumber, hasTuple: action != EventAction.ReadWrite, incoming: action == EventAction.RecvTuple);
                 break;
             case EventAction.UserAdded:
             case EventAction.UserDeleted:
             case EventAction.GroupAdded:
             case EventAction.GroupDeleted:
-                _users.Apply(evt, action, _params);
+                users.Apply(evt, action, reader);
                 break;
         }
     }

@@ -8,33 +8,13 @@ namespace Falconet.State;
 /// The events that create, change and close fds: open/creat, socket, bind, connect, accept, close, dup, pipe,
 /// socketpair, the one-fd syscalls (eventfd, memfd_create, …) and the tuples of read/write/send/recv.
 /// </summary>
-internal sealed class FdEventParser
+internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfaces, ParamReader reader)
 {
-    private const long AtFdCwd = -100;
-    private const long EinProgress = -115;
-    private const int SockCloexec = 0x80000;
-
-    // Socket domains (AF_*) and protocols (IPPROTO_*, SOCK_*) as socket(2) takes them.
-    private const long AfUnix = 1;
-    private const long AfInet = 2;
-    private const long AfInet6 = 10;
-    private const long AfNetlink = 16;
-
-    private readonly ThreadTable _threads;
-    private readonly InterfaceTable _interfaces;
-    private readonly ParamReader _params;
     private readonly IpAddressCache _addresses = new();
 
     /// <summary>The table and number of the fd a close removes before the next event (null: none).</summary>
     private FdTable? _pendingRemoval;
     private long _pendingRemovalNumber = -1;
-
-    public FdEventParser(ThreadTable threads, InterfaceTable interfaces, ParamReader reader)
-    {
-        _threads = threads;
-        _interfaces = interfaces;
-        _params = reader;
-    }
 
     /// <summary>Removes the fd a close left for after its event.</summary>
     public void ApplyPendingRemoval()
@@ -62,7 +42,7 @@ internal sealed class FdEventParser
     /// </summary>
     public string ResolvePath(ThreadInfo thread, long dirFd, string raw) => PathResolver.Resolve(DirectoryOf(thread, dirFd), raw);
 
-    private string DirectoryOf(ThreadInfo thread, long dirFd) => dirFd == AtFdCwd ? _threads.CwdOf(thread) : thread.Fds.Find(dirFd)?.Name ?? "";
+    private string DirectoryOf(ThreadInfo thread, long dirFd) => dirFd == WireConstants.AtFdCwd ? threads.CwdOf(thread) : thread.Fds.Find(dirFd)?.Name ?? "";
 
     /// <summary>
     /// <paramref name="current"/> when it already holds <paramref name="bytes"/>, else the cached address for them:
@@ -78,19 +58,19 @@ internal sealed class FdEventParser
         {
             return;
         }
-        string raw = _params.String(evt, Param.Name);
-        long dirFd = ParamIndex.Of(evt.Type, Param.DirFd) >= 0 ? ParamReader.Int(evt, Param.DirFd, AtFdCwd) : AtFdCwd;
-        uint flags = creat ? PpmOpenFlags.Creat | PpmOpenFlags.WrOnly | PpmOpenFlags.Trunc : (uint)ParamReader.Int(evt, Param.Flags, 0);
+        string raw = reader.String(evt, Param.Name);
+        long dirFd = ParamIndex.Of(evt.Type, Param.DirFd) >= 0 ? ParamReader.Int(evt, Param.DirFd, WireConstants.AtFdCwd) : WireConstants.AtFdCwd;
+        uint flags = creat ? WireConstants.PpmOpenCreat | WireConstants.PpmOpenWrOnly | WireConstants.PpmOpenTrunc : (uint)ParamReader.Int(evt, Param.Flags, 0);
         thread.Fds.Set(new FdInfo
         {
             Fd = fdNumber,
-            Kind = (flags & PpmOpenFlags.Directory) != 0 ? FdKind.Directory : FdKind.File,
+            Kind = (flags & WireConstants.PpmOpenDirectory) != 0 ? FdKind.Directory : FdKind.File,
             Name = ResolvePath(thread, dirFd, raw),
             NameRaw = raw,
             OpenFlags = flags,
             Dev = (uint)ParamReader.Int(evt, Param.Dev, 0),
             Ino = (ulong)ParamReader.Int(evt, Param.Ino, 0),
-            IsCloexec = (flags & PpmOpenFlags.Cloexec) != 0,
+            IsCloexec = (flags & WireConstants.PpmOpenCloexec) != 0,
         });
     }
 
@@ -107,14 +87,14 @@ internal sealed class FdEventParser
             Fd = fdNumber,
             Kind = ParamReader.Int(evt, Param.Domain, 0) switch
             {
-                AfUnix => FdKind.Unix,
-                AfInet => FdKind.Ipv4Socket,
-                AfInet6 => FdKind.Ipv6Socket,
-                AfNetlink => FdKind.Netlink,
+                WireConstants.AfUnix => FdKind.Unix,
+                WireConstants.AfInet => FdKind.Ipv4Socket,
+                WireConstants.AfInet6 => FdKind.Ipv6Socket,
+                WireConstants.AfNetlink => FdKind.Netlink,
                 _ => FdKind.Unknown,
             },
             L4Proto = L4FromSocketArgs(ParamReader.Int(evt, Param.Proto, 0), type),
-            IsCloexec = (type & SockCloexec) != 0,
+            IsCloexec = (type & WireConstants.SockCloexec) != 0,
         });
     }
 
@@ -167,7 +147,7 @@ internal sealed class FdEventParser
     public void ParseConnect(ScapEvent evt, ThreadInfo thread)
     {
         long res = ParamReader.Int(evt, Param.Res, -1);
-        if ((res < 0 && res != EinProgress) || thread.Fds.Find(ParamReader.Int(evt, Param.Fd, thread.LastEventFd)) is not { } fd)
+        if ((res < 0 && res != WireConstants.EinProgress) || thread.Fds.Find(ParamReader.Int(evt, Param.Fd, thread.LastEventFd)) is not { } fd)
         {
             return;
         }
@@ -277,7 +257,7 @@ internal sealed class FdEventParser
             return;
         }
         IPAddress known = clientMissing ? fd.ServerIp : fd.ClientIp;
-        IPAddress? inferred = _interfaces.InferFor(known);
+        IPAddress? inferred = interfaces.InferFor(known);
         if (inferred is null || (inferred.Equals(known) && fd.ClientPort == fd.ServerPort))
         {
             return;
@@ -317,7 +297,7 @@ internal sealed class FdEventParser
                 ApplyUnixTuple(fd, tuple);
             }
         }
-        fd.IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & SockCloexec) != 0;
+        fd.IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & WireConstants.SockCloexec) != 0;
         thread.Fds.Set(fd);
     }
 
@@ -347,8 +327,8 @@ internal sealed class FdEventParser
         }
         FdInfo copy = source.Clone();
         copy.Fd = res;
-        copy.IsCloexec = dup3 && (ParamReader.Int(evt, Param.Flags, 0) & PpmOpenFlags.Cloexec) != 0;
-        copy.OpenFlags &= ~PpmOpenFlags.Cloexec;
+        copy.IsCloexec = dup3 && (ParamReader.Int(evt, Param.Flags, 0) & WireConstants.PpmOpenCloexec) != 0;
+        copy.OpenFlags &= ~WireConstants.PpmOpenCloexec;
         thread.Fds.Set(copy);
     }
 
@@ -374,13 +354,13 @@ internal sealed class FdEventParser
         Fd = number,
         Kind = FdKind.Fifo,
         Ino = (ulong)ParamReader.Int(evt, Param.Ino, 0),
-        IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & PpmOpenFlags.Cloexec) != 0,
+        IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & WireConstants.PpmOpenCloexec) != 0,
     };
 
     private static FdInfo SocketPairEnd(ScapEvent evt, long number) => new()
     {
         Fd = number,
-        Kind = ParamReader.Int(evt, Param.Domain, AfUnix) == AfUnix ? FdKind.Unix : FdKind.Unknown,
+        Kind = ParamReader.Int(evt, Param.Domain, WireConstants.AfUnix) == WireConstants.AfUnix ? FdKind.Unix : FdKind.Unknown,
         UnixSource = (ulong)ParamReader.Int(evt, Param.Source, 0),
         UnixDestination = (ulong)ParamReader.Int(evt, Param.Peer, 0),
     };
@@ -394,7 +374,7 @@ internal sealed class FdEventParser
         var fd = new FdInfo { Fd = number, Kind = EventActions.SimpleFdKind(evt.Type) };
         if (fd.Kind == FdKind.Memfd)
         {
-            fd.Name = "memfd:" + _params.String(evt, Param.Name);
+            fd.Name = "memfd:" + reader.String(evt, Param.Name);
         }
         thread.Fds.Set(fd);
     }

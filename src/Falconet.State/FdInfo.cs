@@ -181,9 +181,6 @@ public sealed class FdInfo
     /// <summary>Whether the fd closes on exec (O_CLOEXEC, SOCK_CLOEXEC).</summary>
     public bool IsCloexec { get; internal set; }
 
-    /// <summary>The name before the current event was parsed, for <c>fd.name_changed</c>.</summary>
-    public string? OldName { get; internal set; }
-
     /// <summary>Whether the socket carries TCP.</summary>
     public bool IsTcp => L4Proto == L4Tcp;
 
@@ -195,9 +192,6 @@ public sealed class FdInfo
 
     /// <summary>A bound (listening-side) IP socket.</summary>
     public bool IsServerSocket => Kind is FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket;
-
-    /// <summary>An IPv4 socket of either side.</summary>
-    public bool IsIpv4 => Kind is FdKind.Ipv4Socket or FdKind.Ipv4ServerSocket;
 
     /// <summary>libsinsp's directory rule: cut at the last '/', unless it ends the name; "/" when there is no '/'.</summary>
     public static string DirectoryOf(string name)

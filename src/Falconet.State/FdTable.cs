@@ -35,7 +35,7 @@ public sealed class FdTable
         scratch.Clear();
         foreach (KeyValuePair<long, FdInfo> kv in _fds)
         {
-            if (kv.Value.IsCloexec || (kv.Value.OpenFlags & PpmOpenFlags.Cloexec) != 0)
+            if (kv.Value.IsCloexec || (kv.Value.OpenFlags & WireConstants.PpmOpenCloexec) != 0)
             {
                 scratch.Add(kv.Key);
             }

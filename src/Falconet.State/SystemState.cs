@@ -31,7 +31,7 @@ public sealed class SystemState : ISnapshotSink
             threadEvents.Clear();
             _fdEvents.Clear();
         });
-        _dispatcher = new EventDispatcher(Context, ThreadTable, UserTable, Containers, Snapshot, converter, threadEvents, _fdEvents, reader);
+        _dispatcher = new EventDispatcher(Context, UserTable, Containers, Snapshot, converter, threadEvents, _fdEvents, reader);
     }
 
     /// <summary>The context of the last processed event (reused).</summary>

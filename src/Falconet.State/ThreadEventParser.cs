@@ -6,19 +6,8 @@ namespace Falconet.State;
 /// The events that change threads and processes: clone/fork/vfork/clone3, execve/execveat, procexit, chdir,
 /// fchdir and the set*id calls.
 /// </summary>
-internal sealed class ThreadEventParser
+internal sealed class ThreadEventParser(ThreadTable threads, ParamReader reader, LayoutUpConverter converter)
 {
-    private const uint CloneThread = 1u << 13;
-
-    // PPM_EXE_* flags of execve's flags parameter.
-    private const long ExeWritable = 1;
-    private const long ExeUpperLayer = 2;
-    private const long ExeFromMemfd = 4;
-    private const long ExeLowerLayer = 8;
-
-    private readonly ThreadTable _threads;
-    private readonly ParamReader _params;
-    private readonly LayoutUpConverter _converter;
 
     /// <summary>Reused list of thread numbers to remove after a walk (execve), so the walk does not allocate.</summary>
     private readonly List<long> _scratchNumbers = [];
@@ -26,13 +15,6 @@ internal sealed class ThreadEventParser
     /// <summary>The thread a procexit removes before the next event (-1 none), and the reaper its children get.</summary>
     private long _pendingRemoval = -1;
     private long _pendingReaper = -1;
-
-    public ThreadEventParser(ThreadTable threads, ParamReader reader, LayoutUpConverter converter)
-    {
-        _threads = threads;
-        _params = reader;
-        _converter = converter;
-    }
 
     /// <summary>Who the child of a clone is, from whichever side's report is parsed.</summary>
     private readonly record struct CloneChild(long Tid, long Pid, long Ptid, long Vtid, long Vpid, ThreadInfo? Parent, bool IsThread);
@@ -61,7 +43,7 @@ internal sealed class ThreadEventParser
     /// </summary>
     public ThreadInfo? GetOrInventThread(long tid, EventAction action)
     {
-        if (_threads.Find(tid) is { } thread)
+        if (threads.Find(tid) is { } thread)
         {
             return thread;
         }
@@ -80,7 +62,7 @@ internal sealed class ThreadEventParser
             LoginUid = uint.MaxValue,
             IsInvented = true,
         };
-        _threads.Store(thread);
+        threads.Store(thread);
         return thread;
     }
 
@@ -102,15 +84,15 @@ internal sealed class ThreadEventParser
         }
         else
         {
-            string cwd = _params.String(evt, Param.Cwd);
+            string cwd = reader.String(evt, Param.Cwd);
             child.Cwd = cwd.Length > 0 ? EnsureTrailingSlash(cwd) : cwd;
         }
-        if (_threads.Find(child.Tid) is { } stale)
+        if (threads.Find(child.Tid) is { } stale)
         {
-            _threads.DetachFromParent(stale);
+            threads.DetachFromParent(stale);
         }
-        _threads.Store(child);
-        _threads.AttachToParent(child);
+        threads.Store(child);
+        threads.AttachToParent(child);
         if (res == 0)
         {
             context.Thread = child;
@@ -123,7 +105,7 @@ internal sealed class ThreadEventParser
     /// </summary>
     private bool TryResolveChild(ScapEvent evt, ThreadInfo? caller, long res, EventContext context, out CloneChild who)
     {
-        bool isThread = ((uint)ParamReader.Int(evt, Param.Flags, 0) & CloneThread) != 0;
+        bool isThread = ((uint)ParamReader.Int(evt, Param.Flags, 0) & WireConstants.PpmCloneThread) != 0;
         long paramPid = ParamReader.Int(evt, Param.Pid, -1);
         long paramPtid = ParamReader.Int(evt, Param.Ptid, -1);
         if (res > 0)
@@ -131,16 +113,16 @@ internal sealed class ThreadEventParser
             // Parent side: the tid/pid/ptid parameters describe the caller.
             long paramTid = ParamReader.Int(evt, Param.Tid, evt.ThreadId);
             who = new CloneChild(res, isThread ? paramPid : res, isThread ? paramPtid : paramTid, -1, -1, caller, isThread);
-            return _threads.Find(res) is not { CloneTs: > 0 };
+            return threads.Find(res) is not { CloneTs: > 0 };
         }
         // Child side: the parameters describe the child itself.
-        if (_threads.Find(evt.ThreadId) is { CloneTs: > 0 } existing)
+        if (threads.Find(evt.ThreadId) is { CloneTs: > 0 } existing)
         {
             context.Thread = existing;
             who = default;
             return false;
         }
-        ThreadInfo? parent = _threads.Find(isThread ? paramPid : paramPtid) ?? _threads.Find(paramPtid);
+        ThreadInfo? parent = threads.Find(isThread ? paramPid : paramPtid) ?? threads.Find(paramPtid);
         who = new CloneChild(evt.ThreadId, paramPid, paramPtid, ParamReader.Int(evt, Param.Vtid, -1),
             ParamReader.Int(evt, Param.Vpid, -1), parent, isThread);
         return true;
@@ -155,7 +137,7 @@ internal sealed class ThreadEventParser
     {
         if (who.IsThread)
         {
-            return (_threads.Find(who.Pid) ?? who.Parent)?.Fds ?? new FdTable();
+            return (threads.Find(who.Pid) ?? who.Parent)?.Fds ?? new FdTable();
         }
         return who.Parent?.Fds.Copy() ?? new FdTable();
     }
@@ -168,9 +150,9 @@ internal sealed class ThreadEventParser
         {
             Pid = who.Pid,
             ParentTid = who.Ptid,
-            Exe = _params.String(evt, Param.Exe),
-            Args = _params.List(evt, Param.Args, parent?.Args),
-            Comm = _params.String(evt, Param.Comm),
+            Exe = reader.String(evt, Param.Exe),
+            Args = reader.List(evt, Param.Args, parent?.Args),
+            Comm = reader.String(evt, Param.Comm),
             FdLimit = (ulong)ParamReader.Int(evt, Param.FdLimit, 0),
             PageFaultsMajor = (ulong)ParamReader.Int(evt, Param.PageFaultsMajor, 0),
             PageFaultsMinor = (ulong)ParamReader.Int(evt, Param.PageFaultsMinor, 0),
@@ -185,7 +167,7 @@ internal sealed class ThreadEventParser
             PidNsInitStartTs = (ulong)ParamReader.Int(evt, Param.PidNsInitStartTs, 0),
             CloneTs = evt.Timestamp,
         };
-        string[] cgroups = _params.List(evt, Param.Cgroups, parent?.Cgroups);
+        string[] cgroups = reader.List(evt, Param.Cgroups, parent?.Cgroups);
         if (parent is not null && ReferenceEquals(cgroups, parent.Cgroups))
         {
             child.ShareCgroups(parent);
@@ -238,12 +220,12 @@ internal sealed class ThreadEventParser
         {
             return;
         }
-        thread.Exe = _params.String(evt, Param.Exe);
-        thread.Args = _params.List(evt, Param.Args, thread.Args);
+        thread.Exe = reader.String(evt, Param.Exe);
+        thread.Args = reader.List(evt, Param.Args, thread.Args);
         long pid = ParamReader.Int(evt, Param.Pid, thread.Pid);
         thread.IsInvented = false;
         Reparent(thread, ParamReader.Int(evt, Param.Ptid, thread.ParentTid));
-        _threads.SetPid(thread, pid);
+        threads.SetPid(thread, pid);
         // The execve cwd parameter is not used (current drivers leave it empty): cwd comes from the snapshot,
         // clone inheritance and chdir, as in libsinsp. Virtual ids default to the host ones when unknown.
         if (thread.Vtid < 0)
@@ -261,7 +243,7 @@ internal sealed class ThreadEventParser
         // The exec'ing thread becomes the only thread of the process; O_CLOEXEC fds close.
         List<long> doomed = _scratchNumbers;
         doomed.Clear();
-        foreach (ThreadInfo t in _threads.ThreadsOf(pid))
+        foreach (ThreadInfo t in threads.ThreadsOf(pid))
         {
             if (t.Pid == pid && t.Tid != thread.Tid && ReferenceEquals(t.Fds, thread.Fds))
             {
@@ -281,9 +263,9 @@ internal sealed class ThreadEventParser
         {
             return;
         }
-        _threads.DetachFromParent(thread);
+        threads.DetachFromParent(thread);
         thread.ParentTid = ptid;
-        if (_threads.Find(ptid) is { } parent)
+        if (threads.Find(ptid) is { } parent)
         {
             parent.ChildCount++;
         }
@@ -300,11 +282,11 @@ internal sealed class ThreadEventParser
         thread.VmSwapKb = (uint)ParamReader.Int(evt, Param.VmSwap, thread.VmSwapKb);
         if (ParamReader.Has(evt, Param.Comm))
         {
-            thread.Comm = _params.String(evt, Param.Comm);
+            thread.Comm = reader.String(evt, Param.Comm);
         }
         if (ParamReader.Has(evt, Param.Cgroups))
         {
-            string[] cgroups = _params.List(evt, Param.Cgroups, thread.Cgroups);
+            string[] cgroups = reader.List(evt, Param.Cgroups, thread.Cgroups);
             if (!ReferenceEquals(cgroups, thread.Cgroups))
             {
                 thread.SetCgroups(cgroups);
@@ -312,7 +294,7 @@ internal sealed class ThreadEventParser
         }
         if (ParamReader.Has(evt, Param.Env))
         {
-            thread.Env = _params.List(evt, Param.Env, thread.Env);
+            thread.Env = reader.List(evt, Param.Env, thread.Env);
         }
         thread.Tty = (uint)ParamReader.Int(evt, Param.Tty, thread.Tty);
         thread.Vpgid = ParamReader.Int(evt, Param.Vpgid, thread.Vpgid);
@@ -329,23 +311,23 @@ internal sealed class ThreadEventParser
         long execFlags = ParamReader.Int(evt, Param.Flags, -1);
         if (execFlags >= 0)
         {
-            thread.ExeWritable = (execFlags & ExeWritable) != 0;
-            thread.ExeUpperLayer = (execFlags & ExeUpperLayer) != 0;
-            thread.ExeFromMemfd = (execFlags & ExeFromMemfd) != 0;
-            thread.ExeLowerLayer = (execFlags & ExeLowerLayer) != 0;
+            thread.ExeWritable = (execFlags & WireConstants.PpmExeWritable) != 0;
+            thread.ExeUpperLayer = (execFlags & WireConstants.PpmExeUpperLayer) != 0;
+            thread.ExeFromMemfd = (execFlags & WireConstants.PpmExeFromMemfd) != 0;
+            thread.ExeLowerLayer = (execFlags & WireConstants.PpmExeLowerLayer) != 0;
         }
     }
 
     /// <summary><c>proc.exepath</c> after an exec: the trusted path, else the file name, else (execveat) the path name.</summary>
     private string ExecPath(ScapEvent evt, bool execveat)
     {
-        string exePath = _params.String(evt, Param.TrustedExePath);
+        string exePath = reader.String(evt, Param.TrustedExePath);
         if (exePath.Length == 0)
         {
-            exePath = _params.String(evt, Param.FileName);
+            exePath = reader.String(evt, Param.FileName);
             if (exePath.Length == 0 && execveat)
             {
-                exePath = _params.String(evt, Param.PathName);
+                exePath = reader.String(evt, Param.PathName);
             }
         }
         return exePath;
@@ -354,7 +336,7 @@ internal sealed class ThreadEventParser
     /// <summary>procexit: the thread is removed after the event; its children get the reaper as parent.</summary>
     public void ParseProcExit(ScapEvent evt, EventContext context)
     {
-        ThreadInfo? thread = _threads.Find(evt.ThreadId);
+        ThreadInfo? thread = threads.Find(evt.ThreadId);
         context.Thread = thread;
         if (thread is null)
         {
@@ -364,16 +346,16 @@ internal sealed class ThreadEventParser
         long reaper = ParamReader.Int(evt, Param.ReaperTid, 0);
         if (reaper <= 0)
         {
-            reaper = !thread.IsMainThread && _threads.Find(thread.Pid) is not null ? thread.Pid : -1;
+            reaper = !thread.IsMainThread && threads.Find(thread.Pid) is not null ? thread.Pid : -1;
         }
         _pendingReaper = reaper;
     }
 
     private void RemoveThread(long tid, long reaperTid)
     {
-        if (_threads.Remove(tid, reaperTid))
+        if (threads.Remove(tid, reaperTid))
         {
-            _converter.Release(tid);
+            converter.Release(tid);
         }
     }
 
@@ -383,7 +365,7 @@ internal sealed class ThreadEventParser
         {
             return;
         }
-        thread.Cwd = EnsureTrailingSlash(PathResolver.Resolve(thread.Cwd, _params.String(evt, Param.Path)));
+        thread.Cwd = EnsureTrailingSlash(PathResolver.Resolve(thread.Cwd, reader.String(evt, Param.Path)));
     }
 
     public static void ParseFchdir(ScapEvent evt, ThreadInfo thread)
@@ -400,20 +382,21 @@ internal sealed class ThreadEventParser
         {
             return;
         }
-        switch (action)
+        Param param = action switch
         {
-            case EventAction.SetUid:
-                thread.Uid = ValidIdOr(ParamReader.Int(evt, Param.Uid, -1), thread.Uid);
-                break;
-            case EventAction.SetGid:
-                thread.Gid = ValidIdOr(ParamReader.Int(evt, Param.Gid, -1), thread.Gid);
-                break;
-            case EventAction.SetResUid:
-                thread.Uid = ValidIdOr(ParamReader.Int(evt, Param.Euid, -1), thread.Uid);
-                break;
-            case EventAction.SetResGid:
-                thread.Gid = ValidIdOr(ParamReader.Int(evt, Param.Egid, -1), thread.Gid);
-                break;
+            EventAction.SetUid => Param.Uid,
+            EventAction.SetGid => Param.Gid,
+            EventAction.SetResUid => Param.Euid,
+            _ => Param.Egid,
+        };
+        long value = ParamReader.Int(evt, param, -1);
+        if (action is EventAction.SetUid or EventAction.SetResUid)
+        {
+            thread.Uid = ValidIdOr(value, thread.Uid);
+        }
+        else
+        {
+            thread.Gid = ValidIdOr(value, thread.Gid);
         }
     }
 
