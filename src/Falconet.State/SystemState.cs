@@ -49,7 +49,7 @@ public sealed class SystemState : ISnapshotSink
     /// <summary>Container metadata by container id (the container plugin's cache).</summary>
     public ContainerTable Containers { get; } = new();
 
-    /// <summary>Domain names observed for addresses (never resolved on the event path); empty until something fills it.</summary>
+    /// <summary>Domain names known for addresses (never resolved on the event path); nothing fills it yet.</summary>
     public DnsObservations Dns { get; } = new();
 
     /// <summary>Where the snapshot goes: capture header blocks and the /proc scan both deliver to this loader.</summary>

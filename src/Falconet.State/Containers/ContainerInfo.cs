@@ -8,19 +8,46 @@ namespace Falconet.State.Containers;
 /// </summary>
 public enum ContainerType : ushort
 {
+    /// <summary>Docker.</summary>
     Docker = 0,
+
+    /// <summary>LXC.</summary>
     Lxc = 1,
+
+    /// <summary>libvirt LXC.</summary>
     LibvirtLxc = 2,
+
+    /// <summary>Mesos.</summary>
     Mesos = 3,
+
+    /// <summary>rkt.</summary>
     Rkt = 4,
+
+    /// <summary>A custom engine.</summary>
     Custom = 5,
+
+    /// <summary>A CRI runtime.</summary>
     Cri = 6,
+
+    /// <summary>containerd.</summary>
     Containerd = 7,
+
+    /// <summary>CRI-O.</summary>
     CriO = 8,
+
+    /// <summary>BOSH process manager.</summary>
     Bpm = 9,
+
+    /// <summary>A static container (configured, not discovered).</summary>
     Static = 10,
+
+    /// <summary>Podman.</summary>
     Podman = 11,
+
+    /// <summary>The host itself (processes in no container).</summary>
     Host = 0xfffe,
+
+    /// <summary>Not known.</summary>
     Unknown = 0xffff,
 }
 
@@ -29,15 +56,25 @@ public sealed class ContainerMount(string source, string destination, string mod
 {
     private string? _text;
 
+    /// <summary>The host path (or volume) mounted.</summary>
     public string Source { get; } = source;
+
+    /// <summary>Where it is mounted in the container.</summary>
     public string Destination { get; } = destination;
+
+    /// <summary>The mount mode as the runtime reports it (e.g. <c>ro</c>, <c>z</c>).</summary>
     public string Mode { get; } = mode;
+
+    /// <summary>Whether the mount is writable.</summary>
     public bool ReadWrite { get; } = readWrite;
+
+    /// <summary>Mount propagation (<c>private</c>, <c>rslave</c>, …).</summary>
     public string Propagation { get; } = propagation;
 
     /// <summary>The <c>container.mount</c> form, <c>source:dest:mode:rdwr:propagation</c>; built once.</summary>
     public string Text => _text ??= $"{Source}:{Destination}:{Mode}:{(ReadWrite ? "true" : "false")}:{Propagation}";
 
+    /// <inheritdoc />
     public override string ToString() => Text;
 }
 
@@ -64,13 +101,28 @@ public sealed class ContainerInfo
     /// <summary>Short id (12 characters), the table key.</summary>
     public string Id { get; init; } = "";
 
+    /// <summary>Full (64-character) id.</summary>
     public string FullId { get; init; } = "";
+
+    /// <summary>The container engine.</summary>
     public ContainerType Type { get; init; } = ContainerType.Unknown;
+
+    /// <summary>Container name.</summary>
     public string Name { get; init; } = "";
+
+    /// <summary>Image as the container was started with it (<c>repo:tag</c> or an id).</summary>
     public string Image { get; init; } = "";
+
+    /// <summary>Image id.</summary>
     public string ImageId { get; init; } = "";
+
+    /// <summary>Image repository.</summary>
     public string ImageRepository { get; init; } = "";
+
+    /// <summary>Image tag.</summary>
     public string ImageTag { get; init; } = "";
+
+    /// <summary>Image digest.</summary>
     public string ImageDigest { get; init; } = "";
 
     /// <summary>Primary IPv4 address as a string, "" when unknown.</summary>
@@ -82,10 +134,19 @@ public sealed class ContainerInfo
     /// <summary>The user the container runs as (not exposed as a field by the container plugin).</summary>
     public string User { get; init; } = "";
 
+    /// <summary>Runs privileged.</summary>
     public bool Privileged { get; init; }
+
+    /// <summary>Shares the host pid namespace.</summary>
     public bool HostPid { get; init; }
+
+    /// <summary>Shares the host network namespace.</summary>
     public bool HostNetwork { get; init; }
+
+    /// <summary>Shares the host IPC namespace.</summary>
     public bool HostIpc { get; init; }
+
+    /// <summary>Is a Kubernetes pod sandbox (pause) container.</summary>
     public bool IsPodSandbox { get; init; }
 
     /// <summary>Full id of the pod sandbox (Kubernetes), "" outside pods.</summary>
@@ -94,6 +155,7 @@ public sealed class ContainerInfo
     /// <summary>Creation time in seconds since the epoch, 0 when unknown.</summary>
     public long CreatedTime { get; init; }
 
+    /// <summary>The mounts, in the runtime's order.</summary>
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
     /// <summary>Container labels, ordered by key (ordinal), as the plugin's map.</summary>
@@ -117,6 +179,7 @@ public sealed class ContainerInfo
     /// <summary><c>k8s.pod.labels</c> for this container's own pod sandbox labels.</summary>
     public string PodSandboxLabelsText => _podSandboxLabelsText ??= JoinLabels(PodSandboxLabels);
 
+    /// <summary>The <c>container.type</c> text of an engine: its name, "" for custom, static and unknown engines.</summary>
     public static string TypeNameOf(ContainerType type) => type switch
     {
         ContainerType.Docker => "docker",
@@ -160,6 +223,7 @@ public sealed class ContainerInfo
         return null;
     }
 
+    /// <inheritdoc />
     public override string ToString() => $"{Id} {Name} ({TypeName})";
 
     private static string JoinLabels(IReadOnlyDictionary<string, string> labels)

@@ -13,6 +13,7 @@ public sealed class ContainerMetadataException(string message, Exception? inner 
 /// </summary>
 public static class ContainerJson
 {
+    /// <summary>Reads one container record from its JSON text; throws <see cref="ContainerMetadataException"/> when it is not one.</summary>
     public static ContainerInfo Parse(ReadOnlySpan<byte> utf8)
     {
         // Writers NUL-terminate the string parameter; some also pad.
