@@ -87,9 +87,9 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
             Fd = fdNumber,
             Kind = ParamReader.Int(evt, Param.Domain, 0) switch
             {
-                WireConstants.AfUnix => FdKind.Unix,
-                WireConstants.AfInet => FdKind.Ipv4Socket,
-                WireConstants.AfInet6 => FdKind.Ipv6Socket,
+                SocketTuple.FamilyUnix => FdKind.Unix,
+                SocketTuple.FamilyInet => FdKind.Ipv4Socket,
+                SocketTuple.FamilyInet6 => FdKind.Ipv6Socket,
                 WireConstants.AfNetlink => FdKind.Netlink,
                 _ => FdKind.Unknown,
             },
@@ -360,7 +360,7 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
     private static FdInfo SocketPairEnd(ScapEvent evt, long number) => new()
     {
         Fd = number,
-        Kind = ParamReader.Int(evt, Param.Domain, WireConstants.AfUnix) == WireConstants.AfUnix ? FdKind.Unix : FdKind.Unknown,
+        Kind = ParamReader.Int(evt, Param.Domain, SocketTuple.FamilyUnix) == SocketTuple.FamilyUnix ? FdKind.Unix : FdKind.Unknown,
         UnixSource = (ulong)ParamReader.Int(evt, Param.Source, 0),
         UnixDestination = (ulong)ParamReader.Int(evt, Param.Peer, 0),
     };

@@ -9,8 +9,13 @@ namespace Falconet.State;
 /// </summary>
 internal ref struct SocketTuple
 {
+    /// <summary>AF_UNIX.</summary>
     public const byte FamilyUnix = 1;
+
+    /// <summary>AF_INET.</summary>
     public const byte FamilyInet = 2;
+
+    /// <summary>AF_INET6.</summary>
     public const byte FamilyInet6 = 10;
 
     public byte Family;

@@ -29,8 +29,6 @@ internal static class WireConstants
     /// <summary>SOCK_CLOEXEC in socket(2)'s type and accept4(2)'s flags.</summary>
     public const int SockCloexec = 0x80000;
 
-    public const long AfUnix = 1;
-    public const long AfInet = 2;
-    public const long AfInet6 = 10;
+    /// <summary>AF_NETLINK (the other address families are <see cref="SocketTuple"/>'s).</summary>
     public const long AfNetlink = 16;
 }
