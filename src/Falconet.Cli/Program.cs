@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Falconet.Host;
 
 namespace Falconet.Cli;
@@ -13,17 +14,9 @@ public static class Program
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
         using var cancel = new CancellationTokenSource();
-        // SIGINT/SIGTERM stop the event loop cleanly (live capture detaches, outputs flush).
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, ctx =>
-        {
-            ctx.Cancel = true;
-            cancel.Cancel();
-        });
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            cancel.Cancel();
-        });
+        var stop = new StopSignals(cancel, Console.Error);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop.OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop.OnSignal);
 
         var console = new ConsoleStreams(Console.Out, Console.Error, Console.OpenStandardOutput());
         RootCommand root = CommandLineDefinition.Build(console, cancel.Token);

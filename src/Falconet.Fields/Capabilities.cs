@@ -1,8 +1,17 @@
+using System.Collections.Concurrent;
+using System.Text;
+
 namespace Falconet.Fields;
 
 /// <summary>Linux capability sets as text (<c>thread.cap_*</c>): the CAP_* names of the set bits, space separated.</summary>
 internal static class Capabilities
 {
+    // Processes share a handful of capability sets, so each set's text is built once. The bound only guards
+    // against a pathological stream of distinct sets; past it the text is built per call as before.
+    private const int MaxCachedSets = 1024;
+
+    private static readonly ConcurrentDictionary<ulong, string> s_texts = new();
+
     private static readonly string[] s_names =
     [
         "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
@@ -20,14 +29,32 @@ internal static class Capabilities
         {
             return "";
         }
-        var names = new List<string>();
+        if (s_texts.TryGetValue(set, out string? known))
+        {
+            return known;
+        }
+        string text = Build(set);
+        if (s_texts.Count < MaxCachedSets)
+        {
+            s_texts.TryAdd(set, text);
+        }
+        return text;
+    }
+
+    private static string Build(ulong set)
+    {
+        var names = new StringBuilder();
         for (int bit = 0; bit < s_names.Length; bit++)
         {
             if ((set & (1UL << bit)) != 0)
             {
-                names.Add(s_names[bit]);
+                if (names.Length > 0)
+                {
+                    names.Append(' ');
+                }
+                names.Append(s_names[bit]);
             }
         }
-        return string.Join(' ', names);
+        return names.ToString();
     }
 }

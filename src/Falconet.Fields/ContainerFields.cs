@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using Falconet.Core.Events;
-using Falconet.State;
 using Falconet.State.Containers;
+using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
 
@@ -26,28 +25,14 @@ internal static class ContainerFields
     {
         registry.Add("container.id", ParamType.Charbuf,
             "The truncated container id (first 12 characters) from the process's cgroups; \"host\" for processes outside containers.",
-            (EventContext c, ref FieldValue v) =>
-            {
-                if (!TryResolve(c, out ContainerInfo? info))
-                {
-                    return false;
-                }
-                return ProcessFields.Str(info is not null ? info.Id : c.Thread!.ContainerId, ref v);
-            });
-        AddMetadata(registry, "container.full_id", ParamType.Charbuf, "The full container id as the runtime reports it.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.FullId, ref v));
-        AddMetadata(registry, "container.name", ParamType.Charbuf, "The container name; \"host\" for processes outside containers.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.Name, ref v));
-        AddMetadata(registry, "container.image", ParamType.Charbuf, "The container image, e.g. falcosecurity/falco:latest.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.Image, ref v));
-        AddMetadata(registry, "container.image.id", ParamType.Charbuf, "The container image id.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.ImageId, ref v));
-        AddMetadata(registry, "container.type", ParamType.Charbuf, "The container engine: docker, cri, containerd, cri-o, podman, lxc, libvirt-lxc, bpm, … or host.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.TypeName, ref v));
-        AddMetadata(registry, "container.privileged", ParamType.Bool, "true for containers running privileged.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Bool(i.Privileged, ref v));
-        AddMetadata(registry, "container.mounts", ParamType.Charbuf, "The container's mounts as source:dest:mode:rdwr:propagation, comma separated.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.MountsText, ref v));
+            (EventContext c, ref FieldValue v) => TryResolve(c, out ContainerInfo? info) && Str(info is not null ? info.Id : c.Thread!.ContainerId, ref v));
+        AddText(registry, "container.full_id", "The full container id as the runtime reports it.", static i => i.FullId);
+        AddText(registry, "container.name", "The container name; \"host\" for processes outside containers.", static i => i.Name);
+        AddText(registry, "container.image", "The container image, e.g. falcosecurity/falco:latest.", static i => i.Image);
+        AddText(registry, "container.image.id", "The container image id.", static i => i.ImageId);
+        AddText(registry, "container.type", "The container engine: docker, cri, containerd, cri-o, podman, lxc, libvirt-lxc, bpm, … or host.", static i => i.TypeName);
+        AddFlag(registry, "container.privileged", "true for containers running privileged.", static i => i.Privileged);
+        AddText(registry, "container.mounts", "The container's mounts as source:dest:mode:rdwr:propagation, comma separated.", static i => i.MountsText);
         AddMount(registry, "container.mount", "One mount as source:dest:mode:rdwr:propagation, by index (container.mount[0]) or by a pattern on its source.",
             m => m.Text, byDestination: false);
         AddMount(registry, "container.mount.source", "A mount's source, by index or by a pattern on its destination.", m => m.Source, byDestination: true);
@@ -57,67 +42,54 @@ internal static class ContainerFields
         AddMount(registry, "container.mount.rdwr", "Whether a mount is read-write (true/false), by index or by a pattern on its source.",
             m => m.ReadWrite ? "true" : "false", byDestination: false);
         AddMount(registry, "container.mount.propagation", "A mount's propagation, by index or by a pattern on its source.", m => m.Propagation, byDestination: false);
-        AddMetadata(registry, "container.image.repository", ParamType.Charbuf, "The container image repository, without tag, e.g. falcosecurity/falco.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.ImageRepository, ref v));
-        AddMetadata(registry, "container.image.tag", ParamType.Charbuf, "The container image tag, e.g. latest.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.ImageTag, ref v));
-        AddMetadata(registry, "container.image.digest", ParamType.Charbuf, "The container image registry digest, e.g. sha256:….",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.ImageDigest, ref v));
-        AddAbsent(registry, "container.healthcheck", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "container.liveness_probe", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "container.readiness_probe", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
+        AddText(registry, "container.image.repository", "The container image repository, without tag, e.g. falcosecurity/falco.", static i => i.ImageRepository);
+        AddText(registry, "container.image.tag", "The container image tag, e.g. latest.", static i => i.ImageTag);
+        AddText(registry, "container.image.digest", "The container image registry digest, e.g. sha256:….", static i => i.ImageDigest);
+        foreach (string probe in s_healthProbes)
+        {
+            AddAbsent(registry, $"container.{probe}", ParamType.Charbuf);
+        }
         registry.Add("container.start_ts", ParamType.Abstime,
             "Container start (ns since the epoch): the start time of the process's pid namespace init, as the kernel reports it.",
-            (EventContext c, ref FieldValue v) => TryPidNsInitStart(c, out ulong start) && ProcessFields.Int((long)start, ref v));
+            (EventContext c, ref FieldValue v) => TryPidNsInitStart(c, out ulong start) && Int((long)start, ref v));
         registry.Add("container.duration", ParamType.Reltime, "Nanoseconds since container.start_ts.",
-            (EventContext c, ref FieldValue v) => TryPidNsInitStart(c, out ulong start) && ProcessFields.Int((long)(c.Event.Timestamp - start), ref v));
-        AddMetadata(registry, "container.ip", ParamType.Charbuf, "The container's primary IPv4 address as the runtime reports it.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.Ip, ref v));
-        AddMetadata(registry, "container.cni.json", ParamType.Charbuf, "The pod's CNI result (CRI engines) as unparsed JSON.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.CniJson, ref v));
-        AddMetadata(registry, "container.host_pid", ParamType.Bool, "true if the container runs in the host pid namespace.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Bool(i.HostPid, ref v));
-        AddMetadata(registry, "container.host_network", ParamType.Bool, "true if the container runs in the host network namespace.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Bool(i.HostNetwork, ref v));
-        AddMetadata(registry, "container.host_ipc", ParamType.Bool, "true if the container runs in the host IPC namespace.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Bool(i.HostIpc, ref v));
+            (EventContext c, ref FieldValue v) => TryPidNsInitStart(c, out ulong start) && Int((long)(c.Event.Timestamp - start), ref v));
+        AddText(registry, "container.ip", "The container's primary IPv4 address as the runtime reports it.", static i => i.Ip);
+        AddText(registry, "container.cni.json", "The pod's CNI result (CRI engines) as unparsed JSON.", static i => i.CniJson);
+        AddFlag(registry, "container.host_pid", "true if the container runs in the host pid namespace.", static i => i.HostPid);
+        AddFlag(registry, "container.host_network", "true if the container runs in the host network namespace.", static i => i.HostNetwork);
+        AddFlag(registry, "container.host_ipc", "true if the container runs in the host IPC namespace.", static i => i.HostIpc);
         AddLabel(registry, "container.label", "One container label, container.label[key] or container.label.key.", (i, _) => i.Labels);
-        AddMetadata(registry, "container.labels", ParamType.Charbuf, "The container labels as key:value, joined by \", \" (annotations and io.kubernetes.* left out).",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.LabelsText, ref v));
-        AddAbsent(registry, "proc.is_container_healthcheck", ParamType.Bool, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "proc.is_container_liveness_probe", ParamType.Bool, "Deprecated by the container plugin: never has a value.");
-        AddAbsent(registry, "proc.is_container_readiness_probe", ParamType.Bool, "Deprecated by the container plugin: never has a value.");
+        AddText(registry, "container.labels", "The container labels as key:value, joined by \", \" (annotations and io.kubernetes.* left out).", static i => i.LabelsText);
+        foreach (string probe in s_healthProbes)
+        {
+            AddAbsent(registry, $"proc.is_container_{probe}", ParamType.Bool);
+        }
 
-        AddMetadata(registry, "k8s.pod.name", ParamType.Charbuf, "The Kubernetes pod name (the container's io.kubernetes.pod.name label).",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.Labels.GetValueOrDefault("io.kubernetes.pod.name"), ref v));
-        AddMetadata(registry, "k8s.ns.name", ParamType.Charbuf, "The Kubernetes namespace (the container's io.kubernetes.pod.namespace label).",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.Labels.GetValueOrDefault("io.kubernetes.pod.namespace"), ref v));
-        AddMetadata(registry, "k8s.pod.id", ParamType.Charbuf, "Legacy name of k8s.pod.uid.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.Labels.GetValueOrDefault("io.kubernetes.pod.uid"), ref v));
-        AddMetadata(registry, "k8s.pod.uid", ParamType.Charbuf, "The Kubernetes pod UID (the container's io.kubernetes.pod.uid label).",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.Labels.GetValueOrDefault("io.kubernetes.pod.uid"), ref v));
-        AddMetadata(registry, "k8s.pod.sandbox_id", ParamType.Charbuf, "The pod sandbox id, first 12 characters.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.PodSandboxShortId, ref v));
-        AddMetadata(registry, "k8s.pod.full_sandbox_id", ParamType.Charbuf, "The full pod sandbox id.",
-            (ContainerInfo i, EventContext _, ref FieldValue v) => ProcessFields.Str(i.PodSandboxId, ref v));
+        AddLabelValue(registry, "k8s.pod.name", "The Kubernetes pod name (the container's io.kubernetes.pod.name label).", "io.kubernetes.pod.name");
+        AddLabelValue(registry, "k8s.ns.name", "The Kubernetes namespace (the container's io.kubernetes.pod.namespace label).", "io.kubernetes.pod.namespace");
+        AddLabelValue(registry, "k8s.pod.id", "Legacy name of k8s.pod.uid.", "io.kubernetes.pod.uid");
+        AddLabelValue(registry, "k8s.pod.uid", "The Kubernetes pod UID (the container's io.kubernetes.pod.uid label).", "io.kubernetes.pod.uid");
+        AddText(registry, "k8s.pod.sandbox_id", "The pod sandbox id, first 12 characters.", static i => i.PodSandboxShortId);
+        AddText(registry, "k8s.pod.full_sandbox_id", "The full pod sandbox id.", static i => i.PodSandboxId);
         AddLabel(registry, "k8s.pod.label", "One Kubernetes pod label, k8s.pod.label[key] or k8s.pod.label.key.", PodLabel);
         AddMetadata(registry, "k8s.pod.labels", ParamType.Charbuf, "The Kubernetes pod labels as key:value, joined by \", \".",
-            (ContainerInfo i, EventContext c, ref FieldValue v) => ProcessFields.Str(Sandbox(i, c) is { } s ? s.PodSandboxLabelsText : i.PodSandboxLabelsText, ref v));
+            (ContainerInfo i, EventContext c, ref FieldValue v) => Str(Sandbox(i, c) is { } s ? s.PodSandboxLabelsText : i.PodSandboxLabelsText, ref v));
         AddMetadata(registry, "k8s.pod.ip", ParamType.Charbuf, "The pod's IPv4 address (the pod sandbox's container.ip).",
-            (ContainerInfo i, EventContext c, ref FieldValue v) => ProcessFields.Str(i.CniJson.Length > 0 ? i.Ip : Sandbox(i, c)?.Ip, ref v));
+            (ContainerInfo i, EventContext c, ref FieldValue v) => Str(i.CniJson.Length > 0 ? i.Ip : Sandbox(i, c)?.Ip, ref v));
         AddMetadata(registry, "k8s.pod.cni.json", ParamType.Charbuf, "The pod's CNI result as unparsed JSON (same as container.cni.json).",
-            (ContainerInfo i, EventContext c, ref FieldValue v) => ProcessFields.Str(i.CniJson.Length > 0 ? i.CniJson : Sandbox(i, c)?.CniJson, ref v));
+            (ContainerInfo i, EventContext c, ref FieldValue v) => Str(i.CniJson.Length > 0 ? i.CniJson : Sandbox(i, c)?.CniJson, ref v));
 
         // Kept by the plugin for old rules only; the k8smeta plugin provides this metadata now.
         foreach (string kind in new[] { "rc", "svc", "ns", "rs", "deployment" })
         {
             if (kind != "ns")
             {
-                AddAbsent(registry, $"k8s.{kind}.name", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
+                AddAbsent(registry, $"k8s.{kind}.name", ParamType.Charbuf);
             }
-            AddAbsent(registry, $"k8s.{kind}.id", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
-            AddAbsent(registry, $"k8s.{kind}.label", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.", FieldArgumentMode.Required);
-            AddAbsent(registry, $"k8s.{kind}.labels", ParamType.Charbuf, "Deprecated by the container plugin: never has a value.");
+            AddAbsent(registry, $"k8s.{kind}.id", ParamType.Charbuf);
+            AddAbsent(registry, $"k8s.{kind}.label", ParamType.Charbuf, FieldArgumentMode.Required);
+            AddAbsent(registry, $"k8s.{kind}.labels", ParamType.Charbuf);
         }
     }
 
@@ -173,46 +145,44 @@ internal static class ContainerFields
         return info.PodSandboxLabels.GetValueOrDefault(key);
     }
 
-    private static void AddMetadata(FieldRegistry registry, string name, ParamType type, string description, MetadataExtract extract)
-    {
+    private static void AddText(FieldRegistry registry, string name, string description, Func<ContainerInfo, string?> select) =>
+        AddMetadata(registry, name, ParamType.Charbuf, description, (ContainerInfo i, EventContext _, ref FieldValue v) => Str(select(i), ref v));
+
+    /// <summary>A field holding one label of the container (the Kubernetes metadata the runtime puts in labels).</summary>
+    private static void AddLabelValue(FieldRegistry registry, string name, string description, string label) =>
+        AddText(registry, name, description, i => i.Labels.GetValueOrDefault(label));
+
+    private static void AddFlag(FieldRegistry registry, string name, string description, Func<ContainerInfo, bool> select) =>
+        AddMetadata(registry, name, ParamType.Bool, description, (ContainerInfo i, EventContext _, ref FieldValue v) => Bool(select(i), ref v));
+
+    private static void AddMetadata(FieldRegistry registry, string name, ParamType type, string description, MetadataExtract extract) =>
         registry.Add(name, type, description, (EventContext c, ref FieldValue v) => TryResolve(c, out ContainerInfo? info) && info is not null && extract(info, c, ref v));
-    }
 
-    private static void AddAbsent(FieldRegistry registry, string name, ParamType type, string description, FieldArgumentMode argumentMode = FieldArgumentMode.None)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, type, description,
-            _ => new DelegateFieldExtractor(descriptor!, (EventContext _, ref FieldValue _) => false),
-            argumentMode, argumentMode == FieldArgumentMode.None ? FieldFlags.None : FieldFlags.ArgDotted);
-        registry.Add(descriptor);
-    }
+    /// <summary>The health probe kinds of the deprecated <c>container.*</c> and <c>proc.is_container_*</c> fields.</summary>
+    private static readonly string[] s_healthProbes = ["healthcheck", "liveness_probe", "readiness_probe"];
 
-    private static void AddLabel(FieldRegistry registry, string name, string description, Func<ContainerInfo, EventContext, IReadOnlyDictionary<string, string>> labels)
-    {
+    /// <summary>A field the plugin deprecated: accepted in rules, never has a value.</summary>
+    private static void AddAbsent(FieldRegistry registry, string name, ParamType type, FieldArgumentMode argumentMode = FieldArgumentMode.None) =>
+        registry.Add(name, type, "Deprecated by the container plugin: never has a value.", argumentMode, argumentMode == FieldArgumentMode.None ? FieldFlags.None : FieldFlags.ArgDotted,
+            static _ => static (EventContext _, ref FieldValue _) => false);
+
+    private static void AddLabel(FieldRegistry registry, string name, string description, Func<ContainerInfo, EventContext, IReadOnlyDictionary<string, string>> labels) =>
         AddLabel(registry, name, description, (info, c, key) => labels(info, c).GetValueOrDefault(key));
-    }
 
-    private static void AddLabel(FieldRegistry registry, string name, string description, Func<ContainerInfo, EventContext, string, string?> lookup)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, ParamType.Charbuf, description, argument =>
+    private static void AddLabel(FieldRegistry registry, string name, string description, Func<ContainerInfo, EventContext, string, string?> lookup) =>
+        registry.Add(name, ParamType.Charbuf, description, FieldArgumentMode.Required, FieldFlags.ArgDotted, argument =>
         {
-            string key = argument?.Text ?? throw new FieldArgumentException($"{name} requires a label key, e.g. {name}[app]");
-            return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-                TryResolve(c, out ContainerInfo? info) && info is not null && ProcessFields.Str(lookup(info, c, key), ref v));
-        }, FieldArgumentMode.Required, FieldFlags.ArgDotted);
-        registry.Add(descriptor);
-    }
+            string key = FieldArguments.Required(argument, $"{name} requires a label key, e.g. {name}[app]");
+            return (EventContext c, ref FieldValue v) => TryResolve(c, out ContainerInfo? info) && info is not null && Str(lookup(info, c, key), ref v);
+        });
 
     /// <summary>
     /// A mount field: the argument is an index, or a regular expression searched (not anchored) in each mount's
     /// source — its destination for <c>container.mount.source</c> — the first match winning, as the plugin does.
     /// No such mount: absent.
     /// </summary>
-    private static void AddMount(FieldRegistry registry, string name, string description, Func<ContainerMount, string> part, bool byDestination)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, ParamType.Charbuf, description, argument =>
+    private static void AddMount(FieldRegistry registry, string name, string description, Func<ContainerMount, string> part, bool byDestination) =>
+        registry.Add(name, ParamType.Charbuf, description, FieldArgumentMode.Required, FieldFlags.None, argument =>
         {
             if (argument is null)
             {
@@ -221,9 +191,8 @@ internal static class ContainerFields
             if (argument.IsIndex)
             {
                 int index = argument.Index;
-                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-                    TryResolve(c, out ContainerInfo? info) && info is not null && index < info.Mounts.Count
-                    && ProcessFields.Str(part(info.Mounts[index]), ref v));
+                return (EventContext c, ref FieldValue v) =>
+                    TryResolve(c, out ContainerInfo? info) && info is not null && index < info.Mounts.Count && Str(part(info.Mounts[index]), ref v);
             }
             Regex pattern;
             try
@@ -234,10 +203,7 @@ internal static class ContainerFields
             {
                 throw new FieldArgumentException($"{name}[{argument.Text}]: not a valid path pattern: {e.Message}");
             }
-            return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-                TryResolve(c, out ContainerInfo? info) && info is not null && info.FindMount(pattern, byDestination) is { } mount
-                && ProcessFields.Str(part(mount), ref v));
-        }, FieldArgumentMode.Required);
-        registry.Add(descriptor);
-    }
+            return (EventContext c, ref FieldValue v) =>
+                TryResolve(c, out ContainerInfo? info) && info is not null && info.FindMount(pattern, byDestination) is { } mount && Str(part(mount), ref v);
+        });
 }

@@ -1,19 +1,33 @@
-using Falconet.State;
+using System.Net;
 
 namespace Falconet.Fields;
 
 /// <summary>
-/// Implemented by the extractors of the filter-only "either end" fields <c>fd.ip</c>, <c>fd.port</c>,
-/// <c>fd.proto</c> and <c>fd.net</c> (falco-reference §3.1). The condition compiler compares each end:
-/// <c>=</c>, <c>in</c> and the ordering operators hold when any present end satisfies the comparison,
-/// <c>!=</c> only when every present end differs. For a listening (server) socket only the server end
-/// is present (the bound address). When neither end is present every comparison is false.
+/// fd.ip / fd.port / fd.proto / fd.net: both ends for the condition engine (<see cref="IEitherEndExtractor"/>);
+/// a plain <see cref="FieldExtractor.TryExtract"/> gives the server end.
 /// </summary>
-public interface IEitherEndExtractor
+internal sealed class EitherEndExtractor(FieldDescriptor field, bool ports) : FieldExtractor(field), IEitherEndExtractor
 {
-    /// <summary>The client end (IP in <see cref="FieldValue.Ip"/>, port in <see cref="FieldValue.Int"/>); false when absent.</summary>
-    bool TryExtractClient(EventContext context, ref FieldValue value);
+    public override bool TryExtract(EventContext context, ref FieldValue value) => TryExtractServer(context, ref value);
 
-    /// <summary>The server end (or a listening socket's bound address); false when absent.</summary>
-    bool TryExtractServer(EventContext context, ref FieldValue value);
+    public bool TryExtractClient(EventContext context, ref FieldValue value) => TryEnd(context, ConnectionEnd.Client, ref value);
+
+    public bool TryExtractServer(EventContext context, ref FieldValue value) => TryEnd(context, ConnectionEnd.Server, ref value);
+
+    private bool TryEnd(EventContext context, ConnectionEnd end, ref FieldValue value)
+    {
+        if (!FdFields.TryGetEnd(context, end, out IPAddress? ip, out ushort port))
+        {
+            return false;
+        }
+        if (ports)
+        {
+            value.Int = port;
+        }
+        else
+        {
+            value.Ip = ip;
+        }
+        return true;
+    }
 }

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Falconet.Core.Events;
-using Falconet.Fields.Formatting;
-using Falconet.Fields.Rendering;
-using Falconet.State;
+using Falconet.Fields.ArgumentRendering;
+using Falconet.Fields.Caching;
+using Falconet.Fields.OutputFormats;
+using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
 
@@ -15,6 +15,9 @@ namespace Falconet.Fields;
 /// </summary>
 internal static class EventFields
 {
+    // Shared by every evt.buffer extractor: the per-type index table is filled once per type, and racing fills write the same value.
+    private static readonly ArgumentLocator s_dataParam = ArgumentLocator.ForName("data");
+
     private static readonly ushort s_genericExit = IdOf("PPME_GENERIC_X");
     private static readonly ushort s_asyncEvent = IdOf("PPME_ASYNCEVENT_E");
     private static readonly ushort s_openExit = IdOf("PPME_SYSCALL_OPEN_X");
@@ -36,18 +39,18 @@ internal static class EventFields
 
     public static void Register(FieldRegistry registry)
     {
-        Add(registry, "evt.num", ParamType.Uint64, "event number.", (EventContext c, ref FieldValue v) => Int(ref v, (long)c.Event.Number));
+        Add(registry, "evt.num", ParamType.Uint64, "event number.", (EventContext c, ref FieldValue v) => Int((long)c.Event.Number, ref v));
         AddTimeText(registry, "evt.time", "event timestamp as a time string that includes the nanosecond part (UTC).", ts => FormatTime(ts, date: false, nanos: true));
         AddTimeText(registry, "evt.time.s", "event timestamp as a time string with no nanoseconds (UTC).", ts => FormatTime(ts, date: false, nanos: false));
         AddTimeText(registry, "evt.time.iso8601", "event timestamp in ISO 8601 format, including nanoseconds and time zone offset (in UTC).", FormatIso8601);
         AddTimeText(registry, "evt.datetime", "event timestamp as a time string that includes the date (UTC).", ts => FormatTime(ts, date: true, nanos: true));
         AddTimeText(registry, "evt.datetime.s", "event timestamp as a datetime string with no nanoseconds (UTC).", ts => FormatTime(ts, date: true, nanos: false));
         Add(registry, "evt.rawtime", ParamType.Abstime, "absolute event timestamp, i.e. nanoseconds from epoch.",
-            (EventContext c, ref FieldValue v) => Int(ref v, (long)c.Event.Timestamp), FieldOutputStyle.JsonInteger);
+            (EventContext c, ref FieldValue v) => Int((long)c.Event.Timestamp, ref v), FieldOutputStyle.JsonInteger);
         Add(registry, "evt.rawtime.s", ParamType.Abstime, "integer part of the event timestamp (e.g. seconds since epoch).",
-            (EventContext c, ref FieldValue v) => Int(ref v, (long)(c.Event.Timestamp / 1_000_000_000)), FieldOutputStyle.JsonInteger);
+            (EventContext c, ref FieldValue v) => Int((long)(c.Event.Timestamp / 1_000_000_000), ref v), FieldOutputStyle.JsonInteger);
         Add(registry, "evt.rawtime.ns", ParamType.Abstime, "fractional part of the absolute event timestamp.",
-            (EventContext c, ref FieldValue v) => Int(ref v, (long)(c.Event.Timestamp % 1_000_000_000)), FieldOutputStyle.JsonInteger | FieldOutputStyle.TextZeroPadded);
+            (EventContext c, ref FieldValue v) => Int((long)(c.Event.Timestamp % 1_000_000_000), ref v), FieldOutputStyle.JsonInteger | FieldOutputStyle.TextZeroPadded);
         AddDeltaTime(registry, "evt.deltatime", "delta between this event and the previous event it was extracted for, in nanoseconds.", d => d, FieldOutputStyle.JsonInteger);
         AddDeltaTime(registry, "evt.deltatime.s", "integer part of the delta between this event and the previous event.", d => d / 1_000_000_000, FieldOutputStyle.JsonInteger);
         AddDeltaTime(registry, "evt.deltatime.ns", "fractional part of the delta between this event and the previous event.", d => d % 1_000_000_000,
@@ -57,52 +60,68 @@ internal static class EventFields
             (EventContext c, ref FieldValue v) => false);
         Add(registry, "evt.plugininfo", ParamType.Charbuf, "if the event comes from a plugin-defined event source, a summary of the event as formatted by the plugin.",
             (EventContext c, ref FieldValue v) => false);
-        Add(registry, "evt.source", ParamType.Charbuf, "the name of the source that produced the event.", (EventContext c, ref FieldValue v) => Str(ref v, "syscall"));
+        Add(registry, "evt.source", ParamType.Charbuf, "the name of the source that produced the event.", (EventContext c, ref FieldValue v) => Str("syscall", ref v));
         Add(registry, "evt.is_async", ParamType.Bool, "'true' for asynchronous events, 'false' otherwise.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, IsMetaEvent(c.Event)));
-        Add(registry, "evt.asynctype", ParamType.Charbuf, "If the event is asynchronous, the type of the event (e.g. 'container').", ExtractAsyncType);
+            (EventContext c, ref FieldValue v) => Bool(IsMetaEvent(c.Event), ref v));
+        AddStateful(registry, "evt.asynctype", ParamType.Charbuf, "If the event is asynchronous, the type of the event (e.g. 'container').", () =>
+        {
+            var texts = new TextCache();
+            return (EventContext c, ref FieldValue v) => ExtractAsyncType(c, texts, ref v);
+        });
         AddHostname(registry);
         Add(registry, "evt.latency", ParamType.Reltime, "deprecated: always 0 (enter events are dropped).",
-            (EventContext c, ref FieldValue v) => Int(ref v, 0), FieldOutputStyle.JsonInteger, FieldFlags.Deprecated);
-        Add(registry, "evt.latency.s", ParamType.Reltime, "deprecated: always 0.", (EventContext c, ref FieldValue v) => Int(ref v, 0), FieldOutputStyle.JsonInteger, FieldFlags.Deprecated);
-        Add(registry, "evt.latency.ns", ParamType.Reltime, "deprecated: always 0.", (EventContext c, ref FieldValue v) => Int(ref v, 0),
+            (EventContext c, ref FieldValue v) => Int(0, ref v), FieldOutputStyle.JsonInteger, FieldFlags.Deprecated);
+        Add(registry, "evt.latency.s", ParamType.Reltime, "deprecated: always 0.", (EventContext c, ref FieldValue v) => Int(0, ref v), FieldOutputStyle.JsonInteger, FieldFlags.Deprecated);
+        Add(registry, "evt.latency.ns", ParamType.Reltime, "deprecated: always 0.", (EventContext c, ref FieldValue v) => Int(0, ref v),
             FieldOutputStyle.JsonInteger | FieldOutputStyle.TextZeroPadded, FieldFlags.Deprecated);
-        Add(registry, "evt.latency.human", ParamType.Charbuf, "deprecated: always 0ns.", (EventContext c, ref FieldValue v) => Str(ref v, "0ns"), flags: FieldFlags.Deprecated);
-        Add(registry, "evt.wait_latency", ParamType.Reltime, "deprecated: always 0.", (EventContext c, ref FieldValue v) => Int(ref v, 0), flags: FieldFlags.Deprecated);
+        Add(registry, "evt.latency.human", ParamType.Charbuf, "deprecated: always 0ns.", (EventContext c, ref FieldValue v) => Str("0ns", ref v), flags: FieldFlags.Deprecated);
+        Add(registry, "evt.wait_latency", ParamType.Reltime, "deprecated: always 0.", (EventContext c, ref FieldValue v) => Int(0, ref v), flags: FieldFlags.Deprecated);
         Add(registry, "evt.dir", ParamType.Charbuf, "event direction, '>' for enter events and '<' for exit events (deprecated: only exit events are delivered).",
-            (EventContext c, ref FieldValue v) => Str(ref v, c.Event.IsEnter ? ">" : "<"), flags: FieldFlags.Deprecated);
-        Add(registry, "evt.type", ParamType.Charbuf, "The name of the event (e.g. 'open').", ExtractType);
+            (EventContext c, ref FieldValue v) => Str(c.Event.IsEnter ? ">" : "<", ref v), flags: FieldFlags.Deprecated);
+        AddStateful(registry, "evt.type", ParamType.Charbuf, "The name of the event (e.g. 'open').", () =>
+        {
+            var texts = new TextCache();
+            return (EventContext c, ref FieldValue v) => ExtractType(c, texts, ref v);
+        });
         AddTypeIs(registry);
-        Add(registry, "syscall.type", ParamType.Charbuf, "For system call events, the name of the system call (e.g. 'open'). Unset for other events.",
-            (EventContext c, ref FieldValue v) => (c.Event.Info.Category & EventCategory.Syscall) != 0 && ExtractType(c, ref v));
+        AddStateful(registry, "syscall.type", ParamType.Charbuf, "For system call events, the name of the system call (e.g. 'open'). Unset for other events.",
+            () =>
+            {
+                var texts = new TextCache();
+                return (EventContext c, ref FieldValue v) => (c.Event.Info.Category & EventCategory.Syscall) != 0 && ExtractType(c, texts, ref v);
+            });
         Add(registry, "evt.category", ParamType.Charbuf, "The event category (file, net, process, memory, ipc, ...).",
-            (EventContext c, ref FieldValue v) => Str(ref v, CategoryName(c)));
-        Add(registry, "evt.cpu", ParamType.Int16, "number of the CPU where this event happened.", (EventContext c, ref FieldValue v) => Int(ref v, c.Event.Cpu));
+            (EventContext c, ref FieldValue v) => Str(CategoryName(c), ref v));
+        Add(registry, "evt.cpu", ParamType.Int16, "number of the CPU where this event happened.", (EventContext c, ref FieldValue v) => Int(c.Event.Cpu, ref v));
         AddArgs(registry, "evt.args", "all the event arguments, aggregated into a single string.");
         AddArgs(registry, "evt.info", "the event arguments as 'name=value' pairs (same as evt.args for syscall events).");
         AddArg(registry);
         AddRawArg(registry);
-        Add(registry, "evt.buffer", ParamType.Bytebuf, "the binary data buffer for events that have one, like read(), recvfrom(), etc.", ExtractBuffer);
+        AddStateful(registry, "evt.buffer", ParamType.Bytebuf, "the binary data buffer for events that have one, like read(), recvfrom(), etc.", () =>
+        {
+            var texts = new TextCache();
+            return (EventContext c, ref FieldValue v) => ExtractBuffer(c, texts, ref v);
+        });
         Add(registry, "evt.buflen", ParamType.Uint64, "the length of the binary data buffer for events that have one, like read(), recvfrom(), etc.",
             (EventContext c, ref FieldValue v) => c.Fd is not null && IsIo(c.Event) && BufferLength(c, ref v));
         Add(registry, "evt.res", ParamType.Charbuf, "event return value, as a string. If the event failed, the result is an error code string (e.g. 'ENOENT'), otherwise the result is the string 'SUCCESS'.",
             ExtractResult);
         Add(registry, "evt.rawres", ParamType.Int64, "event return value, as a number (e.g. -2). Useful for range comparisons.",
-            (EventContext c, ref FieldValue v) => TryReturnValue(c.Event, out long res) && Int(ref v, res));
+            (EventContext c, ref FieldValue v) => TryReturnValue(c.Event, out long res) && Int(res, ref v));
         Add(registry, "evt.failed", ParamType.Bool, "'true' for events that returned an error status.", ExtractErrorCount);
         Add(registry, "evt.is_io", ParamType.Bool, "'true' for events that read or write to FDs, like read(), send, recvfrom(), etc.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, (c.Event.Info.Flags & (EventFlags.ReadsFromFd | EventFlags.WritesToFd)) != 0));
+            (EventContext c, ref FieldValue v) => Bool((c.Event.Info.Flags & (EventFlags.ReadsFromFd | EventFlags.WritesToFd)) != 0, ref v));
         Add(registry, "evt.is_io_read", ParamType.Bool, "'true' for events that read from FDs, like read(), recv(), recvfrom(), etc.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, (c.Event.Info.Flags & EventFlags.ReadsFromFd) != 0));
+            (EventContext c, ref FieldValue v) => Bool((c.Event.Info.Flags & EventFlags.ReadsFromFd) != 0, ref v));
         Add(registry, "evt.is_io_write", ParamType.Bool, "'true' for events that write to FDs, like write(), send(), etc.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, (c.Event.Info.Flags & EventFlags.WritesToFd) != 0));
+            (EventContext c, ref FieldValue v) => Bool((c.Event.Info.Flags & EventFlags.WritesToFd) != 0, ref v));
         Add(registry, "evt.io_dir", ParamType.Charbuf, "'r' for events that read from FDs, like read(); 'w' for events that write to FDs, like write().", ExtractIoDirection);
         Add(registry, "evt.is_wait", ParamType.Bool, "'true' for events that make the thread wait, e.g. sleep(), select(), poll().",
-            (EventContext c, ref FieldValue v) => Bool(ref v, (c.Event.Info.Flags & EventFlags.Waits) != 0));
+            (EventContext c, ref FieldValue v) => Bool((c.Event.Info.Flags & EventFlags.Waits) != 0, ref v));
         Add(registry, "evt.is_syslog", ParamType.Bool, "'true' for events that are writes to /dev/log.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, (c.Event.Info.Flags & EventFlags.WritesToFd) != 0 && c.Fd is not null
-                && c.Fd.Name.Contains("/dev/log", StringComparison.Ordinal)));
-        Add(registry, "evt.count", ParamType.Uint32, "This filter field always returns 1.", (EventContext c, ref FieldValue v) => Int(ref v, 1));
+            (EventContext c, ref FieldValue v) => Bool((c.Event.Info.Flags & EventFlags.WritesToFd) != 0 && c.Fd is not null
+                && c.Fd.Name.Contains("/dev/log", StringComparison.Ordinal), ref v));
+        Add(registry, "evt.count", ParamType.Uint32, "This filter field always returns 1.", (EventContext c, ref FieldValue v) => Int(1, ref v));
         Add(registry, "evt.count.error", ParamType.Uint32, "This filter field returns 1 for events that returned with an error.", ExtractErrorCount);
         Add(registry, "evt.count.error.file", ParamType.Uint32, "This filter field returns 1 for events that returned with an error and are related to file I/O.",
             (EventContext c, ref FieldValue v) => IsFileErrorScope(c) && ExtractErrorCount(c, ref v));
@@ -113,15 +132,15 @@ internal static class EventFields
         Add(registry, "evt.count.error.other", ParamType.Uint32, "This filter field returns 1 for events that returned with an error and are related to none of the previous categories.",
             (EventContext c, ref FieldValue v) => !IsFileErrorScope(c) && !IsNetErrorScope(c) && c.Event.Info.Kind != EventCategory.Memory && ExtractErrorCount(c, ref v));
         Add(registry, "evt.count.exit", ParamType.Uint32, "This filter field returns 1 for exit events.",
-            (EventContext c, ref FieldValue v) => !c.Event.IsEnter && Int(ref v, 1));
+            (EventContext c, ref FieldValue v) => !c.Event.IsEnter && Int(1, ref v));
         Add(registry, "evt.is_open_read", ParamType.Bool, "'true' for open/openat/openat2/open_by_handle_at events where the path was opened for reading.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, IsOpenEvent(c.Event, out uint flags, out _) && (flags & OpenReadOnly) != 0));
+            (EventContext c, ref FieldValue v) => Bool(IsOpenEvent(c.Event, out uint flags, out _) && (flags & OpenReadOnly) != 0, ref v));
         Add(registry, "evt.is_open_write", ParamType.Bool, "'true' for open/openat/openat2/open_by_handle_at events where the path was opened for writing.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, IsOpenEvent(c.Event, out uint flags, out _) && (flags & OpenWriteOnly) != 0));
+            (EventContext c, ref FieldValue v) => Bool(IsOpenEvent(c.Event, out uint flags, out _) && (flags & OpenWriteOnly) != 0, ref v));
         Add(registry, "evt.is_open_exec", ParamType.Bool, "'true' for open/openat/openat2/open_by_handle_at or creat events where a file is created with execute permissions.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, IsOpenExec(c.Event)));
+            (EventContext c, ref FieldValue v) => Bool(IsOpenExec(c.Event), ref v));
         Add(registry, "evt.is_open_create", ParamType.Bool, "'true' for open/openat/openat2/open_by_handle_at events where a file is created.",
-            (EventContext c, ref FieldValue v) => Bool(ref v, IsOpenCreate(c.Event)));
+            (EventContext c, ref FieldValue v) => Bool(IsOpenCreate(c.Event), ref v));
     }
 
     private static ushort IdOf(string enumName)
@@ -138,83 +157,67 @@ internal static class EventFields
 
     // ---- registration helpers -------------------------------------------------------------------
 
+    /// <summary>The shared registration, with the print format the evt.* numbers declare (decimal).</summary>
     private static void Add(FieldRegistry registry, string name, ParamType type, string description, DelegateFieldExtractor.Extract extract,
-        FieldOutputStyle style = FieldOutputStyle.None, FieldFlags flags = FieldFlags.None)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, type, description, _ => new StyledExtractor(descriptor!, extract, style), FieldArgumentMode.None, flags,
+        FieldOutputStyle style = FieldOutputStyle.None, FieldFlags flags = FieldFlags.None) =>
+        registry.Add(name, type, description, extract, flags, style, IsNumeric(type) ? ParamFormat.Dec : ParamFormat.Na);
+
+    /// <summary>A field without argument whose extraction keeps state of its own (a cache, the previous event): made per extractor.</summary>
+    private static void AddStateful(FieldRegistry registry, string name, ParamType type, string description, Func<DelegateFieldExtractor.Extract> create,
+        FieldOutputStyle style = FieldOutputStyle.None) =>
+        registry.Add(name, type, description, FieldArgumentMode.None, FieldFlags.None, _ => create(), style,
             IsNumeric(type) ? ParamFormat.Dec : ParamFormat.Na);
-        registry.Add(descriptor);
-    }
 
     private static bool IsNumeric(ParamType type) => type is ParamType.Int8 or ParamType.Int16 or ParamType.Int32 or ParamType.Int64
         or ParamType.Uint8 or ParamType.Uint16 or ParamType.Uint32 or ParamType.Uint64 or ParamType.Abstime or ParamType.Reltime;
 
-    private static void AddTimeText(FieldRegistry registry, string name, string description, Func<ulong, string> format)
-    {
-        // The text is rebuilt only when the timestamp changes: several outputs of one event share it.
-        Add(registry, name, ParamType.Charbuf, description, MakeTimeExtractor(format), FieldOutputStyle.JsonInteger);
-    }
-
-    private static DelegateFieldExtractor.Extract MakeTimeExtractor(Func<ulong, string> format)
-    {
-        ulong cachedTs = 0;
-        string? cachedText = null;
-        return (EventContext c, ref FieldValue v) =>
+    // The text is rebuilt only when the timestamp changes: several outputs of one event share it.
+    private static void AddTimeText(FieldRegistry registry, string name, string description, Func<ulong, string> format) =>
+        AddStateful(registry, name, ParamType.Charbuf, description, () =>
         {
-            ulong ts = c.Event.Timestamp;
-            if (cachedText is null || cachedTs != ts)
+            ulong cachedTs = 0;
+            string? cachedText = null;
+            return (EventContext c, ref FieldValue v) =>
             {
-                cachedText = format(ts);
-                cachedTs = ts;
-            }
-            v.String = cachedText;
-            v.Int = (long)ts;
-            return true;
-        };
-    }
+                ulong ts = c.Event.Timestamp;
+                if (cachedText is null || cachedTs != ts)
+                {
+                    cachedText = format(ts);
+                    cachedTs = ts;
+                }
+                v.String = cachedText;
+                v.Int = (long)ts;
+                return true;
+            };
+        }, FieldOutputStyle.JsonInteger);
 
-    private static void AddDeltaTime(FieldRegistry registry, string name, string description, Func<ulong, ulong> part, FieldOutputStyle style)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, ParamType.Reltime, description, _ =>
+    // As in libsinsp, each extractor remembers the timestamp of the last event it saw.
+    private static void AddDeltaTime(FieldRegistry registry, string name, string description, Func<ulong, ulong> part, FieldOutputStyle style) =>
+        AddStateful(registry, name, ParamType.Reltime, description, () =>
         {
-            // As in libsinsp, each extractor remembers the timestamp of the last event it saw.
             ulong previous = 0;
-            return new StyledExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+            return (EventContext c, ref FieldValue v) =>
             {
                 ulong ts = c.Event.Timestamp;
                 ulong delta = previous == 0 ? 0 : ts - previous;
                 previous = ts;
                 v.Int = (long)part(delta);
                 return true;
-            }, style);
-        }, FieldArgumentMode.None, FieldFlags.None, ParamFormat.Dec);
-        registry.Add(descriptor);
-    }
+            };
+        }, style);
 
-    private static void AddHostname(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("evt.hostname", ParamType.Charbuf,
-            "The hostname of the underlying host; the FALCO_HOSTNAME environment variable overrides it.", _ =>
+    private static void AddHostname(FieldRegistry registry) =>
+        registry.Add("evt.hostname", ParamType.Charbuf,
+            "The hostname of the underlying host; the FALCO_HOSTNAME environment variable overrides it.", FieldArgumentMode.None, FieldFlags.None, _ =>
             {
                 string? overridden = Environment.GetEnvironmentVariable("FALCO_HOSTNAME");
-                return new StyledExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-                {
-                    string? host = string.IsNullOrEmpty(overridden) ? c.State.Machine?.Hostname : overridden;
-                    return host is not null && Str(ref v, host);
-                }, FieldOutputStyle.None);
+                return (EventContext c, ref FieldValue v) => Str(string.IsNullOrEmpty(overridden) ? c.State.Machine?.Hostname : overridden, ref v);
             });
-        registry.Add(descriptor);
-    }
 
-    private static void AddTypeIs(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("evt.type.is", ParamType.Uint32,
+    private static void AddTypeIs(FieldRegistry registry) =>
+        registry.Add("evt.type.is", ParamType.Uint32,
             "allows one to specify an event type, and returns 1 for events that are of that type. For example, evt.type.is.open returns 1 for open events, 0 for any other event.",
-            argument =>
+            FieldArgumentMode.Required, FieldFlags.ArgDotted, argument =>
             {
                 if (argument is null || argument.Text.Length == 0)
                 {
@@ -236,88 +239,52 @@ internal static class EventFields
                         throw new FieldArgumentException($"unknown event type {argument.Text}");
                     }
                 }
-                return new StyledExtractor(descriptor!, (EventContext c, ref FieldValue v) => Int(ref v, ids.Contains(c.Event.Type) ? 1 : 0), FieldOutputStyle.None);
-            }, FieldArgumentMode.Required, FieldFlags.ArgDotted, ParamFormat.Dec);
-        registry.Add(descriptor);
-    }
+                return (EventContext c, ref FieldValue v) => Int(ids.Contains(c.Event.Type) ? 1 : 0, ref v);
+            }, format: ParamFormat.Dec);
 
-    private static void AddArgs(FieldRegistry registry, string name, string description)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, ParamType.Charbuf, description, _ =>
+    private static void AddArgs(FieldRegistry registry, string name, string description) =>
+        AddStateful(registry, name, ParamType.Charbuf, description, () =>
         {
             var renderer = new ArgumentRenderer();
-            return new StyledExtractor(descriptor!, (EventContext c, ref FieldValue v) => Str(ref v, renderer.RenderAll(c)), FieldOutputStyle.None);
+            return (EventContext c, ref FieldValue v) => Str(renderer.RenderAll(c), ref v);
         });
-        registry.Add(descriptor);
-    }
 
-    private static void AddArg(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("evt.arg", ParamType.Charbuf,
+    private static void AddArg(FieldRegistry registry) =>
+        registry.Add("evt.arg", ParamType.Charbuf,
             "one of the event arguments specified by name or by number. E.g. 'evt.arg.fd' or 'evt.arg[0]'. The value is converted to a readable form (fds resolved, flags named).",
-            argument =>
+            FieldArgumentMode.Required, FieldFlags.ArgDotted, argument =>
             {
                 ArgumentLocator locator = ArgumentLocator.Create("evt.arg", argument, allowIndex: true);
                 var renderer = new ArgumentRenderer();
-                return new StyledExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+                return (EventContext c, ref FieldValue v) =>
                 {
                     int index = locator.Find(c.Event);
-                    string? text = index < 0 ? null : renderer.RenderArgument(c, index);
-                    return text is not null && Str(ref v, text);
-                }, FieldOutputStyle.None);
-            }, FieldArgumentMode.Required, FieldFlags.ArgDotted);
-        registry.Add(descriptor);
-    }
+                    return index >= 0 && Str(renderer.RenderArgument(c, index), ref v);
+                };
+            });
 
-    private static void AddRawArg(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("evt.rawarg", ParamType.Dyn,
+    private static void AddRawArg(FieldRegistry registry) =>
+        registry.Add(new FieldDescriptor("evt.rawarg", ParamType.Dyn,
             "one of the event arguments specified by name. E.g. 'evt.rawarg.fd'. The value keeps its native type (numbers compare as numbers).",
-            argument =>
-            {
-                ArgumentLocator locator = ArgumentLocator.Create("evt.rawarg", argument, allowIndex: false);
-                return new RawArgExtractor(descriptor!, locator);
-            }, FieldArgumentMode.Required, FieldFlags.ArgDotted | FieldFlags.NoRhs | FieldFlags.NoTransformer);
-        registry.Add(descriptor);
-    }
+            (field, argument) => new RawArgExtractor(field, ArgumentLocator.Create("evt.rawarg", argument, allowIndex: false)),
+            FieldArgumentMode.Required, FieldFlags.ArgDotted | FieldFlags.NoRhs | FieldFlags.NoTransformer));
 
     // ---- extraction -------------------------------------------------------------------------------
-
-    private static bool Int(ref FieldValue v, long value)
-    {
-        v.Int = value;
-        return true;
-    }
-
-    private static bool Bool(ref FieldValue v, bool value)
-    {
-        v.Int = value ? 1 : 0;
-        return true;
-    }
-
-    private static bool Str(ref FieldValue v, string value)
-    {
-        v.String = value;
-        return true;
-    }
 
     private static bool IsMetaEvent(ScapEvent evt) => (evt.Info.Category & EventCategory.Metaevent) != 0;
 
     private static bool IsIo(ScapEvent evt) => evt.Info.Kind is EventCategory.IoRead or EventCategory.IoWrite or EventCategory.IoOther;
 
-    private static bool ExtractAsyncType(EventContext c, ref FieldValue v)
+    private static bool ExtractAsyncType(EventContext c, TextCache texts, ref FieldValue v)
     {
         if (!IsMetaEvent(c.Event))
         {
             return false;
         }
-        return Str(ref v, c.Event.Type == s_asyncEvent ? c.Event.GetString(1) : c.Event.Info.Name);
+        return Str(c.Event.Type == s_asyncEvent ? texts.GetUtf8(c.Event.GetParam(1)) : c.Event.Info.Name, ref v);
     }
 
-    private static bool ExtractType(EventContext c, ref FieldValue v)
+    private static bool ExtractType(EventContext c, TextCache texts, ref FieldValue v)
     {
         ScapEvent evt = c.Event;
         if (evt.Type == s_genericExit || evt.Type == SyscallTable.GenericEnterType)
@@ -325,13 +292,13 @@ internal static class EventFields
             // Generic events stand for every syscall without a dedicated event: the ID parameter (a PPM_SC code)
             // names it. A code this table does not know reads as "<unknown>", as libsinsp and sysdig print it.
             ReadOnlySpan<byte> id = evt.ParamCount > 0 ? evt.GetParam(0) : default;
-            return id.Length >= 2 && Str(ref v, SyscallTable.GetName(BinaryPrimitives.ReadUInt16LittleEndian(id)));
+            return id.Length >= 2 && Str(SyscallTable.GetName(BinaryPrimitives.ReadUInt16LittleEndian(id)), ref v);
         }
         if (evt.Type == s_asyncEvent)
         {
-            return Str(ref v, evt.GetString(1));
+            return Str(texts.GetUtf8(evt.GetParam(1)), ref v);
         }
-        return Str(ref v, evt.Info.Name);
+        return Str(evt.Info.Name, ref v);
     }
 
     private static string CategoryName(EventContext c)
@@ -393,40 +360,40 @@ internal static class EventFields
         }
         if (res >= 0)
         {
-            return Str(ref v, "SUCCESS");
+            return Str("SUCCESS", ref v);
         }
-        return Str(ref v, ErrnoNames.FromReturnValue(res) ?? res.ToString(CultureInfo.InvariantCulture));
+        return Str(ErrnoNames.FromReturnValue(res) ?? res.ToString(CultureInfo.InvariantCulture), ref v);
     }
 
     private static bool ExtractErrorCount(EventContext c, ref FieldValue v) =>
-        TryReturnValue(c.Event, out long res) && Int(ref v, res < 0 ? 1 : 0);
+        TryReturnValue(c.Event, out long res) && Int(res < 0 ? 1 : 0, ref v);
 
     private static bool BufferLength(EventContext c, ref FieldValue v) =>
-        TryReturnValue(c.Event, out long res) && res >= 0 && Int(ref v, res);
+        TryReturnValue(c.Event, out long res) && res >= 0 && Int(res, ref v);
 
     private static bool ExtractIoDirection(EventContext c, ref FieldValue v)
     {
         EventFlags flags = c.Event.Info.Flags;
         if ((flags & EventFlags.WritesToFd) != 0)
         {
-            return Str(ref v, "write");
+            return Str("write", ref v);
         }
         if ((flags & EventFlags.ReadsFromFd) != 0)
         {
-            return Str(ref v, "read");
+            return Str("read", ref v);
         }
         return false;
     }
 
-    private static bool ExtractBuffer(EventContext c, ref FieldValue v)
+    private static bool ExtractBuffer(EventContext c, TextCache texts, ref FieldValue v)
     {
-        int index = c.Event.Info.IndexOfParam("data");
-        if (index < 0 || index >= c.Event.ParamCount)
+        int index = s_dataParam.Find(c.Event);
+        if (index < 0)
         {
             return false;
         }
         // Byte buffers travel as Latin-1 strings: one char per byte, so byte comparisons stay exact.
-        v.String = Encoding.Latin1.GetString(c.Event.GetParam(index));
+        v.String = texts.GetLatin1(c.Event.GetParam(index));
         return true;
     }
 
@@ -495,39 +462,31 @@ internal static class EventFields
     internal static string FormatTime(ulong ts, bool date, bool nanos)
     {
         DateTime time = DateTime.UnixEpoch.AddTicks((long)(ts / 100));
-        var sb = new StringBuilder(32);
-        if (date)
+        ulong fraction = ts % 1_000_000_000;
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        return (date, nanos) switch
         {
-            sb.Append(time.ToString("yyyy-MM-dd ", CultureInfo.InvariantCulture));
-        }
-        sb.Append(time.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
-        if (nanos)
-        {
-            sb.Append('.').Append((ts % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
+            (true, true) => string.Create(invariant, stackalloc char[40], $"{time:yyyy-MM-dd HH:mm:ss}.{fraction:D9}"),
+            (true, false) => string.Create(invariant, stackalloc char[40], $"{time:yyyy-MM-dd HH:mm:ss}"),
+            (false, true) => string.Create(invariant, stackalloc char[40], $"{time:HH:mm:ss}.{fraction:D9}"),
+            _ => string.Create(invariant, stackalloc char[40], $"{time:HH:mm:ss}"),
+        };
     }
 
     internal static string FormatIso8601(ulong ts)
     {
         DateTime time = DateTime.UnixEpoch.AddTicks((long)(ts / 100));
-        return time.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + "."
-            + (ts % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture) + "+0000";
+        return string.Create(CultureInfo.InvariantCulture, stackalloc char[48], $"{time:yyyy-MM-ddTHH:mm:ss}.{ts % 1_000_000_000:D9}+0000");
     }
 
     // ---- extractor classes ------------------------------------------------------------------------
 
-    private sealed class StyledExtractor(FieldDescriptor field, DelegateFieldExtractor.Extract extract, FieldOutputStyle style)
-        : FieldExtractor(field), IFieldOutputStyle
-    {
-        public FieldOutputStyle OutputStyle => style;
-
-        public override bool TryExtract(EventContext context, ref FieldValue value) => extract(context, ref value);
-    }
-
     /// <summary><c>evt.rawarg.NAME</c>: the parameter in its native type (numbers in Int, text in String).</summary>
     private sealed class RawArgExtractor(FieldDescriptor field, ArgumentLocator locator) : FieldExtractor(field), IFieldPrintFormat
     {
+        private readonly TextCache _texts = new();
+        private readonly ArgumentRenderer _renderer = new();
+
         public override ParamType Type => locator.DeclaredType;
 
         public ParamFormat PrintFormat => locator.DeclaredFormat;
@@ -545,102 +504,26 @@ internal static class EventFields
             switch (type)
             {
                 case ParamType.Charbuf or ParamType.Fspath or ParamType.Fsrelpath:
-                    value.String = ArgumentRenderer.DecodeString(p);
+                    value.String = _texts.GetUtf8(p);
                     return true;
                 case ParamType.Bytebuf:
-                    value.String = Encoding.Latin1.GetString(p);
+                    value.String = _texts.GetLatin1(p);
                     return true;
                 case ParamType.Ipv4addr when p.Length >= 4:
-                    value.Ip = new System.Net.IPAddress(p[..4]);
+                    value.Ip = _renderer.Addresses.Get(p[..4]);
                     return true;
                 case ParamType.Ipv6addr when p.Length >= 16:
-                    value.Ip = new System.Net.IPAddress(p[..16]);
+                    value.Ip = _renderer.Addresses.Get(p[..16]);
                     return true;
                 case ParamType.Double when p.Length >= 8:
                     value.Double = BinaryPrimitives.ReadDoubleLittleEndian(p);
                     return true;
                 case ParamType.Sockaddr or ParamType.Socktuple or ParamType.Fdlist or ParamType.Dyn or ParamType.Sigset:
-                    var raw = new StringBuilder();
-                    var resolved = new StringBuilder();
-                    ArgumentRenderer.AppendParam(context, index, raw, resolved);
-                    value.String = raw.ToString();
+                    value.String = _renderer.RenderRaw(context, index);
                     return true;
                 default:
                     return evt.TryGetInt64(index, out value.Int);
             }
         }
-    }
-}
-
-/// <summary>Finds the parameter an <c>evt.arg</c>/<c>evt.rawarg</c> argument names, per event type (cached).</summary>
-internal sealed class ArgumentLocator
-{
-    private static readonly Lazy<Dictionary<string, ParamInfo>> s_firstParamByName = new(() =>
-    {
-        var map = new Dictionary<string, ParamInfo>(StringComparer.Ordinal);
-        foreach (EventInfo info in EventTable.All)
-        {
-            foreach (ParamInfo p in info.Parameters)
-            {
-                map.TryAdd(p.Name, p);
-            }
-        }
-        return map;
-    });
-
-    private readonly string? _name;
-    private readonly int _index;
-    private readonly short[] _indexByType;
-
-    private ArgumentLocator(string? name, int index, ParamInfo? declared)
-    {
-        _name = name;
-        _index = index;
-        DeclaredType = declared?.Type ?? ParamType.Charbuf;
-        DeclaredFormat = declared?.Format ?? ParamFormat.Na;
-        _indexByType = new short[EventTable.All.Count];
-        Array.Fill(_indexByType, (short)-2);
-    }
-
-    /// <summary>The type of the first parameter of that name in the event table (what the field compares as).</summary>
-    public ParamType DeclaredType { get; }
-
-    public ParamFormat DeclaredFormat { get; }
-
-    public static ArgumentLocator Create(string field, FieldArgument? argument, bool allowIndex)
-    {
-        if (argument is null || argument.Text.Length == 0)
-        {
-            throw new FieldArgumentException($"{field} needs an argument: {field}.NAME" + (allowIndex ? $" or {field}[N]" : ""));
-        }
-        if (argument.IsIndex)
-        {
-            if (!allowIndex)
-            {
-                throw new FieldArgumentException($"{field} takes an argument name, not an index: {argument.Text}");
-            }
-            return new ArgumentLocator(null, argument.Index, null);
-        }
-        if (!s_firstParamByName.Value.TryGetValue(argument.Text, out ParamInfo? declared))
-        {
-            throw new FieldArgumentException($"unknown event argument {argument.Text}");
-        }
-        return new ArgumentLocator(argument.Text, -1, declared);
-    }
-
-    /// <summary>The parameter index in <paramref name="evt"/>'s layout, -1 when it has no such parameter.</summary>
-    public int Find(ScapEvent evt)
-    {
-        if (_name is null)
-        {
-            return _index < evt.ParamCount ? _index : -1;
-        }
-        short cached = _indexByType[evt.Type];
-        if (cached == -2)
-        {
-            cached = (short)evt.Info.IndexOfParam(_name);
-            _indexByType[evt.Type] = cached;
-        }
-        return cached < evt.ParamCount ? cached : -1;
     }
 }

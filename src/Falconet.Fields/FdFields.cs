@@ -1,82 +1,90 @@
 using System.Globalization;
 using System.Net;
-using Falconet.Core.Events;
-using Falconet.Fields.Rendering;
-using Falconet.State;
+using Falconet.Fields.ArgumentRendering;
+using Falconet.Fields.Caching;
+using Falconet.Fields.OutputFormats;
+using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
 
 /// <summary>The fd.* and fs.path.* fields (falco-reference.md §3 fd/fs.path and §3.1).</summary>
 internal static class FdFields
 {
-    private const string NotAvailable = "<NA>";
+    private const string NotAvailable = FieldValueFormatter.NotAvailable;
 
     public static void Register(FieldRegistry registry)
     {
         registry.Add("fd.num", ParamType.Int64, "The fd number the event refers to (-1 when the syscall failed to create one).",
-            (EventContext c, ref FieldValue v) => HasFd(c) && ProcessFields.Int(c.FdNumber, ref v));
+            (EventContext c, ref FieldValue v) => HasFd(c) && Int(c.FdNumber, ref v));
         registry.Add("fd.type", ParamType.Charbuf, "The type of the fd: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd, pidfd.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd is { } fd ? TypeName(fd.Kind) : null, ref v));
+            (EventContext c, ref FieldValue v) => Str(c.Fd is { } fd ? FdChars.TypeName(fd.Kind) : null, ref v));
         registry.Add("fd.typechar", ParamType.Charbuf, "The type of the fd as one character (f file, 4 ipv4, 6 ipv6, u unix, p pipe, e eventfd, …; o unknown).",
-            (EventContext c, ref FieldValue v) => HasFd(c) && ProcessFields.Str(c.Fd is { } fd ? TypeChar(fd.Kind) : "o", ref v));
+            (EventContext c, ref FieldValue v) => HasFd(c) && Str(c.Fd is { } fd ? FdChars.TypeCharText(fd.Kind) : "o", ref v));
         registry.Add("fd.name", ParamType.Charbuf, "The name of the fd: full path for files, client:port->server:port for IP sockets, the path for unix sockets.",
-            (EventContext c, ref FieldValue v) => HasFd(c) && ProcessFields.Str(c.Fd?.Name ?? NameFromEvent(c), ref v));
-        registry.Add("fd.directory", ParamType.Charbuf, "The directory part of a file fd's path.",
-            (EventContext c, ref FieldValue v) => HasFd(c) && ProcessFields.Str(Directory(c), ref v));
+            FieldArgumentMode.None, FieldFlags.None, _ =>
+            {
+                var paths = new PathTexts();
+                return (EventContext c, ref FieldValue v) => HasFd(c) && Str(c.Fd?.Name ?? NameFromEvent(c, paths), ref v);
+            });
+        registry.Add("fd.directory", ParamType.Charbuf, "The directory part of a file fd's path.", FieldArgumentMode.None, FieldFlags.None, _ =>
+        {
+            var paths = new PathTexts();
+            return (EventContext c, ref FieldValue v) => HasFd(c) && Str(Directory(c, paths), ref v);
+        });
         registry.Add("fd.filename", ParamType.Charbuf, "The file name part of a file fd's path.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd is { Kind: FdKind.File } fd ? fd.FileName : null, ref v));
+            (EventContext c, ref FieldValue v) => Str(c.Fd is { Kind: FdKind.File } fd ? fd.FileName : null, ref v));
         registry.Add("fd.nameraw", ParamType.Charbuf, "The path of a file fd as the process gave it.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd?.NameRaw, ref v));
+            (EventContext c, ref FieldValue v) => Str(c.Fd?.NameRaw, ref v));
 
         AddEitherEnd(registry, "fd.ip", ParamType.Ipaddr, "Either IP of the connection (filter only): matches when the client or the server IP does.", ports: false);
-        AddEnd(registry, "fd.cip", ParamType.Ipaddr, "The client IP address.", End.Client, ports: false);
-        AddEnd(registry, "fd.sip", ParamType.Ipaddr, "The server IP address.", End.Server, ports: false);
-        AddEnd(registry, "fd.lip", ParamType.Ipaddr, "The local IP address.", End.Local, ports: false);
-        AddEnd(registry, "fd.rip", ParamType.Ipaddr, "The remote IP address.", End.Remote, ports: false);
+        AddEnd(registry, "fd.cip", ParamType.Ipaddr, "The client IP address.", ConnectionEnd.Client, ports: false);
+        AddEnd(registry, "fd.sip", ParamType.Ipaddr, "The server IP address.", ConnectionEnd.Server, ports: false);
+        AddEnd(registry, "fd.lip", ParamType.Ipaddr, "The local IP address.", ConnectionEnd.Local, ports: false);
+        AddEnd(registry, "fd.rip", ParamType.Ipaddr, "The remote IP address.", ConnectionEnd.Remote, ports: false);
         AddEitherEnd(registry, "fd.port", ParamType.Port, "Either port of the connection (filter only): matches when the client or the server port does.", ports: true);
-        AddEnd(registry, "fd.cport", ParamType.Port, "The client port.", End.Client, ports: true);
-        AddEnd(registry, "fd.sport", ParamType.Port, "The server port.", End.Server, ports: true);
-        AddEnd(registry, "fd.lport", ParamType.Port, "The local port.", End.Local, ports: true);
-        AddEnd(registry, "fd.rport", ParamType.Port, "The remote port.", End.Remote, ports: true);
+        AddEnd(registry, "fd.cport", ParamType.Port, "The client port.", ConnectionEnd.Client, ports: true);
+        AddEnd(registry, "fd.sport", ParamType.Port, "The server port.", ConnectionEnd.Server, ports: true);
+        AddEnd(registry, "fd.lport", ParamType.Port, "The local port.", ConnectionEnd.Local, ports: true);
+        AddEnd(registry, "fd.rport", ParamType.Port, "The remote port.", ConnectionEnd.Remote, ports: true);
         AddEitherEnd(registry, "fd.proto", ParamType.Port, "Either port of the connection by protocol name (filter only; ports are not resolved to names).", ports: true);
-        AddEnd(registry, "fd.cproto", ParamType.Charbuf, "The client port as text (no service-name resolution, as Falco runs).", End.Client, ports: true, asText: true);
-        AddEnd(registry, "fd.sproto", ParamType.Charbuf, "The server port as text.", End.Server, ports: true, asText: true);
-        AddEnd(registry, "fd.lproto", ParamType.Charbuf, "The local port as text.", End.Local, ports: true, asText: true);
-        AddEnd(registry, "fd.rproto", ParamType.Charbuf, "The remote port as text.", End.Remote, ports: true, asText: true);
+        AddEnd(registry, "fd.cproto", ParamType.Charbuf, "The client port as text (no service-name resolution, as Falco runs).", ConnectionEnd.Client, ports: true, asText: true);
+        AddEnd(registry, "fd.sproto", ParamType.Charbuf, "The server port as text.", ConnectionEnd.Server, ports: true, asText: true);
+        AddEnd(registry, "fd.lproto", ParamType.Charbuf, "The local port as text.", ConnectionEnd.Local, ports: true, asText: true);
+        AddEnd(registry, "fd.rproto", ParamType.Charbuf, "The remote port as text.", ConnectionEnd.Remote, ports: true, asText: true);
         AddEitherEnd(registry, "fd.net", ParamType.Ipnet, "Either IP of the connection, to compare with a CIDR (filter only).", ports: false);
         const FieldFlags netFlags = FieldFlags.FilterOnly | FieldFlags.NoRhs | FieldFlags.NoTransformer;
-        AddEnd(registry, "fd.cnet", ParamType.Ipnet, "The client IP, to compare with a CIDR (filter only).", End.Client, ports: false, flags: netFlags);
-        AddEnd(registry, "fd.snet", ParamType.Ipnet, "The server IP, to compare with a CIDR (filter only).", End.Server, ports: false, flags: netFlags);
-        AddEnd(registry, "fd.lnet", ParamType.Ipnet, "The local IP, to compare with a CIDR (filter only).", End.Local, ports: false, flags: netFlags);
-        AddEnd(registry, "fd.rnet", ParamType.Ipnet, "The remote IP, to compare with a CIDR (filter only).", End.Remote, ports: false, flags: netFlags);
+        AddEnd(registry, "fd.cnet", ParamType.Ipnet, "The client IP, to compare with a CIDR (filter only).", ConnectionEnd.Client, ports: false, flags: netFlags);
+        AddEnd(registry, "fd.snet", ParamType.Ipnet, "The server IP, to compare with a CIDR (filter only).", ConnectionEnd.Server, ports: false, flags: netFlags);
+        AddEnd(registry, "fd.lnet", ParamType.Ipnet, "The local IP, to compare with a CIDR (filter only).", ConnectionEnd.Local, ports: false, flags: netFlags);
+        AddEnd(registry, "fd.rnet", ParamType.Ipnet, "The remote IP, to compare with a CIDR (filter only).", ConnectionEnd.Remote, ports: false, flags: netFlags);
 
         registry.Add("fd.l4proto", ParamType.Charbuf, "The layer-4 protocol of a socket: tcp, udp, icmp or raw; <NA> when unknown or not a socket.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd is { } fd ? L4ProtoName(fd) : null, ref v));
+            (EventContext c, ref FieldValue v) => Str(c.Fd is { } fd ? L4ProtoName(fd) : null, ref v));
         registry.Add("fd.sockfamily", ParamType.Charbuf, "The socket family: ip or unix.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Str(c.Fd switch
+            (EventContext c, ref FieldValue v) => Str(c.Fd switch
             {
                 { IsIpSocket: true } or { IsServerSocket: true } => "ip",
                 { Kind: FdKind.Unix } => "unix",
                 _ => null,
             }, ref v));
         registry.Add("fd.is_server", ParamType.Bool, "True when this process is the server end of the socket.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Bool(c.Fd is { } fd ? IsServer(c.State, fd) : null, ref v));
+            (EventContext c, ref FieldValue v) => Bool(c.Fd is { } fd ? IsServer(c.State, fd) : null, ref v));
         registry.Add("fd.connected", ParamType.Bool, "True once the socket is connected (connect, accept, or a successful send/receive).",
-            (EventContext c, ref FieldValue v) => ProcessFields.Bool(c.Fd?.IsConnected, ref v));
+            (EventContext c, ref FieldValue v) => Bool(c.Fd?.IsConnected, ref v));
         registry.Add("fd.name_changed", ParamType.Bool, "True when this event changed the fd's name (e.g. a UDP socket getting a new peer).",
-            (EventContext c, ref FieldValue v) => ProcessFields.Bool(c.Fd is null ? null : c.FdNameChanged, ref v));
-        AddDomain(registry, "fd.cip.name", "The domain name of the client IP, as observed in DNS traffic; absent when none is known.", End.Client);
-        AddDomain(registry, "fd.sip.name", "The domain name of the server IP, as observed in DNS traffic; absent when none is known.", End.Server);
-        AddDomain(registry, "fd.lip.name", "The domain name of the local IP, as observed in DNS traffic; absent when none is known.", End.Local);
-        AddDomain(registry, "fd.rip.name", "The domain name of the remote IP, as observed in DNS traffic; absent when none is known.", End.Remote);
+            (EventContext c, ref FieldValue v) => Bool(c.Fd is null ? null : c.FdNameChanged, ref v));
+        AddDomain(registry, "fd.cip.name", "The domain name of the client IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Client);
+        AddDomain(registry, "fd.sip.name", "The domain name of the server IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Server);
+        AddDomain(registry, "fd.lip.name", "The domain name of the local IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Local);
+        AddDomain(registry, "fd.rip.name", "The domain name of the remote IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Remote);
         registry.Add("fd.dev", ParamType.Int32, "The device number of a file fd.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Int(c.Fd?.Dev, ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Fd?.Dev, ref v));
         registry.Add("fd.dev.major", ParamType.Int32, "The major device number of a file fd.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Int(c.Fd is { } fd ? (fd.Dev >> 8) & 0xfff : null, ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Fd is { } fd ? (fd.Dev >> 8) & 0xfff : null, ref v));
         registry.Add("fd.dev.minor", ParamType.Int32, "The minor device number of a file fd.",
-            (EventContext c, ref FieldValue v) => ProcessFields.Int(c.Fd is { } fd ? (fd.Dev & 0xff) | ((fd.Dev >> 12) & 0xfff00) : null, ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Fd is { } fd ? (fd.Dev & 0xff) | ((fd.Dev >> 12) & 0xfff00) : null, ref v));
         registry.Add("fd.ino", ParamType.Int64, "The inode number of the fd (0 when the event did not report it).",
-            (EventContext c, ref FieldValue v) => ProcessFields.Int(c.Fd is { } fd ? (long)fd.Ino : null, ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Fd is { } fd ? (long)fd.Ino : null, ref v));
         AddTypes(registry);
 
         AddPath(registry, "fs.path.name", "The path a path-based syscall (open, mkdir, unlink, chmod …) acts on, made absolute.", PathRole.Name, resolve: true);
@@ -93,33 +101,6 @@ internal static class FdFields
 
     /// <summary>Only events that create, use or destroy an fd have fd fields.</summary>
     private static bool HasFd(EventContext c) => c.Thread is not null && (c.Event.Info.Flags & FdEventFlags) != 0;
-
-    internal static string? TypeName(FdKind kind) => kind switch
-    {
-        FdKind.File => "file",
-        FdKind.Directory => "directory",
-        FdKind.Ipv4Socket or FdKind.Ipv4ServerSocket => "ipv4",
-        FdKind.Ipv6Socket or FdKind.Ipv6ServerSocket => "ipv6",
-        FdKind.Unix => "unix",
-        FdKind.Fifo => "pipe",
-        FdKind.Event => "event",
-        FdKind.SignalFd => "signalfd",
-        FdKind.EventPoll => "eventpoll",
-        FdKind.Inotify => "inotify",
-        FdKind.TimerFd => "timerfd",
-        FdKind.Netlink => "netlink",
-        FdKind.Bpf => "bpf",
-        FdKind.UserFaultFd => "userfaultfd",
-        FdKind.IoUring => "io_uring",
-        FdKind.Memfd => "memfd",
-        FdKind.PidFd => "pidfd",
-        _ => null,
-    };
-
-    // One cached string per kind, so fd.typechar never allocates.
-    private static readonly string[] s_typeChars = [.. Enum.GetValues<FdKind>().Select(k => FdChars.TypeChar(k).ToString())];
-
-    private static string TypeChar(FdKind kind) => (uint)kind < (uint)s_typeChars.Length ? s_typeChars[(int)kind] : "o";
 
     private static string L4ProtoName(FdInfo fd)
     {
@@ -142,18 +123,16 @@ internal static class FdFields
     }
 
     /// <summary>Without fd info the name comes from the event: the path an open-family call asked for, else empty.</summary>
-    private static string NameFromEvent(EventContext c) =>
-        (PathOf(c, PathRole.Name, resolve: true) is { } path && IsOpenFamily(c.Event.Info)) ? path : "";
+    private static string NameFromEvent(EventContext c, PathTexts paths) =>
+        PathParameters.IsOpenFamily(c.Event.Type) && PathOf(c, PathRole.Name, resolve: true, paths) is { } path ? path : "";
 
-    private static bool IsOpenFamily(EventInfo info) => info.Name is "open" or "openat" or "openat2" or "creat";
-
-    private static string? Directory(EventContext c)
+    private static string? Directory(EventContext c, PathTexts paths)
     {
         if (c.Fd is { } fd)
         {
             return fd.Kind is FdKind.File or FdKind.Directory ? fd.Directory : null;
         }
-        return FdInfo.DirectoryOf(NameFromEvent(c));
+        return paths.DirectoryOf(NameFromEvent(c, paths));
     }
 
     private static bool IsServer(SystemState state, FdInfo fd)
@@ -172,19 +151,11 @@ internal static class FdFields
 
     // ---- connection ends --------------------------------------------------------------------------------
 
-    private enum End : byte
-    {
-        Client,
-        Server,
-        Local,
-        Remote,
-    }
-
     /// <summary>
     /// The address and port of one end. Connected IP sockets need a role; a listening socket has only the server end.
     /// Local/remote: the client is local when its IP is this machine's, else the server is.
     /// </summary>
-    private static bool TryGetEnd(EventContext c, End end, out IPAddress? ip, out ushort port)
+    internal static bool TryGetEnd(EventContext c, ConnectionEnd end, out IPAddress? ip, out ushort port)
     {
         ip = null;
         port = 0;
@@ -194,7 +165,7 @@ internal static class FdFields
         }
         if (fd.IsServerSocket)
         {
-            if (end != End.Server)
+            if (end != ConnectionEnd.Server)
             {
                 return false;
             }
@@ -208,9 +179,9 @@ internal static class FdFields
         }
         bool client = end switch
         {
-            End.Client => true,
-            End.Server => false,
-            End.Local => c.State.IsLocalAddress(fd.ClientIp),
+            ConnectionEnd.Client => true,
+            ConnectionEnd.Server => false,
+            ConnectionEnd.Local => c.State.IsLocalAddress(fd.ClientIp),
             _ => !c.State.IsLocalAddress(fd.ClientIp),
         };
         ip = client ? fd.ClientIp : fd.ServerIp;
@@ -218,11 +189,9 @@ internal static class FdFields
         return true;
     }
 
-    private static void AddEnd(FieldRegistry registry, string name, ParamType type, string description, End end, bool ports,
-        bool asText = false, FieldFlags flags = FieldFlags.None)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, type, description, _ => new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+    private static void AddEnd(FieldRegistry registry, string name, ParamType type, string description, ConnectionEnd end, bool ports,
+        bool asText = false, FieldFlags flags = FieldFlags.None) =>
+        registry.Add(name, type, description, (EventContext c, ref FieldValue v) =>
         {
             if (!TryGetEnd(c, end, out IPAddress? ip, out ushort port))
             {
@@ -241,52 +210,14 @@ internal static class FdFields
                 v.Int = port;
             }
             return true;
-        }), FieldArgumentMode.None, flags);
-        registry.Add(descriptor);
-    }
+        }, flags);
 
-    private static void AddEitherEnd(FieldRegistry registry, string name, ParamType type, string description, bool ports)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, type, description, _ => new EitherEndExtractor(descriptor!, ports),
-            FieldArgumentMode.None, FieldFlags.FilterOnly | FieldFlags.NoRhs | FieldFlags.NoTransformer);
-        registry.Add(descriptor);
-    }
+    private static void AddEitherEnd(FieldRegistry registry, string name, ParamType type, string description, bool ports) =>
+        registry.Add(new FieldDescriptor(name, type, description, (field, _) => new EitherEndExtractor(field, ports),
+            FieldArgumentMode.None, FieldFlags.FilterOnly | FieldFlags.NoRhs | FieldFlags.NoTransformer));
 
-    /// <summary>
-    /// fd.ip / fd.port / fd.proto / fd.net: both ends for the condition engine (<see cref="IEitherEndExtractor"/>);
-    /// a plain <see cref="FieldExtractor.TryExtract"/> gives the server end.
-    /// </summary>
-    private sealed class EitherEndExtractor(FieldDescriptor field, bool ports) : FieldExtractor(field), IEitherEndExtractor
-    {
-        public override bool TryExtract(EventContext context, ref FieldValue value) => TryExtractServer(context, ref value);
-
-        public bool TryExtractClient(EventContext context, ref FieldValue value) => TryEnd(context, End.Client, ref value);
-
-        public bool TryExtractServer(EventContext context, ref FieldValue value) => TryEnd(context, End.Server, ref value);
-
-        private bool TryEnd(EventContext context, End end, ref FieldValue value)
-        {
-            if (!TryGetEnd(context, end, out IPAddress? ip, out ushort port))
-            {
-                return false;
-            }
-            if (ports)
-            {
-                value.Int = port;
-            }
-            else
-            {
-                value.Ip = ip;
-            }
-            return true;
-        }
-    }
-
-    private static void AddDomain(FieldRegistry registry, string name, string description, End end)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, ParamType.Charbuf, description, _ => new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+    private static void AddDomain(FieldRegistry registry, string name, string description, ConnectionEnd end) =>
+        registry.Add(name, ParamType.Charbuf, description, (EventContext c, ref FieldValue v) =>
         {
             if (!TryGetEnd(c, end, out IPAddress? ip, out ushort _) || ip is null || !c.State.Dns.TryGetName(ip, out string domain))
             {
@@ -294,125 +225,65 @@ internal static class FdFields
             }
             v.String = domain;
             return true;
-        }), FieldArgumentMode.None, FieldFlags.NoRhs | FieldFlags.NoTransformer);
-        registry.Add(descriptor);
-    }
+        }, FieldFlags.NoRhs | FieldFlags.NoTransformer);
 
     private static readonly string?[] s_portText = new string?[65536];
 
     private static string PortText(ushort port) => s_portText[port] ??= port.ToString(CultureInfo.InvariantCulture);
 
-    private static void AddTypes(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("fd.types", ParamType.Charbuf,
-            "The distinct types of the fds the process has open; fd.types[N] is the type of fd N.", argument =>
+    private static void AddTypes(FieldRegistry registry) =>
+        registry.Add("fd.types", ParamType.Charbuf, "The distinct types of the fds the process has open; fd.types[N] is the type of fd N.",
+            FieldArgumentMode.Optional, FieldFlags.IsList | FieldFlags.NoRhs, argument =>
             {
-                long fdNumber = -1;
-                if (argument is not null)
+                long fdNumber = FieldArguments.OptionalIndex("fd.types", argument, "fd");
+                if (fdNumber >= 0)
                 {
-                    if (!argument.IsIndex)
-                    {
-                        throw new FieldArgumentException($"fd.types takes a numeric fd, not '{argument.Text}'");
-                    }
-                    fdNumber = argument.Index;
+                    return (EventContext c, ref FieldValue v) =>
+                        c.Thread is not null && Str(c.Thread.Fds.Find(fdNumber) is { } one ? FdChars.TypeName(one.Kind) : null, ref v);
                 }
-                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-                {
-                    if (c.Thread is null)
-                    {
-                        return false;
-                    }
-                    if (fdNumber >= 0)
-                    {
-                        return ProcessFields.Str(c.Thread.Fds.Find(fdNumber) is { } one ? TypeName(one.Kind) : null, ref v);
-                    }
-                    var types = new List<string>();
-                    foreach (FdInfo fd in c.Thread.Fds.All)
-                    {
-                        if (TypeName(fd.Kind) is { } t && !types.Contains(t))
-                        {
-                            types.Add(t);
-                        }
-                    }
-                    v.List = types;
-                    v.String = string.Join(',', types);
-                    return true;
-                });
-            }, FieldArgumentMode.Optional, FieldFlags.IsList | FieldFlags.NoRhs);
-        registry.Add(descriptor);
-    }
+                var types = new FdTypeLists();
+                return (EventContext c, ref FieldValue v) => c.Thread is not null && types.Extract(c.Thread.Fds, ref v);
+            });
 
     // ---- fs.path ---------------------------------------------------------------------------------------
 
-    private enum PathRole : byte
-    {
-        Name,
-        Source,
-        Target,
-    }
-
     private static void AddPath(FieldRegistry registry, string name, string description, PathRole role, bool resolve) =>
-        registry.Add(name, ParamType.Charbuf, description,
-            (EventContext c, ref FieldValue v) => ProcessFields.Str(PathOf(c, role, resolve), ref v));
+        registry.Add(name, ParamType.Charbuf, description, FieldArgumentMode.None, FieldFlags.None, _ =>
+        {
+            var paths = new PathTexts();
+            return (EventContext c, ref FieldValue v) => Str(PathOf(c, role, resolve, paths), ref v);
+        });
 
-    /// <summary>The parameter holding the path of each role, by syscall name.</summary>
-    private static string? PathParamName(string syscall, PathRole role) => role switch
+    private static string? PathOf(EventContext c, PathRole role, bool resolve, PathTexts paths)
     {
-        PathRole.Name => syscall switch
-        {
-            "open" or "openat" or "openat2" or "creat" or "unlinkat" => "name",
-            "mkdir" or "mkdirat" or "rmdir" or "unlink" => "path",
-            "chmod" or "fchmodat" => "filename",
-            _ => null,
-        },
-        PathRole.Source => syscall switch
-        {
-            "rename" or "renameat" or "renameat2" or "link" or "linkat" => "oldpath",
-            "symlink" or "symlinkat" => "target",
-            _ => null,
-        },
-        _ => syscall switch
-        {
-            "rename" or "renameat" or "renameat2" or "link" or "linkat" => "newpath",
-            "symlink" or "symlinkat" => "linkpath",
-            _ => null,
-        },
-    };
-
-    private static string? PathOf(EventContext c, PathRole role, bool resolve)
-    {
-        EventInfo info = c.Event.Info;
-        if (PathParamName(info.Name, role) is not { } paramName)
+        ScapEvent evt = c.Event;
+        int index = PathParameters.IndexOf(evt.Type, role);
+        if (index < 0 || !evt.HasParam(index))
         {
             return null;
         }
-        int index = info.IndexOfParam(paramName);
-        if (index < 0 || !c.Event.HasParam(index))
-        {
-            return null;
-        }
-        if (role == PathRole.Name && resolve && IsOpenFamily(info) && c.Fd is { } fd && fd.NameRaw.Length > 0
-            && c.Event.GetStringBytes(index).Length == fd.NameRaw.Length)
+        bool openFamily = PathParameters.IsOpenFamily(evt.Type);
+        if (role == PathRole.Name && resolve && openFamily && c.Fd is { } fd && fd.NameRaw.Length > 0
+            && evt.GetStringBytes(index).Length == fd.NameRaw.Length)
         {
             return fd.Name; // the fd this open created already holds the resolved path
         }
-        string raw = c.Event.GetString(index);
+        string raw = paths.Decode(evt.GetStringBytes(index));
         if (!resolve || c.Thread is null)
         {
             return raw;
         }
         // symlink's target is stored as given: it is resolved relative to the link, not the cwd.
-        if (role == PathRole.Source && info.Name is "symlink" or "symlinkat")
+        if (role == PathRole.Source && PathParameters.IsSymlink(evt.Type))
         {
             return raw;
         }
-        ParamInfo param = info.Parameters[index];
-        long dirFd = -100;
-        if (param.DirFdParam >= 0 && c.Event.TryGetInt64(param.DirFdParam, out long d))
+        ParamInfo param = evt.Info.Parameters[index];
+        long dirFd = ArgumentRenderer.AtFdCwd;
+        if (param.DirFdParam >= 0 && evt.TryGetInt64(param.DirFdParam, out long d))
         {
             dirFd = d;
         }
-        return c.State.ResolvePath(c.Thread, dirFd, raw);
+        return paths.Resolve(c.State, c.Thread, dirFd, raw);
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using Falconet.Core.Events;
+using Falconet.Fields.OutputFormats;
 
 namespace Falconet.Fields;
 
@@ -12,10 +12,13 @@ public sealed class FieldRegistry
     private readonly Dictionary<string, FieldDescriptor> _fields = new(StringComparer.Ordinal);
     private readonly List<FieldDescriptor> _ordered = [];
 
+    /// <summary>The registry of every built-in field, built once.</summary>
     public static FieldRegistry Default { get; } = CreateDefault();
 
+    /// <summary>The fields in registration order (the order <c>--list</c> prints).</summary>
     public IReadOnlyList<FieldDescriptor> All => _ordered;
 
+    /// <summary>Adds <paramref name="field"/>; a name registered twice is a programming error.</summary>
     public void Add(FieldDescriptor field)
     {
         if (!_fields.TryAdd(field.Name, field))
@@ -25,15 +28,25 @@ public sealed class FieldRegistry
         _ordered.Add(field);
     }
 
-    /// <summary>Adds a field with a simple delegate extractor that takes no argument.</summary>
-    public FieldDescriptor Add(string name, ParamType type, string description, DelegateFieldExtractor.Extract extract, FieldFlags flags = FieldFlags.None)
+    /// <summary>Adds a field that takes no argument, extracted by <paramref name="extract"/>.</summary>
+    public FieldDescriptor Add(string name, ParamType type, string description, DelegateFieldExtractor.Extract extract,
+        FieldFlags flags = FieldFlags.None, FieldOutputStyle style = FieldOutputStyle.None, ParamFormat format = ParamFormat.Na) =>
+        Add(name, type, description, FieldArgumentMode.None, flags, _ => extract, style, format);
+
+    /// <summary>
+    /// Adds a field whose extraction depends on its argument: <paramref name="bind"/> runs once per reference
+    /// (when a condition or output is compiled), checks the argument and returns the extraction for it.
+    /// </summary>
+    public FieldDescriptor Add(string name, ParamType type, string description, FieldArgumentMode argumentMode, FieldFlags flags,
+        Func<FieldArgument?, DelegateFieldExtractor.Extract> bind, FieldOutputStyle style = FieldOutputStyle.None, ParamFormat format = ParamFormat.Na)
     {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, type, description, _ => new DelegateFieldExtractor(descriptor!, extract), FieldArgumentMode.None, flags);
+        var descriptor = new FieldDescriptor(name, type, description,
+            (field, argument) => new DelegateFieldExtractor(field, bind(argument), style), argumentMode, flags, format);
         Add(descriptor);
         return descriptor;
     }
 
+    /// <summary>The field registered under exactly <paramref name="name"/>.</summary>
     public bool TryGet(string name, [NotNullWhen(true)] out FieldDescriptor? field) => _fields.TryGetValue(name, out field);
 
     /// <summary>
@@ -62,18 +75,13 @@ public sealed class FieldRegistry
 
     private static FieldRegistry CreateDefault()
     {
-        var registry = new FieldRegistry();
         // Each class of fields registers itself from its own file.
-        RegisterAll(registry);
-        return registry;
-    }
-
-    private static void RegisterAll(FieldRegistry registry)
-    {
+        var registry = new FieldRegistry();
         EventFields.Register(registry);
         ProcessFields.Register(registry);
         UserFields.Register(registry);
         FdFields.Register(registry);
         ContainerFields.Register(registry);
+        return registry;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
-using Falconet.Core.Events;
-using Falconet.State;
+using Falconet.Fields.ArgumentRendering;
+using Falconet.Fields.Caching;
+using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
 
@@ -36,7 +37,7 @@ internal static class ProcessFields
         registry.Add("proc.cmdnargs", ParamType.Uint64, "The number of command-line arguments (argv[1..]).",
             (EventContext c, ref FieldValue v) => Int(c.Thread?.Args.Length, ref v));
         registry.Add("proc.cmdlenargs", ParamType.Uint64, "The total length of the command-line arguments, without separators.",
-            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : c.Thread.Args.Sum(a => (long)a.Length), ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : ArgsLength(c.Thread), ref v));
         registry.Add("proc.exeline", ParamType.Charbuf, "proc.exe followed by the arguments, space separated.",
             (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Exeline(c.Thread), ref v));
         AddEnv(registry);
@@ -55,28 +56,13 @@ internal static class ProcessFields
             (EventContext c, ref FieldValue v) => Int(Parent(c) is { Vpid: >= 0 } p ? p.Vpid : null, ref v));
         registry.Add("proc.sid", ParamType.Int64, "The session id of the process.",
             (EventContext c, ref FieldValue v) => Int(c.Thread?.Sid, ref v));
-        registry.Add("proc.sname", ParamType.Charbuf, "The name of the session leader.",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Sid)?.Comm, ref v));
-        registry.Add("proc.sid.exe", ParamType.Charbuf, "The proc.exe of the session leader.",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Sid)?.Exe, ref v));
-        registry.Add("proc.sid.exepath", ParamType.Charbuf, "The proc.exepath of the session leader.",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Sid)?.ExePath, ref v));
+        AddLeader(registry, "proc.sname", "proc.sid", "the session leader", static t => t.Sid);
         registry.Add("proc.vpgid", ParamType.Int64, "The process group id as seen from the process's pid namespace.",
             (EventContext c, ref FieldValue v) => Int(c.Thread?.Vpgid, ref v));
-        registry.Add("proc.vpgid.name", ParamType.Charbuf, "The name of the process group leader.",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Vpgid)?.Comm, ref v));
-        registry.Add("proc.vpgid.exe", ParamType.Charbuf, "The proc.exe of the process group leader.",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Vpgid)?.Exe, ref v));
-        registry.Add("proc.vpgid.exepath", ParamType.Charbuf, "The proc.exepath of the process group leader.",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Vpgid)?.ExePath, ref v));
+        AddLeader(registry, "proc.vpgid.name", "proc.vpgid", "the process group leader", static t => t.Vpgid);
         registry.Add("proc.pgid", ParamType.Int64, "The process group id (host pid namespace).",
             (EventContext c, ref FieldValue v) => Int(c.Thread?.Pgid, ref v));
-        registry.Add("proc.pgid.name", ParamType.Charbuf, "The name of the process group leader (host pid namespace).",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Pgid)?.Comm, ref v));
-        registry.Add("proc.pgid.exe", ParamType.Charbuf, "The proc.exe of the process group leader (host pid namespace).",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Pgid)?.Exe, ref v));
-        registry.Add("proc.pgid.exepath", ParamType.Charbuf, "The proc.exepath of the process group leader (host pid namespace).",
-            (EventContext c, ref FieldValue v) => Str(Leader(c, t => t.Pgid)?.ExePath, ref v));
+        AddLeader(registry, "proc.pgid.name", "proc.pgid", "the process group leader (host pid namespace)", static t => t.Pgid);
         registry.Add("proc.is_sid_leader", ParamType.Bool, "True when the process is its session's leader.",
             (EventContext c, ref FieldValue v) => Bool(c.Thread is null ? null : c.Thread.Sid == c.Thread.Vpid, ref v));
         registry.Add("proc.is_vpgid_leader", ParamType.Bool, "True when the process is its process group's leader (proc.vpgid == proc.vpid).",
@@ -128,12 +114,12 @@ internal static class ProcessFields
         registry.Add("thread.vtid", ParamType.Int64, "The id of the thread as seen from its pid namespace.",
             (EventContext c, ref FieldValue v) => Int(c.Thread is { Vtid: >= 0 } t ? t.Vtid : null, ref v));
         registry.Add("thread.cgroups", ParamType.Charbuf, "All the cgroups of the thread, space separated (subsystem=path).",
-            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : string.Join(' ', c.Thread.Cgroups), ref v));
+            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : s_cgroupsText.Get(c.Thread.Cgroups), ref v));
         AddCgroup(registry);
         registry.Add("proc.nthreads", ParamType.Uint64, "The number of alive threads of the process (including the main one).",
-            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : c.State.Threads.Values.Count(t => t.Pid == c.Thread.Pid), ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : ThreadQueries.CountThreads(c.State, c.Thread.Pid), ref v));
         registry.Add("proc.nchilds", ParamType.Uint64, "The number of alive child threads and processes, excluding the main thread.",
-            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : c.State.Threads.Values.Count(t => t.Pid == c.Thread.Pid && !t.IsMainThread), ref v));
+            (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : ThreadQueries.CountThreads(c.State, c.Thread.Pid, excludeMain: true), ref v));
         registry.Add("thread.vmsize", ParamType.Uint64, "The virtual memory of the thread's process (kb).",
             (EventContext c, ref FieldValue v) => Int(c.Thread?.VmSizeKb, ref v));
         registry.Add("thread.vmrss", ParamType.Uint64, "The resident memory of the thread's process (kb).",
@@ -156,7 +142,7 @@ internal static class ProcessFields
         {
             long fdNumber = number;
             registry.Add($"proc.{stream}.type", ParamType.Charbuf, $"The type of the process's {stream} fd (file, pipe, ipv4 …).",
-                (EventContext c, ref FieldValue v) => Str(c.Thread?.Fds.Find(fdNumber) is { } fd ? FdFields.TypeName(fd.Kind) : null, ref v));
+                (EventContext c, ref FieldValue v) => Str(c.Thread?.Fds.Find(fdNumber) is { } fd ? FdChars.TypeName(fd.Kind) : null, ref v));
             registry.Add($"proc.{stream}.name", ParamType.Charbuf, $"The name of the process's {stream} fd.",
                 (EventContext c, ref FieldValue v) => Str(c.Thread?.Fds.Find(fdNumber)?.Name, ref v));
         }
@@ -164,34 +150,28 @@ internal static class ProcessFields
 
     // ---- helpers ------------------------------------------------------------------------------------
 
-    internal static bool Str(string? s, ref FieldValue value)
+    // The state replaces a thread's cgroup array when the cgroups change, so the joined text lives beside the array.
+    private static readonly DerivedText<string[]> s_cgroupsText = new(static cgroups => string.Join(' ', cgroups));
+
+    private static long ArgsLength(ThreadInfo t)
     {
-        if (s is null)
+        long length = 0;
+        foreach (string arg in t.Args)
         {
-            return false;
+            length += arg.Length;
         }
-        value.String = s;
-        return true;
+        return length;
     }
 
-    internal static bool Int(long? n, ref FieldValue value)
+    /// <summary>The name, exe and exepath of a leader (session, process group): the first field is named <paramref name="nameField"/>, the others prefix.exe and prefix.exepath.</summary>
+    private static void AddLeader(FieldRegistry registry, string nameField, string prefix, string leader, Func<ThreadInfo, long> id)
     {
-        if (n is null)
-        {
-            return false;
-        }
-        value.Int = n.Value;
-        return true;
-    }
-
-    internal static bool Bool(bool? b, ref FieldValue value)
-    {
-        if (b is null)
-        {
-            return false;
-        }
-        value.Int = b.Value ? 1 : 0;
-        return true;
+        registry.Add(nameField, ParamType.Charbuf, $"The name of {leader}.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, id)?.Comm, ref v));
+        registry.Add(prefix + ".exe", ParamType.Charbuf, $"The proc.exe of {leader}.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, id)?.Exe, ref v));
+        registry.Add(prefix + ".exepath", ParamType.Charbuf, $"The proc.exepath of {leader}.",
+            (EventContext c, ref FieldValue v) => Str(Leader(c, id)?.ExePath, ref v));
     }
 
     private static ThreadInfo? Main(EventContext c) => c.Thread is null ? null : c.State.FindMainThread(c.Thread);
@@ -248,29 +228,23 @@ internal static class ProcessFields
     private static void AddAncestor(FieldRegistry registry, string name, ParamType type, string description, Func<ThreadInfo, long> select) =>
         AddAncestor(registry, name, type, description, null, select);
 
+    /// <summary>At most this many ancestors take part in an "any ancestor" comparison.</summary>
+    private const int MaxAncestors = 64;
+
     /// <summary>
     /// An ancestor field. With an index it extracts one ancestor. Without one it extracts every ancestor
     /// (parent first, not the process itself) into <see cref="FieldValue.List"/> as text — the condition engine compares
     /// "any of them"; <see cref="FieldValue.String"/>/<see cref="FieldValue.Int"/> then hold the parent's value.
+    /// The list is a buffer of the extractor, refilled on each call.
     /// </summary>
     private static void AddAncestor(FieldRegistry registry, string name, ParamType type, string description,
-        Func<ThreadInfo, string>? selectText, Func<ThreadInfo, long>? selectNumber)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor(name, type, description, argument =>
+        Func<ThreadInfo, string>? selectText, Func<ThreadInfo, long>? selectNumber) =>
+        registry.Add(name, type, description, FieldArgumentMode.Optional, FieldFlags.NoRhs | FieldFlags.NoTransformer, argument =>
         {
-            int level = -1;
-            if (argument is not null)
+            int level = FieldArguments.OptionalIndex(name, argument, "ancestor index");
+            if (level >= 0)
             {
-                if (!argument.IsIndex)
-                {
-                    throw new FieldArgumentException($"{name} takes a numeric ancestor index, not '{argument.Text}'");
-                }
-                level = argument.Index;
-            }
-            return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-            {
-                if (level >= 0)
+                return (EventContext c, ref FieldValue v) =>
                 {
                     if (Ancestor(c, level) is not { } a)
                     {
@@ -278,23 +252,41 @@ internal static class ProcessFields
                     }
                     SetFrom(a, selectText, selectNumber, ref v);
                     return true;
-                }
+                };
+            }
+            var all = new List<string>(MaxAncestors);
+            var numberTexts = new Dictionary<long, string>();
+            return (EventContext c, ref FieldValue v) =>
+            {
                 ThreadInfo? parent = c.Thread is null ? null : c.State.FindParent(c.Thread);
                 if (parent is null)
                 {
                     return false;
                 }
-                var all = new List<string>();
-                for (ThreadInfo? a = parent; a is not null && all.Count < 64; a = c.State.FindParent(a))
+                all.Clear();
+                for (ThreadInfo? a = parent; a is not null && all.Count < MaxAncestors; a = c.State.FindParent(a))
                 {
-                    all.Add(selectText is not null ? selectText(a) : selectNumber!(a).ToString(CultureInfo.InvariantCulture));
+                    all.Add(selectText is not null ? selectText(a) : NumberText(numberTexts, selectNumber!(a)));
                 }
                 SetFrom(parent, selectText, selectNumber, ref v);
                 v.List = all;
                 return true;
-            });
-        }, FieldArgumentMode.Optional, FieldFlags.NoRhs | FieldFlags.NoTransformer);
-        registry.Add(descriptor);
+            };
+        });
+
+    /// <summary>The decimal text of <paramref name="number"/> (a pid), made once per extractor and number.</summary>
+    private static string NumberText(Dictionary<long, string> texts, long number)
+    {
+        if (!texts.TryGetValue(number, out string? text))
+        {
+            if (texts.Count >= 4096)
+            {
+                texts.Clear();
+            }
+            text = number.ToString(CultureInfo.InvariantCulture);
+            texts[number] = text;
+        }
+        return text;
     }
 
     private static void SetFrom(ThreadInfo t, Func<ThreadInfo, string>? selectText, Func<ThreadInfo, long>? selectNumber, ref FieldValue v)
@@ -309,93 +301,45 @@ internal static class ProcessFields
         }
     }
 
-    private static void AddArgs(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("proc.args", ParamType.Charbuf,
-            "The arguments of the process (argv[1..]), space separated; proc.args[N] is the Nth argument (1-based as argv).", argument =>
+    private static void AddArgs(FieldRegistry registry) =>
+        registry.Add("proc.args", ParamType.Charbuf,
+            "The arguments of the process (argv[1..]), space separated; proc.args[N] is the Nth argument (1-based as argv).",
+            FieldArgumentMode.Optional, FieldFlags.None, argument =>
             {
-                int index = -1;
-                if (argument is not null)
+                int index = FieldArguments.OptionalIndex("proc.args", argument, "argument index");
+                if (index < 0)
                 {
-                    if (!argument.IsIndex)
-                    {
-                        throw new FieldArgumentException($"proc.args takes a numeric argument index, not '{argument.Text}'");
-                    }
-                    index = argument.Index;
+                    return static (EventContext c, ref FieldValue v) => c.Thread is not null && Str(Args(c.Thread), ref v);
                 }
-                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-                {
-                    if (c.Thread is null)
-                    {
-                        return false;
-                    }
-                    if (index < 0)
-                    {
-                        return Str(Args(c.Thread), ref v);
-                    }
-                    // argv[0] is proc.exe, so proc.args[1] is the first element of Args.
-                    int i = index - 1;
-                    return i >= 0 && i < c.Thread.Args.Length && Str(c.Thread.Args[i], ref v);
-                });
-            }, FieldArgumentMode.Optional);
-        registry.Add(descriptor);
-    }
+                // argv[0] is proc.exe, so proc.args[1] is the first element of Args.
+                int i = index - 1;
+                return (EventContext c, ref FieldValue v) => c.Thread is not null && i >= 0 && i < c.Thread.Args.Length && Str(c.Thread.Args[i], ref v);
+            });
 
-    private static void AddEnv(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("proc.env", ParamType.Charbuf,
-            "The environment of the process, space separated; proc.env[NAME] is the value of one variable.", argument =>
+    private static void AddEnv(FieldRegistry registry) =>
+        registry.Add("proc.env", ParamType.Charbuf,
+            "The environment of the process, space separated; proc.env[NAME] is the value of one variable.",
+            FieldArgumentMode.Optional, FieldFlags.None, argument =>
             {
                 string? variable = argument?.Text;
-                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
+                return (EventContext c, ref FieldValue v) =>
                 {
                     ThreadInfo? t = c.Thread is null ? null : c.State.FindMainThread(c.Thread) ?? c.Thread;
                     if (t is null)
                     {
                         return false;
                     }
-                    if (variable is null)
-                    {
-                        return Str(t.CacheOf<ProcessTextCache>().Env ??= string.Join(' ', t.Env), ref v);
-                    }
-                    foreach (string entry in t.Env)
-                    {
-                        if (entry.Length > variable.Length && entry[variable.Length] == '=' && entry.StartsWith(variable, StringComparison.Ordinal))
-                        {
-                            return Str(entry[(variable.Length + 1)..], ref v);
-                        }
-                    }
-                    return false;
-                });
-            }, FieldArgumentMode.Optional);
-        registry.Add(descriptor);
-    }
+                    return variable is null
+                        ? Str(t.CacheOf<ProcessTextCache>().Env ??= string.Join(' ', t.Env), ref v)
+                        : Str(KeyValueEntries.Find(t.Env, variable), ref v);
+                };
+            });
 
-    private static void AddCgroup(FieldRegistry registry)
-    {
-        FieldDescriptor? descriptor = null;
-        descriptor = new FieldDescriptor("thread.cgroup", ParamType.Charbuf,
-            "The cgroup of the thread for one subsystem, e.g. thread.cgroup.cpuacct.", argument =>
+    private static void AddCgroup(FieldRegistry registry) =>
+        registry.Add("thread.cgroup", ParamType.Charbuf,
+            "The cgroup of the thread for one subsystem, e.g. thread.cgroup.cpuacct.", FieldArgumentMode.Required, FieldFlags.ArgDotted, argument =>
             {
-                string subsystem = argument?.Text ?? throw new FieldArgumentException("thread.cgroup requires a subsystem, e.g. thread.cgroup.cpuacct");
-                return new DelegateFieldExtractor(descriptor!, (EventContext c, ref FieldValue v) =>
-                {
-                    if (c.Thread is null)
-                    {
-                        return false;
-                    }
-                    foreach (string entry in c.Thread.Cgroups)
-                    {
-                        if (entry.Length > subsystem.Length && entry[subsystem.Length] == '=' && entry.StartsWith(subsystem, StringComparison.Ordinal))
-                        {
-                            return Str(entry[(subsystem.Length + 1)..], ref v);
-                        }
-                    }
-                    return false;
-                });
-            }, FieldArgumentMode.Required, FieldFlags.ArgDotted);
-        registry.Add(descriptor);
-    }
+                string subsystem = FieldArguments.Required(argument, "thread.cgroup requires a subsystem, e.g. thread.cgroup.cpuacct");
+                return (EventContext c, ref FieldValue v) => c.Thread is not null && Str(KeyValueEntries.Find(c.Thread.Cgroups, subsystem), ref v);
+            });
 }

@@ -1,5 +1,3 @@
-using Falconet.State;
-
 namespace Falconet.Fields;
 
 /// <summary>

@@ -140,10 +140,7 @@ public static class FalconetCommands
         }
         foreach (string p in paths)
         {
-            if (!EmbeddedDefaults.IsBuiltinRulesName(p) && !File.Exists(p) && !Directory.Exists(p))
-            {
-                throw new UserFacingException($"rules file or directory not found: {p}");
-            }
+            CheckRulesPath(p);
         }
         if (!paths.Any(EmbeddedDefaults.IsBuiltinRulesName))
         {
@@ -172,6 +169,35 @@ public static class FalconetCommands
             }
         }
         return RulesLoader.LoadText(files, FieldRegistry.Default);
+    }
+
+    /// <summary>
+    /// A rules path must be a regular file or a directory, and a directory's rules files regular files, checked
+    /// before anything is opened: opening a FIFO would block until someone writes to it.
+    /// </summary>
+    private static void CheckRulesPath(string path)
+    {
+        if (EmbeddedDefaults.IsBuiltinRulesName(path))
+        {
+            return;
+        }
+        InputFileKind kind = InputFiles.KindOf(path);
+        if (kind == InputFileKind.Missing)
+        {
+            throw new UserFacingException($"rules file or directory not found: {path}");
+        }
+        if (InputFiles.Problem(path, kind, "rules file", directoryAllowed: true) is { } problem)
+        {
+            throw new UserFacingException(problem);
+        }
+        if (kind == InputFileKind.Directory)
+        {
+            foreach (string file in Directory.EnumerateFileSystemEntries(path)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)))
+            {
+                InputFiles.RequireRegular(file, "rules file");
+            }
+        }
     }
 
     private static string ReadRulesFile(string path)

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Falconet.Core.Events;
 using Falconet.Fields;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.Scap;
 using Falconet.State;
 
@@ -94,9 +94,24 @@ public static class InspectCommand
         }
     }
 
-    /// <summary>Opens a capture, turning the usual I/O failures into one-line user errors.</summary>
+    /// <summary>The capture path that means standard input, so that <c>zcat x.scap.gz | falconet -e -</c> works.</summary>
+    public const string StandardInputPath = "-";
+
+    /// <summary>
+    /// Opens a capture, turning the usual I/O failures into one-line user errors. <c>-</c> reads standard input
+    /// (plain or gzip, read once from start to end); any other path must be a regular file, checked before opening.
+    /// </summary>
     public static ScapReader OpenCapture(string path)
     {
+        if (path == StandardInputPath)
+        {
+            return new ScapReader(Console.OpenStandardInput(), "<stdin>");
+        }
+        InputFileKind kind = InputFiles.KindOf(path);
+        if (kind != InputFileKind.Missing && InputFiles.Problem(path, kind, "capture") is { } problem)
+        {
+            throw new UserFacingException(problem);
+        }
         try
         {
             return ScapReader.Open(path);

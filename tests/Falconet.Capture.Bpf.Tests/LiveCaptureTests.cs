@@ -1,3 +1,4 @@
+using Falconet.TestKit;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
@@ -17,24 +18,10 @@ public sealed unsafe class LiveCaptureTests
     private static readonly TimeSpan s_waitLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Skips, saying why, where live capture cannot run: not root, no BTF, or (outside CI) the probe was not built for
-    /// want of clang/bpftool/libbpf-dev. In CI (CI=true), which installs them, any other problem fails the test.
+    /// Where live capture cannot start (not root, no BTF, the probe not built for want of clang/bpftool/libbpf-dev):
+    /// skips outside CI, saying why; fails under CI=true, which has them all.
     /// </summary>
-    private static void SkipUnlessLive()
-    {
-        string? reason = LiveCapture.CheckPrivileges();
-        if (reason is null)
-        {
-            return;
-        }
-        bool inCi = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-        bool environmental = reason.Contains("root", StringComparison.Ordinal) || reason.Contains("BTF", StringComparison.Ordinal);
-        if (environmental || !inCi)
-        {
-            Assert.Skip(reason);
-        }
-        Assert.Fail("live capture should work in CI but cannot start: " + reason);
-    }
+    private static void SkipUnlessLive() => Oracle.RequireNoReason(LiveCapture.CheckPrivileges());
 
     /// <summary>Polls until an event matches, copying it out of the reused instance.</summary>
     private static ScapEvent? WaitFor(LiveCapture capture, Func<ScapEvent, bool> match)
@@ -429,7 +416,7 @@ public sealed unsafe class LiveCaptureTests
     }
 
     [Fact]
-    public void Burst_of_connects_is_fully_accounted_for()
+    public void Burst_of_connects_arrives_with_drops_within_one_percent()
     {
         SkipUnlessLive();
         using var capture = LiveCapture.Open(new LiveCaptureOptions { Syscalls = ["connect"] });
@@ -438,13 +425,14 @@ public sealed unsafe class LiveCaptureTests
         long seenHere = 0;
         int tid = 0;
         using var stop = new CancellationTokenSource();
-        var consumer = new Thread(() => capture.Run(e =>
+        void Count(ScapEvent e)
         {
             if (e.ThreadId == Volatile.Read(ref tid))
             {
                 seenHere++;
             }
-        }, stop.Token));
+        }
+        var consumer = new Thread(() => capture.Run(Count, stop.Token));
         consumer.Start();
 
         const int connects = 200_000;
@@ -467,15 +455,20 @@ public sealed unsafe class LiveCaptureTests
         stop.Cancel();
         consumer.Join();
         // drain what the last programs in flight may still have written
-        while (capture.Poll(_ => { }, TimeSpan.FromMilliseconds(100)) > 0)
+        while (capture.Poll(Count, TimeSpan.FromMilliseconds(100)) > 0)
         {
         }
 
         LiveCaptureStats stats = capture.GetStats();
-        TestContext.Current.TestOutputHelper?.WriteLine($"burst: {stats}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"burst: {stats}; producer thread events seen: {seenHere}");
         Assert.Equal(stats.Produced, stats.Received + stats.DroppedRingFull + stats.DroppedOther);
         Assert.True(stats.Produced >= connects, $"produced {stats.Produced} < {connects}");
         Assert.Equal(0UL, stats.DecodeErrors);
-        Assert.True(seenHere > 0);
+        // The 8 MiB ring holds tens of thousands of connect events, so a consumer that keeps up drops none; the
+        // bound allows 1 % for a consumer the shared machine deschedules for a moment, not a ring that overflows.
+        const ulong dropBound = connects / 100;
+        Assert.True(stats.Dropped <= dropBound, $"{stats.Dropped} of the burst's events dropped (bound {dropBound}): {stats}");
+        // Every connect of the burst reached the consumer, unless it is one of the counted drops.
+        Assert.InRange((ulong)seenHere, connects - stats.Dropped, (ulong)connects);
     }
 }

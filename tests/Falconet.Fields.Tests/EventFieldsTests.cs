@@ -1,5 +1,5 @@
 using Falconet.Core.Events;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.State;
 using Falconet.TestKit;
 

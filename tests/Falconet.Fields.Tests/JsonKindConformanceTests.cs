@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Falconet.Core.Events;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.TestKit;
 
 namespace Falconet.Fields.Tests;

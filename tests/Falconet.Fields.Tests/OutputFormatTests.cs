@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Falconet.Core.Events;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.State;
 using Falconet.TestKit;
 
@@ -109,7 +109,7 @@ public sealed class OutputFormatTests
     [Fact]
     public void Unsigned_values_print_unsigned()
     {
-        var field = new FieldDescriptor("test.uid", ParamType.Uint32, "", _ => throw new InvalidOperationException(), format: ParamFormat.Dec);
+        var field = new FieldDescriptor("test.uid", ParamType.Uint32, "", (_, _) => throw new InvalidOperationException(), format: ParamFormat.Dec);
         var extractor = new DelegateFieldExtractor(field, (EventContext c, ref FieldValue v) => true);
         var value = new FieldValue { Int = -1 };
         Assert.Equal("4294967295", FieldValueFormatter.ToText(extractor, value));

@@ -19,9 +19,11 @@ public sealed class InspectDamagedCaptureTests
         (byte[] plain, List<long> eventBlockStarts) = Decompress(SharedData.Capture("curl_google"));
         long cutBlock = eventBlockStarts[eventBlockStarts.Count / 2];
         string damaged = dir.File("truncated.scap");
+        string whole = dir.File("whole.scap");
+        File.WriteAllBytes(whole, plain);
         File.WriteAllBytes(damaged, plain.AsSpan(0, (int)cutBlock + 30).ToArray());
 
-        AssertDamaged(damaged, expectedEvents: eventBlockStarts.Count / 2, expectedOffset: cutBlock);
+        AssertDamaged(whole, damaged, expectedEvents: eventBlockStarts.Count / 2, expectedOffset: cutBlock);
     }
 
     [Fact]
@@ -32,31 +34,47 @@ public sealed class InspectDamagedCaptureTests
         (byte[] plain, List<long> eventBlockStarts) = Decompress(SharedData.Capture("test_ipv6_client"));
         int index = eventBlockStarts.Count * 2 / 3;
         long badBlock = eventBlockStarts[index];
+        string whole = dir.File("whole.scap");
+        File.WriteAllBytes(whole, plain);
         BinaryPrimitives.WriteUInt32LittleEndian(plain.AsSpan((int)badBlock + 4), 0xFFFFFF01);
         string damaged = dir.File("corrupt.scap");
         File.WriteAllBytes(damaged, plain);
 
-        AssertDamaged(damaged, expectedEvents: index, expectedOffset: badBlock);
+        AssertDamaged(whole, damaged, expectedEvents: index, expectedOffset: badBlock);
     }
 
-    private static void AssertDamaged(string path, int expectedEvents, long expectedOffset)
+    private static (int ExitCode, string Output, string Error) Inspect(string path)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         int rc = InspectCommand.Run(new InspectRequest { CapturePath = path, Format = "%evt.num", FileNumbers = true },
             new ConsoleStreams(output, error, Stream.Null), CancellationToken.None);
+        return (rc, output.ToString(), error.ToString());
+    }
+
+    private static long[] Numbers(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => long.Parse(n, System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>
+    /// <paramref name="damaged"/> is <paramref name="whole"/> with a fault in the block of event
+    /// <paramref name="expectedEvents"/> + 1, at <paramref name="expectedOffset"/>.
+    /// </summary>
+    private static void AssertDamaged(string whole, string damaged, int expectedEvents, long expectedOffset)
+    {
+        (int wholeRc, string wholeOutput, _) = Inspect(whole);
+        Assert.Equal(ExitCodes.Success, wholeRc);
+        (int rc, string output, string error) = Inspect(damaged);
 
         Assert.Equal(ExitCodes.Failure, rc);
-        string[] errorLines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] errorLines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(errorLines);
-        Assert.Contains(expectedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), errorLines[0], StringComparison.Ordinal);
-        Assert.Contains("offset", errorLines[0], StringComparison.Ordinal);
+        // The fault's own offset, not a number that merely starts with it.
+        Assert.Matches($@"offset {expectedOffset}(?![0-9])", errorLines[0]);
 
-        // Every event the reader delivered before the fault that rules would see was printed, the last one included.
-        long[] printed = [.. output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse)];
-        Assert.NotEmpty(printed);
-        Assert.True(printed[^1] <= expectedEvents, $"printed event {printed[^1]} lies past the fault (event {expectedEvents + 1})");
-        Assert.True(printed[^1] >= expectedEvents - 10, $"the last printed event {printed[^1]} is far before the fault at event {expectedEvents + 1}");
+        // Exactly what the undamaged capture prints up to the fault: every good event before it, none after.
+        long[] expected = [.. Numbers(wholeOutput).Where(n => n <= expectedEvents)];
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, Numbers(output));
     }
 
     /// <summary>The decompressed bytes of a capture and the offsets of its event blocks, found by reading it.</summary>

@@ -1,3 +1,4 @@
+using Falconet.TestKit;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -25,7 +26,7 @@ public sealed class LiveDetectionTests(TestNetwork network)
 
     private void SkipUnlessLive()
     {
-        Assert.SkipWhen(network.SkipReason is not null, network.SkipReason ?? "");
+        Oracle.RequireNoReason(network.SkipReason);
     }
 
     private ProbeRun Probe(params string[] arguments)

@@ -1,3 +1,4 @@
+using Falconet.TestKit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -25,7 +26,7 @@ internal sealed class NatsServerProcess : IDisposable
     public string Url => "nats://127.0.0.1:" + Port;
 
     public static void SkipIfAbsent() =>
-        Assert.SkipUnless(File.Exists(BinaryPath), "nats-server is not installed at " + BinaryPath + " (apt-get install nats-server)");
+        Oracle.Require(File.Exists(BinaryPath), "nats-server is not installed at " + BinaryPath + " (apt-get install nats-server)");
 
     public static async Task<NatsServerProcess> StartAsync()
     {

@@ -24,6 +24,12 @@ public sealed class ConfigTree
 
     public static ConfigTree LoadFile(string path)
     {
+        // Checked before opening: a FIFO would block the open until someone writes to it.
+        InputFileKind kind = InputFiles.KindOf(path);
+        if (kind != InputFileKind.Missing && InputFiles.Problem(path, kind, "configuration file") is { } problem)
+        {
+            throw new ConfigException(problem);
+        }
         string text;
         try
         {

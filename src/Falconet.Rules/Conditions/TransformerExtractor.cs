@@ -11,22 +11,43 @@ namespace Falconet.Rules.Conditions;
 /// </summary>
 internal sealed class TransformerExtractor : FieldExtractor
 {
-    private readonly string _name;
+    /// <summary>The transformers, resolved from their name once when the condition is compiled.</summary>
+    private enum Kind : byte
+    {
+        ToLower,
+        ToUpper,
+        Basename,
+        Base64,
+        Length,
+    }
+
+    private readonly Kind _kind;
     private readonly FieldExtractor _inner;
     private readonly ParamType _type;
     private string? _lastInput;
     private string? _lastOutput;
 
-    private TransformerExtractor(string name, FieldExtractor inner, ParamType type)
+    private TransformerExtractor(Kind kind, FieldExtractor inner, ParamType type)
         : base(inner.Field)
     {
-        _name = name;
+        _kind = kind;
         _inner = inner;
         _type = type;
     }
 
-    public static TransformerExtractor Create(string name, FieldExtractor inner, ParamType innerType) =>
-        new(name, inner, name == "len" ? ParamType.Uint64 : innerType);
+    public static TransformerExtractor Create(string name, FieldExtractor inner, ParamType innerType)
+    {
+        Kind kind = name switch
+        {
+            "tolower" => Kind.ToLower,
+            "toupper" => Kind.ToUpper,
+            "basename" => Kind.Basename,
+            "b64" => Kind.Base64,
+            "len" => Kind.Length,
+            _ => throw new InvalidOperationException($"unknown transformer {name}"),
+        };
+        return new(kind, inner, kind == Kind.Length ? ParamType.Uint64 : innerType);
+    }
 
     public override ParamType Type => _type;
 
@@ -36,7 +57,7 @@ internal sealed class TransformerExtractor : FieldExtractor
         {
             return false;
         }
-        if (_name == "len")
+        if (_kind == Kind.Length)
         {
             value.Int = value.List is { } list ? list.Count : value.String?.Length ?? 0;
             value.String = null;
@@ -60,19 +81,19 @@ internal sealed class TransformerExtractor : FieldExtractor
     }
 
     /// <summary>The transformation itself; null when the value cannot be transformed (invalid base64).</summary>
-    internal string? Transform(string input) => _name switch
+    internal string? Transform(string input) => _kind switch
     {
-        "tolower" => Matching.ToAsciiLower(input),
-        "toupper" => string.Create(input.Length, input, static (span, src) =>
+        Kind.ToLower => Matching.ToAsciiLower(input),
+        Kind.ToUpper => string.Create(input.Length, input, static (span, src) =>
         {
             for (int i = 0; i < src.Length; i++)
             {
                 span[i] = Matching.AsciiUpper(src[i]);
             }
         }),
-        "basename" => input[(input.LastIndexOf('/') + 1)..],
-        "b64" => DecodeBase64(input),
-        _ => throw new InvalidOperationException($"unknown transformer {_name}"),
+        Kind.Basename => input[(input.LastIndexOf('/') + 1)..],
+        Kind.Base64 => DecodeBase64(input),
+        _ => throw new InvalidOperationException($"transformer {_kind} has no string form"),
     };
 
     private static string? DecodeBase64(string input)

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Falconet.Core.Alerts;
 using Falconet.Fields;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;

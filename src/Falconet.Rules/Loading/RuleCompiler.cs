@@ -1,5 +1,5 @@
 using Falconet.Fields;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;

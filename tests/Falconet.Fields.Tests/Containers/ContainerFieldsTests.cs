@@ -1,6 +1,6 @@
 using Falconet.Core.Events;
 using Falconet.Core.Snapshot;
-using Falconet.Fields.Formatting;
+using Falconet.Fields.OutputFormats;
 using Falconet.Rules.Loading;
 using Falconet.State;
 using Falconet.TestKit;

@@ -47,23 +47,15 @@ public sealed class TestFields
         Add("test.list", ParamType.Charbuf, (ref FieldValue v) => SetList(ref v, Event.List), FieldFlags.IsList);
         Add("test.anc", ParamType.Charbuf, (ref FieldValue v) => SetList(ref v, Event.Ancestors));
         Add("test.norhs", ParamType.Charbuf, (ref FieldValue v) => SetString(ref v, Event.Str), FieldFlags.NoRhs | FieldFlags.NoTransformer);
-        FieldDescriptor? ipField = null;
-        ipField = new FieldDescriptor("test.eip", ParamType.Ipaddr, "either-end ip",
-            _ => new EitherEnd(ipField!, this, port: false), flags: FieldFlags.FilterOnly);
-        Registry.Add(ipField);
-        FieldDescriptor? netField = null;
-        netField = new FieldDescriptor("test.enet", ParamType.Ipnet, "either-end net",
-            _ => new EitherEnd(netField!, this, port: false), flags: FieldFlags.FilterOnly);
-        Registry.Add(netField);
-        FieldDescriptor? portField = null;
-        portField = new FieldDescriptor("test.eport", ParamType.Port, "either-end port",
-            _ => new EitherEnd(portField!, this, port: true), flags: FieldFlags.FilterOnly);
-        Registry.Add(portField);
-        FieldDescriptor? argField = null;
-        argField = new FieldDescriptor("test.arg", ParamType.Charbuf, "argument echo",
-            arg => new DelegateFieldExtractor(argField!, (EventContext _, ref FieldValue v) => SetString(ref v, arg?.Text)),
-            FieldArgumentMode.Required, FieldFlags.ArgDotted);
-        Registry.Add(argField);
+        Registry.Add(new FieldDescriptor("test.eip", ParamType.Ipaddr, "either-end ip",
+            (field, _) => new EitherEnd(field, this, port: false), flags: FieldFlags.FilterOnly));
+        Registry.Add(new FieldDescriptor("test.enet", ParamType.Ipnet, "either-end net",
+            (field, _) => new EitherEnd(field, this, port: false), flags: FieldFlags.FilterOnly));
+        Registry.Add(new FieldDescriptor("test.eport", ParamType.Port, "either-end port",
+            (field, _) => new EitherEnd(field, this, port: true), flags: FieldFlags.FilterOnly));
+        Registry.Add(new FieldDescriptor("test.arg", ParamType.Charbuf, "argument echo",
+            (field, arg) => new DelegateFieldExtractor(field, (EventContext _, ref FieldValue v) => SetString(ref v, arg?.Text)),
+            FieldArgumentMode.Required, FieldFlags.ArgDotted));
     }
 
     public FieldRegistry Registry { get; } = new();

@@ -48,11 +48,9 @@ internal static class TestFields
             if (!registry.TryGet(name, out _) && name.Contains('.') && !name.Contains(' '))
             {
                 FieldFlags flags = FieldFlags.ArgDotted | (filterOnly ? FieldFlags.FilterOnly : FieldFlags.None);
-                FieldDescriptor? descriptor = null;
-                descriptor = new FieldDescriptor(name, type, "test",
-                    _ => new DelegateFieldExtractor(descriptor!, (Falconet.State.EventContext c, ref FieldValue v) => false),
-                    FieldArgumentMode.Optional, flags);
-                registry.Add(descriptor);
+                registry.Add(new FieldDescriptor(name, type, "test",
+                    (field, _) => new DelegateFieldExtractor(field, (Falconet.State.EventContext c, ref FieldValue v) => false),
+                    FieldArgumentMode.Optional, flags));
             }
         }
         return registry;

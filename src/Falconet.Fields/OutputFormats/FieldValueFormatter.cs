@@ -1,20 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Falconet.Core.Events;
-using Falconet.Fields.Rendering;
+using Falconet.Fields.ArgumentRendering;
 
-namespace Falconet.Fields.Formatting;
-
-/// <summary>The JSON kinds a field value takes in Falco's <c>output_fields</c>.</summary>
-public enum JsonFieldKind
-{
-    Null,
-    Number,
-    String,
-    Bool,
-    Array,
-}
+namespace Falconet.Fields.OutputFormats;
 
 /// <summary>
 /// Turns extracted field values into output text and JSON the way Falco does (libsinsp <c>rawval_to_string</c> /
@@ -28,6 +17,7 @@ public static class FieldValueFormatter
     /// <summary>The text Falco prints for a missing value.</summary>
     public const string NotAvailable = "<NA>";
 
+    /// <summary>The text of a present value, as Falco prints it in an output line.</summary>
     public static string ToText(FieldExtractor extractor, in FieldValue value)
     {
         if (value.List is not null)

@@ -1,9 +1,9 @@
 using System.Text;
-using Falconet.Fields.Rendering;
+using Falconet.Fields.ArgumentRendering;
 
 namespace Falconet.Fields.Tests;
 
-public sealed class RenderingTests
+public sealed class ArgumentRenderingTests
 {
     private static string Names(string table, uint value, bool exact = false)
     {

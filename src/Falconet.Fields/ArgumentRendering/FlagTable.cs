@@ -1,7 +1,4 @@
-namespace Falconet.Fields.Rendering;
-
-/// <summary>One named value of a PPM flag or enum table.</summary>
-public readonly record struct FlagName(string Name, uint Value);
+namespace Falconet.Fields.ArgumentRendering;
 
 /// <summary>
 /// A PPM flag/enum table (the <c>info</c> of a FLAGS, ENUMFLAGS or MODE event parameter).
@@ -10,14 +7,17 @@ public readonly record struct FlagName(string Name, uint Value);
 /// </summary>
 public sealed class FlagTable
 {
+    /// <summary>A table named as the event table names it, with its entries in printing order.</summary>
     public FlagTable(string name, FlagName[] entries)
     {
         Name = name;
         Entries = entries;
     }
 
+    /// <summary>The table's name in the event table (e.g. <c>file_flags</c>).</summary>
     public string Name { get; }
 
+    /// <summary>The entries, in the order rendering tries them.</summary>
     public IReadOnlyList<FlagName> Entries { get; }
 
     /// <summary>

@@ -1,9 +1,10 @@
-namespace Falconet.Fields.Formatting;
+namespace Falconet.Fields.OutputFormats;
 
 /// <summary>Per-field departures from the type-driven output rules (libsinsp's <c>extract_as_js</c> and print formats).</summary>
 [Flags]
 public enum FieldOutputStyle
 {
+    /// <summary>The plain rules of the field's type.</summary>
     None = 0,
 
     /// <summary>JSON <c>output_fields</c> writes <see cref="FieldValue.Int"/> as a number whatever the field type (evt.time is a string in text, the ns timestamp in JSON).</summary>
@@ -13,14 +14,3 @@ public enum FieldOutputStyle
     TextZeroPadded = 2,
 }
 
-/// <summary>Implemented by extractors whose output does not follow the plain rules for their type.</summary>
-public interface IFieldOutputStyle
-{
-    FieldOutputStyle OutputStyle { get; }
-}
-
-/// <summary>Implemented by extractors whose print format is not their descriptor's (e.g. <c>evt.rawarg</c> takes the parameter's).</summary>
-public interface IFieldPrintFormat
-{
-    Core.Events.ParamFormat PrintFormat { get; }
-}

@@ -1,33 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Falconet.State;
 
-namespace Falconet.Fields.Formatting;
-
-/// <summary>What kind of problem an <see cref="OutputFormatException"/> is (the rules loader reports some in Falco's words).</summary>
-public enum OutputFormatErrorKind
-{
-    /// <summary>Malformed token, bad or missing argument, unsupported construct.</summary>
-    Invalid,
-
-    /// <summary>No registered field; <see cref="OutputFormatException.Subject"/> is the token as written.</summary>
-    UnknownField,
-
-    /// <summary>A filter-only field used for display; the subject is the field name.</summary>
-    FilterOnly,
-}
-
-/// <summary>A format string that cannot be compiled; <see cref="Offset"/> is the 0-based character position of the problem.</summary>
-public sealed class OutputFormatException(string message, int offset, OutputFormatErrorKind kind = OutputFormatErrorKind.Invalid, string? subject = null)
-    : Exception(message)
-{
-    public int Offset { get; } = offset;
-
-    public OutputFormatErrorKind Kind { get; } = kind;
-
-    /// <summary>The unknown token or filter-only field name, for the kinds that have one.</summary>
-    public string? Subject { get; } = subject;
-}
+namespace Falconet.Fields.OutputFormats;
 
 /// <summary>
 /// A compiled Falco output format string: literal text and <c>%field</c> references (<c>%proc.name</c>,
@@ -59,6 +33,7 @@ public sealed class OutputFormat
         FieldNames = [.. segments.Where(s => s.Field is not null).Select(s => s.Field!.Key).Distinct(StringComparer.Ordinal)];
     }
 
+    /// <summary>The format string as given.</summary>
     public string Source { get; }
 
     /// <summary>True when the format started with <c>*</c>.</summary>
@@ -270,6 +245,7 @@ public sealed class OutputFormat
         writer.WriteEndObject();
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Source;
 
     private sealed record FieldSlot(string Key, FieldExtractor Extractor, int Width);

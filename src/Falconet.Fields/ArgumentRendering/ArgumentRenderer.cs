@@ -1,51 +1,68 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
 using System.Text;
-using Falconet.Core.Events;
-using Falconet.State;
+using Falconet.Fields.Caching;
 
-namespace Falconet.Fields.Rendering;
+namespace Falconet.Fields.ArgumentRendering;
 
 /// <summary>
 /// Renders event parameters as text the way Falco/sysdig print them: a raw form (<c>4097</c>, <c>-2</c>, <c>3</c>)
 /// and an optional resolved form (<c>O_RDONLY|O_CLOEXEC</c>, <c>ENOENT</c>, <c>&lt;f&gt;/etc/passwd</c>).
 /// <c>evt.args</c> prints <c>name=raw</c> or <c>name=raw(resolved)</c>; <c>evt.arg.X</c> gives the resolved form when there is one.
-/// An instance keeps its buffers between calls: use one per thread. Used for outputs, not for per-event filtering.
+/// An instance keeps its buffers between calls: use one per thread. Text is built in those buffers and becomes a
+/// string once per distinct value (<see cref="TextCache"/>), so rendering a value seen before allocates nothing.
 /// </summary>
 public sealed class ArgumentRenderer
 {
     /// <summary>The dirfd value meaning "relative to the working directory".</summary>
     public const long AtFdCwd = -100;
 
+    private const int PathCacheCapacity = 4096;
+
     private readonly StringBuilder _raw = new(64);
     private readonly StringBuilder _resolved = new(64);
     private readonly StringBuilder _line = new(256);
+    private readonly TextCache _texts = new();
+    private readonly TextCache _paths = new();
+    private readonly Dictionary<(string Directory, string Path), string> _resolvedPaths = [];
+
+    /// <summary>The addresses of address parameters, one object per distinct address.</summary>
+    internal AddressCache Addresses { get; } = new();
 
     /// <summary>Renders parameter <paramref name="index"/>; false when the event has no such parameter.</summary>
     public bool TryRender(EventContext context, int index, out string raw, out string resolved)
     {
-        if ((uint)index >= (uint)context.Event.ParamCount || index >= context.Event.Info.Parameters.Count)
+        if (!RenderInto(context, index))
         {
             raw = resolved = "";
             return false;
         }
-        _raw.Clear();
-        _resolved.Clear();
-        AppendParam(context, index, _raw, _resolved);
-        raw = _raw.ToString();
-        resolved = _resolved.ToString();
+        raw = Take(_raw);
+        resolved = Take(_resolved);
         return true;
     }
 
     /// <summary><c>evt.arg</c>: the resolved text when there is one, else the raw text; null without such a parameter.</summary>
     public string? RenderArgument(EventContext context, int index)
     {
-        if (!TryRender(context, index, out string raw, out string resolved))
+        if (!RenderInto(context, index))
         {
             return null;
         }
-        return resolved.Length > 0 ? resolved : raw;
+        string text = _texts.Get(_resolved.Length > 0 ? _resolved : _raw);
+        _raw.Clear();
+        _resolved.Clear();
+        return text;
+    }
+
+    /// <summary>The raw text of parameter <paramref name="index"/> (which must exist in the layout).</summary>
+    internal string RenderRaw(EventContext context, int index)
+    {
+        _raw.Clear();
+        _resolved.Clear();
+        AppendParam(context, index, _raw, _resolved);
+        _resolved.Clear();
+        return Take(_raw);
     }
 
     /// <summary><c>evt.args</c>/<c>evt.info</c>: every parameter as <c>name=raw</c> or <c>name=raw(resolved)</c>, space separated.</summary>
@@ -76,11 +93,37 @@ public sealed class ArgumentRenderer
                 _line.Append('(').Append(_resolved).Append(')');
             }
         }
-        return _line.ToString();
+        _raw.Clear();
+        _resolved.Clear();
+        return Take(_line);
+    }
+
+    /// <summary>
+    /// The builder's text as a string, leaving the builder empty. A builder that grew holds several chunks, and
+    /// emptying it merges them into one allocation: doing that here, when the growth is paid for anyway, keeps the
+    /// next rendering of a value of that size free of allocations.
+    /// </summary>
+    private string Take(StringBuilder builder)
+    {
+        string text = _texts.Get(builder);
+        builder.Clear();
+        return text;
+    }
+
+    private bool RenderInto(EventContext context, int index)
+    {
+        if ((uint)index >= (uint)context.Event.ParamCount || index >= context.Event.Info.Parameters.Count)
+        {
+            return false;
+        }
+        _raw.Clear();
+        _resolved.Clear();
+        AppendParam(context, index, _raw, _resolved);
+        return true;
     }
 
     /// <summary>Appends the raw and resolved text of parameter <paramref name="index"/> (which must exist in the layout).</summary>
-    public static void AppendParam(EventContext context, int index, StringBuilder raw, StringBuilder resolved)
+    private void AppendParam(EventContext context, int index, StringBuilder raw, StringBuilder resolved)
     {
         ScapEvent evt = context.Event;
         ParamInfo info = evt.Info.Parameters[index];
@@ -107,7 +150,7 @@ public sealed class ArgumentRenderer
         AppendTyped(context, index, type, info.Format, table, payload, raw, resolved);
     }
 
-    private static void AppendTyped(EventContext context, int index, ParamType type, ParamFormat format, string table,
+    private void AppendTyped(EventContext context, int index, ParamType type, ParamFormat format, string table,
         ReadOnlySpan<byte> payload, StringBuilder raw, StringBuilder resolved)
     {
         switch (type)
@@ -168,7 +211,7 @@ public sealed class ArgumentRenderer
                 }
                 break;
             case ParamType.Charbuf:
-                raw.Append(DecodeString(payload));
+                AppendUtf8(raw, payload);
                 break;
             case ParamType.Fspath or ParamType.Fsrelpath:
                 AppendPath(context, index, payload, raw, resolved);
@@ -206,7 +249,8 @@ public sealed class ArgumentRenderer
                 else
                 {
                     raw.Append(ns);
-                    resolved.Append(CFormat.General(ns / 1e9)).Append('s');
+                    CFormat.AppendGeneral(resolved, ns / 1e9);
+                    resolved.Append('s');
                 }
                 break;
             case ParamType.Abstime when payload.Length >= 8:
@@ -240,7 +284,7 @@ public sealed class ArgumentRenderer
                 AppendIpv4(raw, payload);
                 break;
             case ParamType.Ipv6addr when payload.Length >= 16:
-                raw.Append(new IPAddress(payload[..16]));
+                AppendIpv6(raw, payload[..16]);
                 break;
             case ParamType.Ipaddr:
                 if (payload.Length == 4)
@@ -249,11 +293,11 @@ public sealed class ArgumentRenderer
                 }
                 else if (payload.Length == 16)
                 {
-                    raw.Append(new IPAddress(payload));
+                    AppendIpv6(raw, payload);
                 }
                 break;
             case ParamType.Double when payload.Length >= 8:
-                raw.Append(BinaryPrimitives.ReadDoubleLittleEndian(payload).ToString("F1", CultureInfo.InvariantCulture));
+                AppendFormatted(raw, BinaryPrimitives.ReadDoubleLittleEndian(payload), "F1");
                 break;
             default:
                 raw.Append("(n.a.)");
@@ -311,7 +355,7 @@ public sealed class ArgumentRenderer
         switch (format)
         {
             case ParamFormat.Hex:
-                sb.Append(value.ToString("X", CultureInfo.InvariantCulture));
+                AppendFormatted(sb, value, "X");
                 break;
             case ParamFormat.Oct:
                 if (value == 0)
@@ -320,7 +364,7 @@ public sealed class ArgumentRenderer
                 }
                 else
                 {
-                    sb.Append('0').Append(Convert.ToString((long)value, 8));
+                    AppendOctal(sb, value);
                 }
                 break;
             default:
@@ -375,9 +419,9 @@ public sealed class ArgumentRenderer
         AppendSanitized(resolved, info.Name);
     }
 
-    private static void AppendPath(EventContext context, int index, ReadOnlySpan<byte> payload, StringBuilder raw, StringBuilder resolved)
+    private void AppendPath(EventContext context, int index, ReadOnlySpan<byte> payload, StringBuilder raw, StringBuilder resolved)
     {
-        string path = DecodeString(payload);
+        string path = _paths.GetUtf8(payload);
         AppendSanitized(raw, path);
         ThreadInfo? thread = context.Thread;
         if (thread is null || path == "<NA>" || path.Length == 0 || path[0] == '/')
@@ -390,10 +434,22 @@ public sealed class ArgumentRenderer
         {
             return;
         }
-        resolved.Append(PathResolver.Resolve(baseDir, path));
+        if (!_resolvedPaths.TryGetValue((baseDir, path), out string? absolute))
+        {
+            if (_resolvedPaths.Count >= PathCacheCapacity)
+            {
+                _resolvedPaths.Clear();
+            }
+            absolute = PathResolver.Resolve(baseDir.EndsWith('/') ? baseDir : baseDir + "/", path);
+            _resolvedPaths[(baseDir, path)] = absolute;
+        }
+        resolved.Append(absolute);
     }
 
-    /// <summary>The directory a relative path parameter is relative to: the dirfd's path for *at syscalls, else the cwd.</summary>
+    /// <summary>
+    /// The directory a relative path parameter is relative to: the dirfd's path for *at syscalls, else the cwd.
+    /// A directory fd's name is returned as the state holds it; the caller adds the trailing slash.
+    /// </summary>
     private static string? BaseDirectory(EventContext context, int index, ThreadInfo thread)
     {
         ParamInfo info = context.Event.Info.Parameters[index];
@@ -407,24 +463,80 @@ public sealed class ArgumentRenderer
         {
             return null;
         }
-        return dir.Name.EndsWith('/') ? dir.Name : dir.Name + "/";
+        return dir.Name;
     }
 
-    private static void AppendSockaddr(ReadOnlySpan<byte> p, StringBuilder raw)
+    private void AppendSockaddr(ReadOnlySpan<byte> p, StringBuilder raw)
     {
         byte family = p[0];
         switch (family)
         {
             case 1:
-                AppendSanitized(raw, DecodeString(p[1..]));
+                AppendSanitizedUtf8(raw, p[1..]);
                 break;
             case 2 when p.Length >= 7:
-                AppendIpv4(raw, p.Slice(1, 4));
-                raw.Append(':').Append(BinaryPrimitives.ReadUInt16LittleEndian(p[5..]));
+                AppendEndpoint(raw, p.Slice(1, 4), p[5..]);
                 break;
             case 10 when p.Length >= 19:
-                raw.Append(new IPAddress(p.Slice(1, 16))).Append(':').Append(BinaryPrimitives.ReadUInt16LittleEndian(p[17..]));
+                AppendEndpoint(raw, p.Slice(1, 16), p[17..]);
                 break;
+            default:
+                AppendBadFamily(raw, family);
+                break;
+        }
+    }
+
+    private void AppendSocktuple(ReadOnlySpan<byte> p, StringBuilder raw)
+    {
+        byte family = p[0];
+        switch (family)
+        {
+            case 2 when p.Length >= 13:
+                AppendEndpoint(raw, p.Slice(1, 4), p[5..]);
+                raw.Append("->");
+                AppendEndpoint(raw, p.Slice(7, 4), p[11..]);
+                break;
+            case 10 when p.Length >= 37:
+                ReadOnlySpan<byte> source = p.Slice(1, 16);
+                ReadOnlySpan<byte> destination = p.Slice(19, 16);
+                // A tuple of two IPv4-mapped addresses prints as IPv4, as libsinsp does.
+                bool mapped = IsIpv4Mapped(source) && IsIpv4Mapped(destination);
+                AppendEndpoint(raw, mapped ? source[12..] : source, p[17..]);
+                raw.Append("->");
+                AppendEndpoint(raw, mapped ? destination[12..] : destination, p[35..]);
+                break;
+            case 1 when p.Length >= 17:
+                AppendFormatted(raw, BinaryPrimitives.ReadUInt64LittleEndian(p[1..]), "x");
+                raw.Append("->");
+                AppendFormatted(raw, BinaryPrimitives.ReadUInt64LittleEndian(p[9..]), "x");
+                raw.Append(' ');
+                AppendSanitizedUtf8(raw, p[17..]);
+                break;
+            default:
+                AppendBadFamily(raw, family);
+                break;
+        }
+    }
+
+    /// <summary><c>address:port</c>; the port is the little-endian u16 at the start of <paramref name="port"/>.</summary>
+    private void AppendEndpoint(StringBuilder raw, ReadOnlySpan<byte> ip, ReadOnlySpan<byte> port)
+    {
+        if (ip.Length == 4)
+        {
+            AppendIpv4(raw, ip);
+        }
+        else
+        {
+            AppendIpv6(raw, ip);
+        }
+        raw.Append(':').Append(BinaryPrimitives.ReadUInt16LittleEndian(port));
+    }
+
+    /// <summary>What an address parameter too short for its family, or of another family, prints.</summary>
+    private static void AppendBadFamily(StringBuilder raw, byte family)
+    {
+        switch (family)
+        {
             case 2:
                 raw.Append("INVALID IPv4");
                 break;
@@ -437,51 +549,7 @@ public sealed class ArgumentRenderer
         }
     }
 
-    private static void AppendSocktuple(ReadOnlySpan<byte> p, StringBuilder raw)
-    {
-        byte family = p[0];
-        switch (family)
-        {
-            case 2 when p.Length >= 13:
-                AppendIpv4(raw, p.Slice(1, 4));
-                raw.Append(':').Append(BinaryPrimitives.ReadUInt16LittleEndian(p[5..])).Append("->");
-                AppendIpv4(raw, p.Slice(7, 4));
-                raw.Append(':').Append(BinaryPrimitives.ReadUInt16LittleEndian(p[11..]));
-                break;
-            case 10 when p.Length >= 37:
-                ReadOnlySpan<byte> source = p.Slice(1, 16);
-                ReadOnlySpan<byte> destination = p.Slice(19, 16);
-                ushort sourcePort = BinaryPrimitives.ReadUInt16LittleEndian(p[17..]);
-                ushort destinationPort = BinaryPrimitives.ReadUInt16LittleEndian(p[35..]);
-                if (IsIpv4Mapped(source) && IsIpv4Mapped(destination))
-                {
-                    AppendIpv4(raw, source[12..]);
-                    raw.Append(':').Append(sourcePort).Append("->");
-                    AppendIpv4(raw, destination[12..]);
-                    raw.Append(':').Append(destinationPort);
-                }
-                else
-                {
-                    raw.Append(new IPAddress(source)).Append(':').Append(sourcePort).Append("->")
-                        .Append(new IPAddress(destination)).Append(':').Append(destinationPort);
-                }
-                break;
-            case 1 when p.Length >= 17:
-                raw.Append(BinaryPrimitives.ReadUInt64LittleEndian(p[1..]).ToString("x", CultureInfo.InvariantCulture)).Append("->")
-                    .Append(BinaryPrimitives.ReadUInt64LittleEndian(p[9..]).ToString("x", CultureInfo.InvariantCulture)).Append(' ');
-                AppendSanitized(raw, DecodeString(p[17..]));
-                break;
-            case 2:
-                raw.Append("INVALID IPv4");
-                break;
-            case 10:
-                raw.Append("INVALID IPv6");
-                break;
-            default:
-                raw.Append("family ").Append(family);
-                break;
-        }
-    }
+    private void AppendIpv6(StringBuilder raw, ReadOnlySpan<byte> ip16) => raw.Append(Addresses.GetText(ip16));
 
     private static bool IsIpv4Mapped(ReadOnlySpan<byte> ip) =>
         ip[..10].IndexOfAnyExcept((byte)0) < 0 && ip[10] == 0xFF && ip[11] == 0xFF;
@@ -505,8 +573,8 @@ public sealed class ArgumentRenderer
             {
                 raw.Append(' ');
             }
-            raw.Append(fd).Append(':').Append(info is null ? '?' : FdChars.TypeChar(info.Kind))
-                .Append(((uint)pollFlags).ToString("x", CultureInfo.InvariantCulture));
+            raw.Append(fd).Append(':').Append(info is null ? '?' : FdChars.TypeChar(info.Kind));
+            AppendFormatted(raw, (uint)pollFlags, "x");
         }
     }
 
@@ -554,8 +622,11 @@ public sealed class ArgumentRenderer
     private static void AppendAbsTime(StringBuilder raw, ulong ns)
     {
         DateTime time = DateTime.UnixEpoch.AddTicks((long)(ns / 100));
-        raw.Append(time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append('.')
-            .Append((ns % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture)).Append(" +0000");
+        Span<char> text = stackalloc char[32];
+        time.TryFormat(text, out int written, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        raw.Append(text[..written]).Append('.');
+        AppendFormatted(raw, ns % 1_000_000_000, "D9");
+        raw.Append(" +0000");
     }
 
     private static void AppendIpv4(StringBuilder sb, ReadOnlySpan<byte> ip) =>
@@ -582,9 +653,49 @@ public sealed class ArgumentRenderer
         }
     }
 
-    internal static string DecodeString(ReadOnlySpan<byte> payload)
+    /// <summary>Appends the UTF-8 text of <paramref name="utf8"/> up to its first NUL.</summary>
+    private void AppendUtf8(StringBuilder sb, ReadOnlySpan<byte> utf8) => sb.Append(Decode(utf8));
+
+    private void AppendSanitizedUtf8(StringBuilder sb, ReadOnlySpan<byte> utf8)
     {
-        int nul = payload.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(nul >= 0 ? payload[..nul] : payload);
+        foreach (char c in Decode(utf8))
+        {
+            if (c >= 0x20 && c != 0x7F)
+            {
+                sb.Append(c);
+            }
+        }
+    }
+
+    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8) => _texts.Decode(utf8);
+
+    // Explicit TryFormat per type: the generic interpolation handlers box their argument until the JIT optimizes them.
+    private static void AppendFormatted(StringBuilder sb, ulong value, string format)
+    {
+        Span<char> text = stackalloc char[32];
+        value.TryFormat(text, out int written, format, CultureInfo.InvariantCulture);
+        sb.Append(text[..written]);
+    }
+
+    private static void AppendFormatted(StringBuilder sb, uint value, string format) => AppendFormatted(sb, (ulong)value, format);
+
+    private static void AppendFormatted(StringBuilder sb, double value, string format)
+    {
+        Span<char> text = stackalloc char[64];
+        value.TryFormat(text, out int written, format, CultureInfo.InvariantCulture);
+        sb.Append(text[..written]);
+    }
+
+    /// <summary>C's <c>%#o</c> for a non-zero value: a leading 0, then the octal digits.</summary>
+    private static void AppendOctal(StringBuilder sb, ulong value)
+    {
+        Span<char> digits = stackalloc char[23];
+        int pos = digits.Length;
+        for (; value != 0; value >>= 3)
+        {
+            digits[--pos] = (char)('0' + (int)(value & 7));
+        }
+        digits[--pos] = '0';
+        sb.Append(digits[pos..]);
     }
 }

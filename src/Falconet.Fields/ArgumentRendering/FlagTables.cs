@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Falconet.Fields.Rendering;
+namespace Falconet.Fields.ArgumentRendering;
 
 /// <summary>
 /// The PPM flag and enum tables named by event parameters (<see cref="Core.Events.ParamInfo.Info"/>), with the
@@ -218,5 +218,6 @@ public static class FlagTables
     public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FlagTable? table) =>
         s_tables.TryGetValue(name, out table);
 
+    /// <summary>The names of every table, for checking the event table against them.</summary>
     public static IEnumerable<string> Names => s_tables.Keys;
 }
