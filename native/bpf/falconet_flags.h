@@ -1,48 +1,10 @@
-/* Conversions from Linux flag values to the PPM_* encodings the scap event layout uses
- * (values of the PPM_* constants of the scap format). */
+/* Conversions from Linux flag values to the PPM_* encodings the scap event layout uses. */
 #ifndef FALCONET_FLAGS_H
 #define FALCONET_FLAGS_H
 
-#define F_O_ACCMODE 00000003
-#define F_O_WRONLY 00000001
-#define F_O_RDWR 00000002
-#define F_O_CREAT 00000100
-#define F_O_EXCL 00000200
-#define F_O_TRUNC 00001000
-#define F_O_APPEND 00002000
-#define F_O_NONBLOCK 00004000
-#define F_O_DSYNC 00010000
-#define F_O_DIRECT 00040000
-#define F_O_LARGEFILE 00100000
-#define F_O_DIRECTORY 00200000
-#define F_O_CLOEXEC 02000000
-#define F_O_SYNC_BIT 04000000
-#define F_O_TMPFILE_BIT 020000000
+#include "falconet_wire.generated.h"
 
-static __always_inline __u32 open_flags_to_ppm(__u32 f)
-{
-	__u32 r = 0;
-	switch (f & F_O_ACCMODE) {
-	case 0: r |= 1; break;           /* PPM_O_RDONLY */
-	case F_O_WRONLY: r |= 2; break;  /* PPM_O_WRONLY */
-	case F_O_RDWR: r |= 3; break;    /* PPM_O_RDWR */
-	}
-	if (f & F_O_CREAT) r |= 1 << 2;
-	if (f & F_O_APPEND) r |= 1 << 3;
-	if (f & F_O_DSYNC) r |= 1 << 4;
-	if (f & F_O_EXCL) r |= 1 << 5;
-	if (f & F_O_NONBLOCK) r |= 1 << 6;
-	if (f & F_O_SYNC_BIT) r |= 1 << 7;
-	if (f & F_O_TRUNC) r |= 1 << 8;
-	if (f & F_O_DIRECT) r |= 1 << 9;
-	if (f & F_O_DIRECTORY) r |= 1 << 10;
-	if (f & F_O_LARGEFILE) r |= 1 << 11;
-	if (f & F_O_CLOEXEC) r |= 1 << 12;
-	if (f & F_O_TMPFILE_BIT) r |= 1 << 13;
-	return r;
-}
-
-#define PPM_O_F_CREATED (1 << 14)
+/* open_flags_to_ppm is generated with the PPM_O_* table it encodes. */
 
 static __always_inline __u32 clone_flags_to_ppm(__u64 f)
 {
@@ -116,8 +78,8 @@ static __always_inline __u16 ptrace_request_to_ppm(long req)
 static __always_inline __u32 socket_type_flags_to_ppm(__u32 type)
 {
 	__u32 r = 0;
-	if (type & F_O_NONBLOCK) r |= 1 << 6;
-	if (type & F_O_CLOEXEC) r |= 1 << 12;
+	if (type & F_O_NONBLOCK) r |= PPM_O_NONBLOCK;
+	if (type & F_O_CLOEXEC) r |= PPM_O_CLOEXEC;
 	return r;
 }
 

@@ -1,28 +1,84 @@
-/* Layouts shared between the BPF program and the .NET loader (src/Falconet.Capture.Bpf/Native).
- * Keep both sides in step: the loader writes settings and reads stats with these exact layouts. */
+/* Sizes and maps of the probe. The layouts of the settings and stats values and the enable-map
+ * slots are generated (falconet_wire.generated.h), so the .NET loader and the program agree. */
 #ifndef FALCONET_MAPS_H
 #define FALCONET_MAPS_H
 
-/* Syscall-enable map: one byte per native syscall number; the last slot stands for the
- * sched_process_exit tracepoint (procexit), which has no syscall number. */
-#define FALCONET_ENABLE_SLOTS 512
-#define FALCONET_SLOT_PROCEXIT 511
+#include "falconet_wire.generated.h"
 
-/* settings map, key 0 */
-struct falconet_settings {
-	__u64 boot_to_epoch_ns; /* added to bpf_ktime_get_boot_ns() to get Unix-epoch timestamps */
-	__u32 snaplen;          /* bytes of send/recv payload copied into the data parameter */
-	__u32 wakeup_every;     /* force a consumer wake-up every N records per CPU (0/1 = every record) */
-	__u32 ignore_tgid;      /* events of this process are not emitted (0 = none) */
-	__u32 capture_enabled;  /* 0 = emit nothing (set to 1 after the loader is ready) */
+/* ---- sizes ---------------------------------------------------------------------------- */
+#define HDR_SIZE 26
+#define MAX_PARAMS 32
+/* An event is built in [0, EVT_HALF); every write is masked into that window and is at most
+ * EVT_HALF long, so the verifier can prove it stays inside the 2*EVT_HALF scratch area. */
+#define EVT_HALF 32768
+#define EVT_MASK (EVT_HALF - 1)
+#define STR_MAX 4096
+#define ARGS_MAX 4096
+#define PATH_TMP 4096
+#define PATH_MASK (PATH_TMP - 1)
+#define PATH_COMPONENTS 40
+#define IOV_MAX_READ 8
+
+#define S_IFMT_ 0170000
+#define S_IFSOCK_ 0140000
+#define AF_UNIX_ 1
+#define AF_INET_ 2
+#define AF_INET6_ 10
+#define FMODE_CREATED_ 0x100000
+#define EINPROGRESS_ 115
+
+/* ---- maps ------------------------------------------------------------------------------- */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024); /* the loader may resize before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FALCONET_ENABLE_SLOTS);
+	__type(key, __u32);
+	__type(value, __u8);
+} syscall_enabled SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct falconet_settings);
+} settings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct falconet_stats);
+} stats SEC(".maps");
+
+struct scratch_area {
+	__u8 evt[2 * EVT_HALF];
+	__u8 path[2 * PATH_TMP];
 };
 
-/* stats map (per CPU), key 0 */
-struct falconet_stats {
-	__u64 produced;      /* records the program tried to hand to the ring buffer */
-	__u64 dropped_full;  /* of those, rejected because the ring was full */
-	__u64 dropped_other; /* of those, not emitted for another reason (scratch map, oversize) */
-	__u64 wakeup_counter;
+/* Per-CPU scratch, too large for a per-CPU array (32 KiB value limit): a plain array indexed by
+ * CPU id; the loader sets max_entries to the number of possible CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch_area);
+} scratch SEC(".maps");
+
+struct exec_name {
+	char name[STR_MAX];
 };
+
+/* execve filename remembered at sys_enter, keyed by thread id; LRU so a thread that dies inside
+ * execve cannot leak an entry forever. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct exec_name);
+} exec_names SEC(".maps");
 
 #endif

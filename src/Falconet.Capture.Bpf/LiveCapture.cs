@@ -1,40 +1,32 @@
-using System.Buffers.Binary;
-using System.Numerics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Falconet.Capture.Bpf.Interop;
-using Falconet.Capture.Bpf.Proc;
-using Falconet.Core.Snapshot;
+using Falconet.Capture.Bpf.Native;
+using Falconet.Capture.Bpf.ProcSnapshot;
 using Falconet.Core.Events;
+using Falconet.Core.Snapshot;
 
 namespace Falconet.Capture.Bpf;
 
 /// <summary>
-/// A live capture session: the Falconet eBPF program loaded and attached to the syscall
-/// tracepoints, its ring buffer drained into a reused <see cref="ScapEvent"/>.
+/// A live capture session: the probe of a <see cref="CaptureSpec"/> loaded and attached, its ring
+/// buffer drained into a reused <see cref="ScapEvent"/>.
 /// Poll from one thread; <see cref="Stop"/> and <see cref="Dispose"/> may be called from another
 /// (e.g. a SIGINT handler).
 /// </summary>
 public sealed unsafe class LiveCapture : IDisposable
 {
+    /// <summary>File name of the BPF object the build places next to this assembly.</summary>
     public const string BpfObjectFileName = "falconet.bpf.o";
     private const string BtfPath = "/sys/kernel/btf/vmlinux";
 
-    // Layouts of native/bpf/falconet_maps.h
-    private const int SettingsSize = 24;
-    private const int StatsSize = 32;
-
     private readonly Lock _pollLock = new();
+    private readonly Lock _stopLock = new();
     private readonly ScapEvent _event = new();
-    private readonly List<nint> _links = [];
-    private nint _object;
+    private ProbeObject? _probe;
     private nint _ringBuffer;
     private GCHandle _self;
-    private int _settingsFd;
-    private int _statsFd;
-    private int _cpuCount;
-    private byte[] _settings = new byte[SettingsSize];
     private Action<ScapEvent>? _consumer;
     private Exception? _consumerException;
     private ulong _received;
@@ -110,40 +102,33 @@ public sealed unsafe class LiveCapture : IDisposable
     public static LiveCapture Open(LiveCaptureOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string path = options.BpfObjectPath ?? DefaultBpfObjectPath;
-        string? problem = CheckPrivileges(path);
-        if (problem != null)
-        {
-            throw new LiveCaptureException(problem);
-        }
-        if (options.RingBufferBytes < 4096 || !BitOperations.IsPow2(options.RingBufferBytes))
-        {
-            throw new LiveCaptureException($"ring buffer size {options.RingBufferBytes} must be a power of two of at least 4096 bytes");
-        }
-        if (options.SnapLen is < 0 or > 16384)
-        {
-            throw new LiveCaptureException($"snaplen {options.SnapLen} must be between 0 and 16384");
-        }
-        var slots = new byte[LiveSyscalls.EnableSlots];
-        foreach (string name in options.Syscalls ?? LiveSyscalls.All)
-        {
-            if (!LiveSyscalls.TryGetSlot(name, out int slot))
-            {
-                throw new LiveCaptureException($"syscall '{name}' is not supported by live capture (supported: {string.Join(", ", LiveSyscalls.All.Order(StringComparer.Ordinal))})");
-            }
-            slots[slot] = 1;
-        }
+        ThrowIfCannotStart(options.BpfObjectPath ?? DefaultBpfObjectPath);
+        return Open(CaptureSpec.FromOptions(options, Libbpf.NumPossibleCpus()));
+    }
 
+    /// <summary>Loads <paramref name="spec"/>, attaches its programs and opens the ring buffer.</summary>
+    public static LiveCapture Open(CaptureSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ThrowIfCannotStart(spec.ObjectPath);
         var capture = new LiveCapture();
         try
         {
-            capture.Load(path, options, slots);
+            capture.Load(spec);
             return capture;
         }
         catch
         {
             capture.Dispose();
             throw;
+        }
+    }
+
+    private static void ThrowIfCannotStart(string objectPath)
+    {
+        if (CheckPrivileges(objectPath) is { } problem)
+        {
+            throw new LiveCaptureException(problem);
         }
     }
 
@@ -158,7 +143,7 @@ public sealed unsafe class LiveCapture : IDisposable
         LiveCapture capture = Open(options);
         try
         {
-            scanStats = new ProcScanner().Scan(snapshotSink);
+            scanStats = new ProcfsScanner().Scan(snapshotSink);
             return capture;
         }
         catch
@@ -168,109 +153,17 @@ public sealed unsafe class LiveCapture : IDisposable
         }
     }
 
-    private void Load(string path, LiveCaptureOptions options, byte[] slots)
+    private void Load(CaptureSpec spec)
     {
-        Libbpf.InstallLogCapture();
-        Libbpf.ClearLog();
-        _object = Libbpf.ObjectOpenFile(path, 0);
-        if (_object == 0)
-        {
-            throw new LiveCaptureException($"cannot open eBPF object {path}: {Libbpf.ErrnoText(Marshal.GetLastPInvokeError())}");
-        }
-        _cpuCount = Libbpf.NumPossibleCpus();
-        if (_cpuCount <= 0)
-        {
-            throw new LiveCaptureException($"cannot count the possible CPUs: {Libbpf.ErrnoText(_cpuCount)}");
-        }
-        Check(Libbpf.MapSetMaxEntries(FindMap("scratch"), (uint)_cpuCount), "size the scratch map");
-        Check(Libbpf.MapSetMaxEntries(FindMap("events"), (uint)options.RingBufferBytes), "size the ring buffer");
-        int err = Libbpf.ObjectLoad(_object);
-        if (err != 0)
-        {
-            throw new LiveCaptureException($"the kernel rejected the eBPF program: {Libbpf.ErrnoText(err)}. libbpf log (tail):{Environment.NewLine}{Libbpf.LogTail(4000)}");
-        }
-
-        _settingsFd = Libbpf.MapFd(FindMap("settings"));
-        _statsFd = Libbpf.MapFd(FindMap("stats"));
-        WriteSettings(options, enabled: false);
-        int enableFd = Libbpf.MapFd(FindMap("syscall_enabled"));
-        for (uint slot = 0; slot < slots.Length; slot++)
-        {
-            byte on = slots[slot];
-            Check(Libbpf.MapUpdateElem(enableFd, &slot, &on, Libbpf.BpfAny), "write the syscall enable map");
-        }
-
-        bool execs = slots[59] != 0 || slots[322] != 0;
-        Attach("falconet_sys_exit");
-        if (execs)
-        {
-            Attach("falconet_sys_enter");
-        }
-        if (slots[LiveSyscalls.ProcessExitSlot] != 0)
-        {
-            Attach("falconet_process_exit");
-        }
-
+        _probe = ProbeObject.Load(spec);
+        _probe.Attach();
         _self = GCHandle.Alloc(this);
-        _ringBuffer = Libbpf.RingBufferNew(Libbpf.MapFd(FindMap("events")), &OnSample, GCHandle.ToIntPtr(_self), 0);
+        _ringBuffer = Libbpf.RingBufferNew(_probe.MapFd("events"), &OnSample, GCHandle.ToIntPtr(_self), 0);
         if (_ringBuffer == 0)
         {
             throw new LiveCaptureException($"cannot open the ring buffer: {Libbpf.ErrnoText(Marshal.GetLastPInvokeError())}");
         }
-        WriteSettings(options, enabled: true);
-    }
-
-    private nint FindMap(string name)
-    {
-        nint map = Libbpf.ObjectFindMapByName(_object, name);
-        return map != 0 ? map : throw new LiveCaptureException($"eBPF object has no map '{name}': rebuild native/bpf");
-    }
-
-    private void Attach(string programName)
-    {
-        nint program = Libbpf.ObjectFindProgramByName(_object, programName);
-        if (program == 0)
-        {
-            throw new LiveCaptureException($"eBPF object has no program '{programName}': rebuild native/bpf");
-        }
-        nint link = Libbpf.ProgramAttach(program);
-        if (link == 0)
-        {
-            throw new LiveCaptureException($"cannot attach {programName}: {Libbpf.ErrnoText(Marshal.GetLastPInvokeError())}. libbpf log (tail):{Environment.NewLine}{Libbpf.LogTail(2000)}");
-        }
-        _links.Add(link);
-    }
-
-    private static void Check(int result, string what)
-    {
-        if (result < 0)
-        {
-            throw new LiveCaptureException($"cannot {what}: {Libbpf.ErrnoText(result)}");
-        }
-    }
-
-    private void WriteSettings(LiveCaptureOptions options, bool enabled)
-    {
-        Libbpf.TimeSpec boot;
-        Libbpf.ClockGetTime(Libbpf.ClockBoottime, &boot);
-        long nowEpochNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
-        long bootNs = boot.Seconds * 1_000_000_000 + boot.Nanoseconds;
-        Span<byte> s = _settings;
-        BinaryPrimitives.WriteUInt64LittleEndian(s, (ulong)(nowEpochNs - bootNs));
-        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], (uint)options.SnapLen);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[12..], (uint)Math.Max(1, options.WakeupEvery));
-        BinaryPrimitives.WriteUInt32LittleEndian(s[16..], options.IgnoreOwnProcess ? (uint)Environment.ProcessId : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[20..], enabled ? 1u : 0u);
-        UpdateSettings();
-    }
-
-    private void UpdateSettings()
-    {
-        uint key = 0;
-        fixed (byte* value = _settings)
-        {
-            Check(Libbpf.MapUpdateElem(_settingsFd, &key, value, Libbpf.BpfAny), "write the settings map");
-        }
+        _probe.Enable();
     }
 
     /// <summary>
@@ -346,47 +239,22 @@ public sealed unsafe class LiveCapture : IDisposable
     /// <summary>Stops producing: detaches the programs. Records already in the ring can still be polled.</summary>
     public void Stop()
     {
-        lock (_links)
+        lock (_stopLock)
         {
             if (_stopped)
             {
                 return;
             }
             _stopped = true;
-            if (_settingsFd > 0)
-            {
-                _settings[20] = 0;
-                UpdateSettings();
-            }
-            foreach (nint link in _links)
-            {
-                Libbpf.LinkDestroy(link);
-            }
-            _links.Clear();
+            _probe?.Detach();
         }
     }
 
     /// <summary>Kernel counters summed over CPUs plus this reader's counters.</summary>
     public LiveCaptureStats GetStats()
     {
-        ulong produced = 0, full = 0, other = 0;
-        if (_statsFd > 0)
-        {
-            var values = new byte[StatsSize * _cpuCount];
-            uint key = 0;
-            fixed (byte* v = values)
-            {
-                Check(Libbpf.MapLookupElem(_statsFd, &key, v), "read the stats map");
-            }
-            for (int cpu = 0; cpu < _cpuCount; cpu++)
-            {
-                ReadOnlySpan<byte> s = values.AsSpan(cpu * StatsSize, StatsSize);
-                produced += BinaryPrimitives.ReadUInt64LittleEndian(s);
-                full += BinaryPrimitives.ReadUInt64LittleEndian(s[8..]);
-                other += BinaryPrimitives.ReadUInt64LittleEndian(s[16..]);
-            }
-        }
-        return new LiveCaptureStats(Volatile.Read(ref _received), produced, full, other, Volatile.Read(ref _decodeErrors));
+        ProbeStats kernel = _probe?.ReadStats() ?? default;
+        return new LiveCaptureStats(Volatile.Read(ref _received), kernel.Produced, kernel.DroppedFull, kernel.DroppedOther, Volatile.Read(ref _decodeErrors));
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -424,6 +292,7 @@ public sealed unsafe class LiveCapture : IDisposable
         }
     }
 
+    /// <summary>Stops, frees the ring buffer and closes the BPF object.</summary>
     public void Dispose()
     {
         Stop();
@@ -439,11 +308,8 @@ public sealed unsafe class LiveCapture : IDisposable
                 Libbpf.RingBufferFree(_ringBuffer);
                 _ringBuffer = 0;
             }
-            if (_object != 0)
-            {
-                Libbpf.ObjectClose(_object);
-                _object = 0;
-            }
+            _probe?.Dispose();
+            _probe = null;
             if (_self.IsAllocated)
             {
                 _self.Free();

@@ -33,5 +33,6 @@ public readonly record struct LiveCaptureStats(
     ulong DroppedOther,
     ulong DecodeErrors)
 {
+    /// <summary>Records the kernel could not deliver, for any reason.</summary>
     public ulong Dropped => DroppedRingFull + DroppedOther;
 }

@@ -279,7 +279,7 @@ internal static class FdFields
             return raw;
         }
         ParamInfo param = evt.Info.Parameters[index];
-        long dirFd = ArgumentRenderer.AtFdCwd;
+        long dirFd = WireConstants.AtFdCwd;
         if (param.DirFdParam >= 0 && evt.TryGetInt64(param.DirFdParam, out long d))
         {
             dirFd = d;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Falconet.Capture.Bpf;
-using Falconet.Capture.Bpf.Proc;
+using Falconet.Capture.Bpf.ProcSnapshot;
 using Falconet.Core.Alerts;
 using Falconet.Core.Events;
 using Falconet.Outputs;

@@ -27,7 +27,6 @@ public enum InputFileKind
 /// </summary>
 public static partial class InputFiles
 {
-    private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
     private const int StatxBufferSize = 256;
     private const int StatxModeOffset = 28;
@@ -40,7 +39,7 @@ public static partial class InputFiles
             return Directory.Exists(path) ? InputFileKind.Directory : File.Exists(path) ? InputFileKind.Regular : InputFileKind.Missing;
         }
         byte[] buffer = new byte[StatxBufferSize];
-        if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+        if (Statx((int)Falconet.Core.Events.WireConstants.AtFdCwd, path, 0, StatxType, buffer) != 0)
         {
             return InputFileKind.Missing;
         }

@@ -27,14 +27,17 @@ public sealed class EventBuilder
         _event.Reset(type, timestamp, threadId);
     }
 
+    /// <summary>Starts an event of <paramref name="type"/> at <paramref name="timestamp"/> (ns) on thread <paramref name="threadId"/>.</summary>
     public static EventBuilder Create(ushort type, ulong timestamp, long threadId) => new(type, timestamp, threadId);
 
+    /// <summary>Sets the event number (what <c>evt.num</c> shows).</summary>
     public EventBuilder Number(ulong number)
     {
         _number = number;
         return this;
     }
 
+    /// <summary>Sets the CPU the event claims to come from.</summary>
     public EventBuilder Cpu(ushort cpu)
     {
         _cpu = cpu;
@@ -51,55 +54,43 @@ public sealed class EventBuilder
     /// <summary>A zero-length parameter: "absent" (e.g. the tuple of a failed connect).</summary>
     public EventBuilder Empty() => Raw([]);
 
+    /// <summary>Appends a parameter of exactly these bytes (empty = absent).</summary>
     public EventBuilder Raw(ReadOnlySpan<byte> bytes)
     {
         _event.AppendParam(bytes);
         return this;
     }
 
+    /// <summary>An i8 parameter.</summary>
     public EventBuilder Int8(sbyte value) => Raw([(byte)value]);
 
+    /// <summary>A u8 parameter.</summary>
     public EventBuilder UInt8(byte value) => Raw([value]);
 
-    public EventBuilder Int16(short value)
-    {
-        Span<byte> b = stackalloc byte[2];
-        BinaryPrimitives.WriteInt16LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian i16 parameter.</summary>
+    public EventBuilder Int16(short value) => LittleEndian(value);
 
-    public EventBuilder UInt16(ushort value)
-    {
-        Span<byte> b = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian u16 parameter.</summary>
+    public EventBuilder UInt16(ushort value) => LittleEndian(value);
 
-    public EventBuilder Int32(int value)
-    {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian i32 parameter.</summary>
+    public EventBuilder Int32(int value) => LittleEndian(value);
 
-    public EventBuilder UInt32(uint value)
-    {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian u32 parameter.</summary>
+    public EventBuilder UInt32(uint value) => LittleEndian(value);
 
-    public EventBuilder Int64(long value)
-    {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(b, value);
-        return Raw(b);
-    }
+    /// <summary>A little-endian i64 parameter.</summary>
+    public EventBuilder Int64(long value) => LittleEndian(value);
 
-    public EventBuilder UInt64(ulong value)
+    /// <summary>A little-endian u64 parameter.</summary>
+    public EventBuilder UInt64(ulong value) => LittleEndian(value);
+
+    // Scap parameters are little-endian whatever the host's byte order.
+    private EventBuilder LittleEndian<T>(T value)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
+        Span<byte> b = stackalloc byte[System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+        value.WriteLittleEndian(b);
         return Raw(b);
     }
 
@@ -185,8 +176,8 @@ public sealed class EventBuilder
     // ---- Common events in the current (HEAD) layouts -------------------------------------------------
 
     /// <summary>openat exit (307): fd, dirfd, name, flags (PPM_O_*), mode, dev, ino.</summary>
-    public static ScapEvent OpenatExit(ulong ts, long tid, long fd, string path, uint flags = 1, long dirFd = -100, uint mode = 0, uint dev = 0, ulong ino = 0) =>
-        Create(307, ts, tid).Fd(fd).Fd(dirFd).Path(path).UInt32(flags).UInt32(mode).UInt32(dev).UInt64(ino).Build();
+    public static ScapEvent OpenatExit(ulong ts, long tid, long fd, string path, uint flags = 1, long dirFd = WireConstants.AtFdCwd, uint mode = 0, uint dev = 0, ulong ino = 0) =>
+        Create(EventTable.IdOf("PPME_SYSCALL_OPENAT_2_X"), ts, tid).Fd(fd).Fd(dirFd).Path(path).UInt32(flags).UInt32(mode).UInt32(dev).UInt64(ino).Build();
 
     /// <summary>close exit (5): res, fd.</summary>
     public static ScapEvent CloseExit(ulong ts, long tid, long fd, long res = 0) =>
@@ -218,19 +209,19 @@ public sealed class EventBuilder
 
     /// <summary>procexit (186): status, ret, sig, core, reaper_tid.</summary>
     public static ScapEvent ProcExit(ulong ts, long tid, long status = 0, long reaperTid = 0) =>
-        Create(186, ts, tid).Errno(status).Errno(status >> 8).UInt8(0).UInt8(0).Pid(reaperTid).Build();
+        Create(EventTable.IdOf("PPME_PROCEXIT_1_E"), ts, tid).Errno(status).Errno(status >> 8).UInt8(0).UInt8(0).Pid(reaperTid).Build();
 
     /// <summary>clone exit (223, CLONE_20_X) as seen by the parent (res = child tid) or the child (res = 0).</summary>
     public static ScapEvent CloneExit(ulong ts, long tid, long res, string exe, string[] args, long childOrSelfTid, long pid, long ptid,
         string cwd, string comm, uint cloneFlags = 0, uint uid = 0, uint gid = 0) =>
-        Create(223, ts, tid).Pid(res).CharBuf(exe).NulList(args).Pid(childOrSelfTid).Pid(pid).Pid(ptid).CharBuf(cwd)
+        Create(EventTable.IdOf("PPME_SYSCALL_CLONE_20_X"), ts, tid).Pid(res).CharBuf(exe).NulList(args).Pid(childOrSelfTid).Pid(pid).Pid(ptid).CharBuf(cwd)
             .Int64(1024).UInt64(0).UInt64(0).UInt32(0).UInt32(0).UInt32(0).CharBuf(comm).Empty()
             .UInt32(cloneFlags).UInt32(uid).UInt32(gid).Pid(childOrSelfTid).Pid(pid).UInt64(0).Build();
 
     /// <summary>execve exit (293, EXECVE_19_X) with all 31 parameters; unlisted ones get neutral values.</summary>
     public static ScapEvent ExecveExit(ulong ts, long tid, long pid, long ptid, string exe, string[] args, string cwd, string comm,
         string exePath, uint uid = 0, uint gid = 0, uint loginUid = uint.MaxValue, string[]? env = null, long res = 0) =>
-        Create(293, ts, tid).Errno(res).CharBuf(exe).NulList(args).Pid(tid).Pid(pid).Pid(ptid).CharBuf(cwd)
+        Create(EventTable.IdOf("PPME_SYSCALL_EXECVE_19_X"), ts, tid).Errno(res).CharBuf(exe).NulList(args).Pid(tid).Pid(pid).Pid(ptid).CharBuf(cwd)
             .UInt64(1024).UInt64(0).UInt64(0).UInt32(0).UInt32(0).UInt32(0).CharBuf(comm).Empty().NulList(env ?? [])
             .UInt32(0).Pid(pid).UInt32(loginUid).UInt32(0).UInt64(0).UInt64(0).UInt64(0)
             .UInt64(0).UInt64(0).UInt64(0).UInt32(uid).Path(exePath).Pid(pid).UInt32(gid).Path(exePath).Build();

@@ -11,14 +11,38 @@ namespace Falconet.Scap;
 /// </summary>
 internal static class HeaderBlockParser
 {
+    /// <summary>Size of an MI body: cpus, memory, max pid, hostname, boot time and reserved bytes.</summary>
     public const int MachineInfoBodySize = 180;
-    private const int MaxPathLength = 1024;
-    private const int MaxArgsLength = 4096;
-    private const int MaxUserStringLength = 255;
-    private const int MaxInterfaceNameLength = 1023;
-    private const int MaxFdNameLength = 1023;
     private const int CompatTailMaxSize = 29;
 
+    private delegate void ListParser(ReadOnlySpan<byte> body, int version, ISnapshotSink sink);
+
+    /// <summary>Parses the body of header-region block <paramref name="block"/>; unknown kinds are skipped, as libscap does.</summary>
+    public static void Parse(BlockClass block, ReadOnlySpan<byte> body, ISnapshotSink sink)
+    {
+        ListParser? list = block.Kind switch
+        {
+            BlockKind.InterfaceList => ParseInterfaceList,
+            BlockKind.UserList => ParseUserList,
+            BlockKind.ProcessList => ParseProcessList,
+            BlockKind.FdList => ParseFdList,
+            _ => null,
+        };
+        if (list is not null)
+        {
+            list(body, block.Version, sink);
+        }
+        else if (block.Kind == BlockKind.SectionHeader)
+        {
+            ParseSectionHeader(body);
+        }
+        else if (block.Kind == BlockKind.MachineInfo)
+        {
+            ParseMachineInfo(body, sink);
+        }
+    }
+
+    /// <summary>Parses an MI body: exactly <see cref="MachineInfoBodySize"/> bytes.</summary>
     public static void ParseMachineInfo(ReadOnlySpan<byte> body, ISnapshotSink sink)
     {
         if (body.Length != MachineInfoBodySize)
@@ -29,13 +53,14 @@ internal static class HeaderBlockParser
         uint cpus = c.U32("num_cpus");
         ulong memory = c.U64("memory_size_bytes");
         ulong maxPid = c.U64("max_pid");
-        ReadOnlySpan<byte> host = c.Take(128, "hostname");
+        ReadOnlySpan<byte> host = c.Take(ScapLimits.HostnameSize, "hostname");
         int nul = host.IndexOf((byte)0);
         string hostname = Encoding.UTF8.GetString(nul >= 0 ? host[..nul] : host);
         ulong bootTs = c.U64("boot_ts_epoch");
         sink.OnMachineInfo(new MachineInfo(cpus, memory, maxPid, hostname, bootTs));
     }
 
+    /// <summary>Parses an IL body (v1 or v2) into interfaces.</summary>
     public static void ParseInterfaceList(ReadOnlySpan<byte> body, int version, ISnapshotSink sink)
     {
         var c = new SpanCursor(body);
@@ -70,9 +95,9 @@ internal static class HeaderBlockParser
                 continue;
             }
             ushort nameLength = c.U16("interface name length");
-            if (nameLength > MaxInterfaceNameLength)
+            if (nameLength > ScapLimits.MaxInterfaceNameLength)
             {
-                throw new MalformedBlockException($"interface name length {nameLength} at body offset {entryStart} exceeds {MaxInterfaceNameLength}");
+                throw new MalformedBlockException($"interface name length {nameLength} at body offset {entryStart} exceeds {ScapLimits.MaxInterfaceNameLength}");
             }
             var address = new IPAddress(c.Take(addressSize, "interface address"));
             var netmask = new IPAddress(c.Take(addressSize, "interface netmask"));
@@ -91,68 +116,67 @@ internal static class HeaderBlockParser
         }
     }
 
+    /// <summary>Parses a UL body (v1 or v2) into users and groups.</summary>
     public static void ParseUserList(ReadOnlySpan<byte> body, int version, ISnapshotSink sink)
     {
         var c = new SpanCursor(body);
         while (c.Remaining >= 4)
         {
-            int entryStart = c.Offset;
-            SpanCursor entry = c;
-            if (version >= 2)
-            {
-                uint entryLength = c.U32("user entry length");
-                if (entryLength < 4 || entryLength > (uint)(body.Length - entryStart))
-                {
-                    throw new MalformedBlockException($"user entry at body offset {entryStart} declares {entryLength} bytes, {body.Length - entryStart} left");
-                }
-                entry = new SpanCursor(body.Slice(entryStart, (int)entryLength)) { Offset = 4 };
-                c.Offset = entryStart + (int)entryLength;
-            }
+            SpanCursor entry = NextEntry(body, ref c, version >= 2, "user", out _, out int entryEnd);
             byte type = entry.U8("user entry type");
             if (type == 0)
             {
                 uint uid = entry.U32("uid");
                 uint gid = entry.U32("gid");
-                string name = entry.Str16("user name", MaxUserStringLength);
-                string home = entry.Str16("home directory", MaxUserStringLength);
-                string shell = entry.Str16("shell", MaxUserStringLength);
+                string name = entry.Str16("user name", ScapLimits.MaxUserStringLength);
+                string home = entry.Str16("home directory", ScapLimits.MaxUserStringLength);
+                string shell = entry.Str16("shell", ScapLimits.MaxUserStringLength);
                 sink.OnUser(new UserRecord(uid, gid, name, home, shell));
             }
             else
             {
                 uint gid = entry.U32("gid");
-                string name = entry.Str16("group name", MaxUserStringLength);
+                string name = entry.Str16("group name", ScapLimits.MaxUserStringLength);
                 sink.OnGroup(new GroupRecord(gid, name));
             }
-            if (version < 2)
-            {
-                c.Offset = entry.Offset; // v1 entries were read in place: the copy is at the next entry
-            }
+            c.Offset = entryEnd >= 0 ? entryEnd : entry.Offset;
         }
     }
 
+    /// <summary>Parses a PL body (every version) into threads.</summary>
     public static void ParseProcessList(ReadOnlySpan<byte> body, int version, ISnapshotSink sink)
     {
         var c = new SpanCursor(body);
         while (c.Remaining >= 4)
         {
-            int entryStart = c.Offset;
-            SpanCursor e = c;
-            int entryLength = -1;
-            if (version >= 9)
-            {
-                uint length = c.U32("thread entry length");
-                if (length < 4 || length > (uint)(body.Length - entryStart))
-                {
-                    throw new MalformedBlockException($"thread entry at body offset {entryStart} declares {length} bytes, {body.Length - entryStart} left");
-                }
-                entryLength = (int)length;
-                e = new SpanCursor(body.Slice(entryStart, entryLength)) { Offset = 4 };
-            }
+            SpanCursor e = NextEntry(body, ref c, version >= 9, "thread", out _, out int entryEnd);
             ThreadRecord t = ParseThread(ref e, version);
-            c.Offset = version >= 9 ? entryStart + entryLength : e.Offset;
+            c.Offset = entryEnd >= 0 ? entryEnd : e.Offset;
             sink.OnThread(t);
         }
+    }
+
+    /// <summary>
+    /// Opens the next entry of a PL, FDL or UL body at <paramref name="c"/>. With a length prefix (which
+    /// counts its own 4 bytes) the entry is a cursor over just its bytes, past the prefix, and
+    /// <paramref name="entryEnd"/> is where the next one starts; without one the entry is read in place
+    /// (<paramref name="entryEnd"/> = -1) and the next starts where the reading stops.
+    /// </summary>
+    private static SpanCursor NextEntry(ReadOnlySpan<byte> body, ref SpanCursor c, bool lengthPrefixed, string what, out int entryStart, out int entryEnd)
+    {
+        entryStart = c.Offset;
+        if (!lengthPrefixed)
+        {
+            entryEnd = -1;
+            return c;
+        }
+        uint length = c.U32(what + " entry length");
+        if (length < 4 || length > (uint)(body.Length - entryStart))
+        {
+            throw new MalformedBlockException($"{what} entry at body offset {entryStart} declares {length} bytes, {body.Length - entryStart} left");
+        }
+        entryEnd = entryStart + (int)length;
+        return new SpanCursor(body.Slice(entryStart, (int)length)) { Offset = 4 };
     }
 
     private static ThreadRecord ParseThread(ref SpanCursor e, int version)
@@ -171,14 +195,14 @@ internal static class HeaderBlockParser
         {
             t.Vpgid = e.I64("vpgid");
         }
-        t.Comm = e.Str16("comm", MaxPathLength);
-        t.Exe = e.Str16("exe", MaxPathLength);
+        t.Comm = e.Str16("comm", ScapLimits.MaxPathLength);
+        t.Exe = e.Str16("exe", ScapLimits.MaxPathLength);
         if (version >= 7)
         {
-            t.ExePath = e.Str16("exepath", MaxPathLength);
+            t.ExePath = e.Str16("exepath", ScapLimits.MaxPathLength);
         }
-        t.Args = e.NulList16("args", MaxArgsLength);
-        t.Cwd = e.Str16("cwd", MaxPathLength);
+        t.Args = e.NulList16("args", ScapLimits.MaxArgsLength);
+        t.Cwd = e.Str16("cwd", ScapLimits.MaxPathLength);
         t.FdLimit = e.U64("fdlimit");
         t.Flags = e.U32("flags");
         t.Uid = e.U32("uid");
@@ -193,17 +217,17 @@ internal static class HeaderBlockParser
         }
         if (version >= 3)
         {
-            t.Env = e.NulList16("env", MaxArgsLength);
+            t.Env = e.NulList16("env", ScapLimits.MaxArgsLength);
         }
         if (version >= 4)
         {
             t.Vtid = e.I64("vtid");
             t.Vpid = e.I64("vpid");
-            t.Cgroups = e.NulList16("cgroups", MaxArgsLength);
+            t.Cgroups = e.NulList16("cgroups", ScapLimits.MaxArgsLength);
         }
         if (version >= 5)
         {
-            t.Root = e.Str16("root", MaxPathLength);
+            t.Root = e.Str16("root", ScapLimits.MaxPathLength);
         }
         if (version >= 9)
         {
@@ -243,27 +267,16 @@ internal static class HeaderBlockParser
         if (e.Remaining >= 8) { t.Pgid = e.I64("pgid"); }
     }
 
+    /// <summary>Parses an FDL body (one thread's fds, every version).</summary>
     public static void ParseFdList(ReadOnlySpan<byte> body, int version, ISnapshotSink sink)
     {
         var c = new SpanCursor(body);
         long tid = (long)c.U64("fd list tid");
         while (c.Remaining >= 4)
         {
-            int entryStart = c.Offset;
-            SpanCursor e = c;
-            int entryLength = -1;
-            if (version >= 2)
-            {
-                uint length = c.U32("fd entry length");
-                if (length < 4 || length > (uint)(body.Length - entryStart))
-                {
-                    throw new MalformedBlockException($"fd entry at body offset {entryStart} declares {length} bytes, {body.Length - entryStart} left");
-                }
-                entryLength = (int)length;
-                e = new SpanCursor(body.Slice(entryStart, entryLength)) { Offset = 4 };
-            }
+            SpanCursor e = NextEntry(body, ref c, version >= 2, "fd", out int entryStart, out int entryEnd);
             FdRecord fd = ParseFd(ref e, tid, version, entryStart);
-            c.Offset = version >= 2 ? entryStart + entryLength : e.Offset;
+            c.Offset = entryEnd >= 0 ? entryEnd : e.Offset;
             sink.OnFd(fd);
         }
     }
@@ -337,8 +350,9 @@ internal static class HeaderBlockParser
         return fd;
     }
 
-    private static string FdName(ref SpanCursor e) => e.Str16("fd name", MaxFdNameLength);
+    private static string FdName(ref SpanCursor e) => e.Str16("fd name", ScapLimits.MaxFdNameLength);
 
+    /// <summary>Checks an SHB body's byte order and version; returns the version.</summary>
     public static (ushort Major, ushort Minor) ParseSectionHeader(ReadOnlySpan<byte> body)
     {
         if (body.Length < 16)

@@ -6,6 +6,7 @@ namespace Falconet.Scap;
 /// </summary>
 public sealed class ScapFormatException : Exception
 {
+    /// <summary>A fault at block <paramref name="blockType"/> (<paramref name="blockName"/>), <paramref name="offset"/> bytes into <paramref name="fileName"/>.</summary>
     public ScapFormatException(string message, string fileName, long offset, uint blockType, string blockName, Exception? innerException = null)
         : base(message, innerException)
     {
@@ -15,16 +16,19 @@ public sealed class ScapFormatException : Exception
         BlockName = blockName;
     }
 
+    /// <summary>A fault with no location.</summary>
     public ScapFormatException()
         : this("malformed scap capture", "", -1, 0, "")
     {
     }
 
+    /// <summary>A fault with no location.</summary>
     public ScapFormatException(string message)
         : this(message, "", -1, 0, "")
     {
     }
 
+    /// <summary>A fault with no location, caused by <paramref name="innerException"/>.</summary>
     public ScapFormatException(string message, Exception innerException)
         : this(message, "", -1, 0, "", innerException)
     {

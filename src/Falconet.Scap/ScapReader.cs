@@ -49,6 +49,7 @@ public sealed class ScapReader : IDisposable
     private bool _atEnd;
     private ulong _eventCount;
 
+    /// <summary>Reads <paramref name="stream"/> (plain or gzip); <paramref name="displayName"/> names it in errors.</summary>
     public ScapReader(Stream stream, string displayName)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -73,6 +74,7 @@ public sealed class ScapReader : IDisposable
         _input = _compressed ? new GZipStream(replay, CompressionMode.Decompress) : replay;
     }
 
+    /// <summary>Opens the capture file at <paramref name="path"/>; an unreadable file is an <see cref="IOException"/> naming it.</summary>
     public static ScapReader Open(string path)
     {
         FileStream file;
@@ -87,6 +89,7 @@ public sealed class ScapReader : IDisposable
         return new ScapReader(file, Path.GetFileName(path));
     }
 
+    /// <summary>The name errors use for this capture.</summary>
     public string DisplayName => _displayName;
 
     /// <summary>True when the file is gzip-compressed (offsets are then in the decompressed stream).</summary>
@@ -253,29 +256,7 @@ public sealed class ScapReader : IDisposable
         ReadOnlySpan<byte> body = BlockBody();
         try
         {
-            switch (block.Kind)
-            {
-                case BlockKind.SectionHeader:
-                    HeaderBlockParser.ParseSectionHeader(body);
-                    break;
-                case BlockKind.MachineInfo:
-                    HeaderBlockParser.ParseMachineInfo(body, _sink);
-                    break;
-                case BlockKind.InterfaceList:
-                    HeaderBlockParser.ParseInterfaceList(body, block.Version, _sink);
-                    break;
-                case BlockKind.UserList:
-                    HeaderBlockParser.ParseUserList(body, block.Version, _sink);
-                    break;
-                case BlockKind.ProcessList:
-                    HeaderBlockParser.ParseProcessList(body, block.Version, _sink);
-                    break;
-                case BlockKind.FdList:
-                    HeaderBlockParser.ParseFdList(body, block.Version, _sink);
-                    break;
-                default:
-                    break; // Unknown header-region blocks are skipped by their length, as libscap does.
-            }
+            HeaderBlockParser.Parse(block, body, _sink);
         }
         catch (MalformedBlockException ex)
         {
@@ -377,6 +358,7 @@ public sealed class ScapReader : IDisposable
         return new ScapFormatException(message, _displayName, offset, type, name);
     }
 
+/// <summary>Closes the stream.</summary>
     public void Dispose()
     {
         _input.Dispose();

@@ -17,25 +17,6 @@ namespace Falconet.Scap;
 /// </summary>
 public sealed class ScapWriter : IDisposable
 {
-    private const uint ByteOrderMagic = 0x1A2B3C4D;
-    private const int MaxNonLargeBlockLength = 65536 + 8;
-    private const int MaxPathLength = 1024;
-    private const int MaxArgsLength = 4096;
-    private const int MaxUserStringLength = 255;
-    private const int HostnameSize = 128;
-
-    // Block ids written (see scap-format.md §1.3).
-    private const uint SectionHeaderBlock = 0x0A0D0D0A;
-    private const uint MachineInfoBlock = 0x201;
-    private const uint ProcessListV9Block = 0x215;
-    private const uint EventV2Block = 0x216;
-    private const uint EventFlagsV2Block = 0x217;
-    private const uint FdListV2Block = 0x218;
-    private const uint InterfaceListV2Block = 0x219;
-    private const uint UserListV2Block = 0x220;
-    private const uint EventV2LargeBlock = 0x221;
-    private const uint EventFlagsV2LargeBlock = 0x222;
-
     /// <summary>SCAP_DF_LARGE: an in-memory hint that libscap masks out before writing.</summary>
     private const uint InMemoryOnlyFlags = 4;
 
@@ -47,6 +28,7 @@ public sealed class ScapWriter : IDisposable
     private bool _headerWritten;
     private bool _disposed;
 
+    /// <summary>Writes to <paramref name="stream"/>, gzip-compressed when <paramref name="compress"/>.</summary>
     public ScapWriter(Stream stream, bool compress, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -63,8 +45,10 @@ public sealed class ScapWriter : IDisposable
         return new ScapWriter(file, compress);
     }
 
+    /// <summary>True when the output is gzip-compressed.</summary>
     public bool IsCompressed { get; }
 
+    /// <summary>Event blocks written so far.</summary>
     public long EventsWritten { get; private set; }
 
     /// <summary>Uncompressed bytes written so far.</summary>
@@ -125,10 +109,10 @@ public sealed class ScapWriter : IDisposable
         uint flags = evt.BlockFlags & ~InMemoryOnlyFlags;
         uint blockType = (large, flags != 0) switch
         {
-            (false, false) => EventV2Block,
-            (false, true) => EventFlagsV2Block,
-            (true, false) => EventV2LargeBlock,
-            (true, true) => EventFlagsV2LargeBlock,
+            (false, false) => ScapBlockTypes.EventV2,
+            (false, true) => ScapBlockTypes.EventFlagsV2,
+            (true, false) => ScapBlockTypes.EventV2Large,
+            (true, true) => ScapBlockTypes.EventFlagsV2Large,
         };
         int lengthWidth = large ? 4 : 2;
         long eventLength = ScapEvent.HeaderSizeV2 + (long)evt.ParamCount * lengthWidth;
@@ -174,15 +158,16 @@ public sealed class ScapWriter : IDisposable
             PutBytes(evt.GetParam(i));
         }
         int blockLength = PaddedBlockLength();
-        if (!large && blockLength > MaxNonLargeBlockLength)
+        if (!large && blockLength > ScapReader.MaxEventBlockLength)
         {
             _length = 0;
-            throw new ArgumentException($"{info}: event block of {blockLength} bytes exceeds the {MaxNonLargeBlockLength} bytes readers accept", nameof(evt));
+            throw new ArgumentException($"{info}: event block of {blockLength} bytes exceeds the {ScapReader.MaxEventBlockLength} bytes readers accept", nameof(evt));
         }
         EndBlock();
         EventsWritten++;
     }
 
+/// <summary>Pushes buffered bytes (and the gzip stream) to the target stream.</summary>
     public void Flush()
     {
         _output.Flush();
@@ -192,6 +177,7 @@ public sealed class ScapWriter : IDisposable
         }
     }
 
+/// <summary>Finishes the gzip stream and closes the target unless it was to be left open.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -215,8 +201,8 @@ public sealed class ScapWriter : IDisposable
 
     private void WriteSectionHeader()
     {
-        BeginBlock(SectionHeaderBlock);
-        PutUInt32(ByteOrderMagic);
+        BeginBlock(ScapBlockTypes.SectionHeader);
+        PutUInt32(ScapBlockTypes.ByteOrderMagic);
         PutUInt16(1);
         PutUInt16(2);
         PutInt64(-1); // section_length: unknown, as every scap writer leaves it.
@@ -225,17 +211,17 @@ public sealed class ScapWriter : IDisposable
 
     private void WriteMachineInfo(MachineInfo machine)
     {
-        BeginBlock(MachineInfoBlock);
+        BeginBlock(ScapBlockTypes.MachineInfo);
         PutUInt32(machine.CpuCount);
         PutUInt64(machine.MemoryBytes);
         PutUInt64(machine.MaxPid);
         byte[] host = Encoding.UTF8.GetBytes(machine.Hostname);
-        if (host.Length >= HostnameSize)
+        if (host.Length >= ScapLimits.HostnameSize)
         {
-            throw new ArgumentException($"hostname of {host.Length} bytes does not fit the {HostnameSize}-byte machine info field");
+            throw new ArgumentException($"hostname of {host.Length} bytes does not fit the {ScapLimits.HostnameSize}-byte machine info field");
         }
         PutBytes(host);
-        PutZeros(HostnameSize - host.Length);
+        PutZeros(ScapLimits.HostnameSize - host.Length);
         PutUInt64(machine.BootTimeEpochNs);
         PutUInt64(0); // flags
         PutUInt64(0); // reserved3
@@ -245,15 +231,15 @@ public sealed class ScapWriter : IDisposable
 
     private void WriteInterfaces(IEnumerable<InterfaceAddress> interfaces)
     {
-        BeginBlock(InterfaceListV2Block);
+        BeginBlock(ScapBlockTypes.InterfaceListV2);
         foreach (InterfaceAddress iface in interfaces)
         {
             bool v4 = iface.Address.AddressFamily == AddressFamily.InterNetwork;
             int size = v4 ? 4 : 16;
             byte[] name = Encoding.UTF8.GetBytes(iface.Name);
-            if (name.Length >= MaxPathLength)
+            if (name.Length > ScapLimits.MaxInterfaceNameLength)
             {
-                throw new ArgumentException($"interface name '{iface.Name}' is longer than {MaxPathLength - 1} bytes");
+                throw new ArgumentException($"interface name '{iface.Name}' is longer than {ScapLimits.MaxInterfaceNameLength} bytes");
             }
             // IL_V2 entry lengths do not count their own 4 bytes (unlike PL/FDL/UL).
             PutUInt32((uint)(2 + 2 + 3 * size + 8 + name.Length));
@@ -270,16 +256,16 @@ public sealed class ScapWriter : IDisposable
 
     private void WriteUsers(IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups)
     {
-        BeginBlock(UserListV2Block);
+        BeginBlock(ScapBlockTypes.UserListV2);
         foreach (UserRecord user in users)
         {
             int entry = BeginEntry();
             PutByte(0);
             PutUInt32(user.Uid);
             PutUInt32(user.Gid);
-            PutString16(user.Name, MaxUserStringLength, "user name");
-            PutString16(user.HomeDirectory, MaxUserStringLength, "home directory");
-            PutString16(user.Shell, MaxUserStringLength, "shell");
+            PutString16(user.Name, ScapLimits.MaxUserStringLength, "user name");
+            PutString16(user.HomeDirectory, ScapLimits.MaxUserStringLength, "home directory");
+            PutString16(user.Shell, ScapLimits.MaxUserStringLength, "shell");
             EndEntry(entry);
         }
         foreach (GroupRecord group in groups)
@@ -287,7 +273,7 @@ public sealed class ScapWriter : IDisposable
             int entry = BeginEntry();
             PutByte(1);
             PutUInt32(group.Gid);
-            PutString16(group.Name, MaxUserStringLength, "group name");
+            PutString16(group.Name, ScapLimits.MaxUserStringLength, "group name");
             EndEntry(entry);
         }
         EndBlock();
@@ -295,7 +281,7 @@ public sealed class ScapWriter : IDisposable
 
     private void WriteThreads(IEnumerable<ThreadRecord> threads)
     {
-        BeginBlock(ProcessListV9Block);
+        BeginBlock(ScapBlockTypes.ProcessListV9);
         foreach (ThreadRecord t in threads)
         {
             int entry = BeginEntry();
@@ -304,11 +290,11 @@ public sealed class ScapWriter : IDisposable
             PutInt64(t.ParentTid);
             PutInt64(t.Sid);
             PutInt64(t.Vpgid);
-            PutString16(t.Comm, MaxPathLength, "comm");
-            PutString16(t.Exe, MaxPathLength, "exe");
-            PutString16(t.ExePath, MaxPathLength, "exepath");
-            PutNulList16(t.Args, MaxArgsLength, "args");
-            PutString16(t.Cwd, MaxPathLength, "cwd");
+            PutString16(t.Comm, ScapLimits.MaxPathLength, "comm");
+            PutString16(t.Exe, ScapLimits.MaxPathLength, "exe");
+            PutString16(t.ExePath, ScapLimits.MaxPathLength, "exepath");
+            PutNulList16(t.Args, ScapLimits.MaxArgsLength, "args");
+            PutString16(t.Cwd, ScapLimits.MaxPathLength, "cwd");
             PutUInt64(t.FdLimit);
             PutUInt32(t.Flags);
             PutUInt32(t.Uid);
@@ -318,11 +304,11 @@ public sealed class ScapWriter : IDisposable
             PutUInt32(t.VmSwapKb);
             PutUInt64(t.PageFaultsMajor);
             PutUInt64(t.PageFaultsMinor);
-            PutNulList16(t.Env, MaxArgsLength, "env");
+            PutNulList16(t.Env, ScapLimits.MaxArgsLength, "env");
             PutInt64(t.Vtid);
             PutInt64(t.Vpid);
-            PutNulList16(t.Cgroups, MaxArgsLength, "cgroups");
-            PutString16(t.Root, MaxPathLength, "root");
+            PutNulList16(t.Cgroups, ScapLimits.MaxArgsLength, "cgroups");
+            PutString16(t.Root, ScapLimits.MaxPathLength, "root");
             // The 29-byte compat tail: sysdig 0.29.3 and current libscap both read it right (the 76-byte new tail
             // would be misread by old readers).
             PutUInt32(t.LoginUid);
@@ -337,7 +323,7 @@ public sealed class ScapWriter : IDisposable
 
     private void WriteFds(long tid, IEnumerable<FdRecord> fds)
     {
-        BeginBlock(FdListV2Block);
+        BeginBlock(ScapBlockTypes.FdListV2);
         PutInt64(tid);
         foreach (FdRecord fd in fds)
         {
@@ -351,7 +337,7 @@ public sealed class ScapWriter : IDisposable
                     // Files always go out as FILE_V2, which carries the open flags and device.
                     PutByte((byte)ScapFdType.FileV2);
                     PutUInt32(fd.OpenFlags);
-                    PutString16(fd.Name, MaxPathLength - 1, "fd name");
+                    PutString16(fd.Name, ScapLimits.MaxFdNameLength, "fd name");
                     PutUInt32(fd.Dev);
                     break;
                 case ScapFdType.Ipv4Socket:
@@ -375,13 +361,13 @@ public sealed class ScapWriter : IDisposable
                     PutByte((byte)fd.Type);
                     PutUInt64(fd.UnixSource);
                     PutUInt64(fd.UnixDestination);
-                    PutString16(fd.Name, MaxPathLength - 1, "fd name");
+                    PutString16(fd.Name, ScapLimits.MaxFdNameLength, "fd name");
                     break;
                 case ScapFdType.Unknown:
                     throw new ArgumentException($"fd {fd.Fd} of tid {tid} has type Unknown, which no reader accepts");
                 default:
                     PutByte((byte)fd.Type);
-                    PutString16(fd.Name, MaxPathLength - 1, "fd name");
+                    PutString16(fd.Name, ScapLimits.MaxFdNameLength, "fd name");
                     break;
             }
             EndEntry(entry);

@@ -60,17 +60,17 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
         }
         string raw = reader.String(evt, Param.Name);
         long dirFd = ParamIndex.Of(evt.Type, Param.DirFd) >= 0 ? ParamReader.Int(evt, Param.DirFd, WireConstants.AtFdCwd) : WireConstants.AtFdCwd;
-        uint flags = creat ? WireConstants.PpmOpenCreat | WireConstants.PpmOpenWrOnly | WireConstants.PpmOpenTrunc : (uint)ParamReader.Int(evt, Param.Flags, 0);
+        uint flags = creat ? PpmOpenFlags.Creat | PpmOpenFlags.Wronly | PpmOpenFlags.Trunc : (uint)ParamReader.Int(evt, Param.Flags, 0);
         thread.Fds.Set(new FdInfo
         {
             Fd = fdNumber,
-            Kind = (flags & WireConstants.PpmOpenDirectory) != 0 ? FdKind.Directory : FdKind.File,
+            Kind = (flags & PpmOpenFlags.Directory) != 0 ? FdKind.Directory : FdKind.File,
             Name = ResolvePath(thread, dirFd, raw),
             NameRaw = raw,
             OpenFlags = flags,
             Dev = (uint)ParamReader.Int(evt, Param.Dev, 0),
             Ino = (ulong)ParamReader.Int(evt, Param.Ino, 0),
-            IsCloexec = (flags & WireConstants.PpmOpenCloexec) != 0,
+            IsCloexec = (flags & PpmOpenFlags.Cloexec) != 0,
         });
     }
 
@@ -90,11 +90,11 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
                 SocketTuple.FamilyUnix => FdKind.Unix,
                 SocketTuple.FamilyInet => FdKind.Ipv4Socket,
                 SocketTuple.FamilyInet6 => FdKind.Ipv6Socket,
-                WireConstants.AfNetlink => FdKind.Netlink,
+                DriverConstants.AfNetlink => FdKind.Netlink,
                 _ => FdKind.Unknown,
             },
             L4Proto = L4FromSocketArgs(ParamReader.Int(evt, Param.Proto, 0), type),
-            IsCloexec = (type & WireConstants.SockCloexec) != 0,
+            IsCloexec = (type & DriverConstants.SockCloexec) != 0,
         });
     }
 
@@ -147,7 +147,7 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
     public void ParseConnect(ScapEvent evt, ThreadInfo thread)
     {
         long res = ParamReader.Int(evt, Param.Res, -1);
-        if ((res < 0 && res != WireConstants.EinProgress) || thread.Fds.Find(ParamReader.Int(evt, Param.Fd, thread.LastEventFd)) is not { } fd)
+        if ((res < 0 && res != DriverConstants.EinProgress) || thread.Fds.Find(ParamReader.Int(evt, Param.Fd, thread.LastEventFd)) is not { } fd)
         {
             return;
         }
@@ -297,7 +297,7 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
                 ApplyUnixTuple(fd, tuple);
             }
         }
-        fd.IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & WireConstants.SockCloexec) != 0;
+        fd.IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & DriverConstants.SockCloexec) != 0;
         thread.Fds.Set(fd);
     }
 
@@ -327,8 +327,8 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
         }
         FdInfo copy = source.Clone();
         copy.Fd = res;
-        copy.IsCloexec = dup3 && (ParamReader.Int(evt, Param.Flags, 0) & WireConstants.PpmOpenCloexec) != 0;
-        copy.OpenFlags &= ~WireConstants.PpmOpenCloexec;
+        copy.IsCloexec = dup3 && (ParamReader.Int(evt, Param.Flags, 0) & PpmOpenFlags.Cloexec) != 0;
+        copy.OpenFlags &= ~PpmOpenFlags.Cloexec;
         thread.Fds.Set(copy);
     }
 
@@ -354,7 +354,7 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
         Fd = number,
         Kind = FdKind.Fifo,
         Ino = (ulong)ParamReader.Int(evt, Param.Ino, 0),
-        IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & WireConstants.PpmOpenCloexec) != 0,
+        IsCloexec = (ParamReader.Int(evt, Param.Flags, 0) & PpmOpenFlags.Cloexec) != 0,
     };
 
     private static FdInfo SocketPairEnd(ScapEvent evt, long number) => new()

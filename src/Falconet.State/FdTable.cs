@@ -1,3 +1,5 @@
+using Falconet.Core.Events;
+
 namespace Falconet.State;
 
 /// <summary>The fds of one process, by number. Only the state engine changes it.</summary>
@@ -35,7 +37,7 @@ public sealed class FdTable
         scratch.Clear();
         foreach (KeyValuePair<long, FdInfo> kv in _fds)
         {
-            if (kv.Value.IsCloexec || (kv.Value.OpenFlags & WireConstants.PpmOpenCloexec) != 0)
+            if (kv.Value.IsCloexec || (kv.Value.OpenFlags & PpmOpenFlags.Cloexec) != 0)
             {
                 scratch.Add(kv.Key);
             }

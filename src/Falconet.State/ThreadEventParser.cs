@@ -105,7 +105,7 @@ internal sealed class ThreadEventParser(ThreadTable threads, ParamReader reader,
     /// </summary>
     private bool TryResolveChild(ScapEvent evt, ThreadInfo? caller, long res, EventContext context, out CloneChild who)
     {
-        bool isThread = ((uint)ParamReader.Int(evt, Param.Flags, 0) & WireConstants.PpmCloneThread) != 0;
+        bool isThread = ((uint)ParamReader.Int(evt, Param.Flags, 0) & DriverConstants.PpmCloneThread) != 0;
         long paramPid = ParamReader.Int(evt, Param.Pid, -1);
         long paramPtid = ParamReader.Int(evt, Param.Ptid, -1);
         if (res > 0)
@@ -311,10 +311,10 @@ internal sealed class ThreadEventParser(ThreadTable threads, ParamReader reader,
         long execFlags = ParamReader.Int(evt, Param.Flags, -1);
         if (execFlags >= 0)
         {
-            thread.ExeWritable = (execFlags & WireConstants.PpmExeWritable) != 0;
-            thread.ExeUpperLayer = (execFlags & WireConstants.PpmExeUpperLayer) != 0;
-            thread.ExeFromMemfd = (execFlags & WireConstants.PpmExeFromMemfd) != 0;
-            thread.ExeLowerLayer = (execFlags & WireConstants.PpmExeLowerLayer) != 0;
+            thread.ExeWritable = (execFlags & DriverConstants.PpmExeWritable) != 0;
+            thread.ExeUpperLayer = (execFlags & DriverConstants.PpmExeUpperLayer) != 0;
+            thread.ExeFromMemfd = (execFlags & DriverConstants.PpmExeFromMemfd) != 0;
+            thread.ExeLowerLayer = (execFlags & DriverConstants.PpmExeLowerLayer) != 0;
         }
     }
 

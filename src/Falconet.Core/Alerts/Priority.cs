@@ -3,16 +3,25 @@ namespace Falconet.Core.Alerts;
 /// <summary>Falco's rule priorities, most severe first (the numbers are syslog severities).</summary>
 public enum Priority
 {
+    /// <summary>System is unusable (syslog 0).</summary>
     Emergency = 0,
+    /// <summary>Action must be taken immediately (syslog 1).</summary>
     Alert = 1,
+    /// <summary>Critical conditions (syslog 2).</summary>
     Critical = 2,
+    /// <summary>Error conditions (syslog 3).</summary>
     Error = 3,
+    /// <summary>Warning conditions (syslog 4).</summary>
     Warning = 4,
+    /// <summary>Normal but significant (syslog 5).</summary>
     Notice = 5,
+    /// <summary>Informational (syslog 6).</summary>
     Informational = 6,
+    /// <summary>Debug-level messages (syslog 7).</summary>
     Debug = 7,
 }
 
+/// <summary>Falco's names of priorities, for printing and for parsing rules.</summary>
 public static class PriorityNames
 {
     /// <summary>The long name Falco prints in alerts (<c>Informational</c>, not <c>Info</c>).</summary>

@@ -46,17 +46,22 @@ public sealed class ScapEvent
     /// <summary>The event type id as it was read from the source.</summary>
     public ushort OriginalType { get; private set; }
 
+    /// <summary>CPU the event was recorded on (capture files only; live events leave it 0).</summary>
     public ushort Cpu { get; set; }
 
     /// <summary>Block flags (EVF blocks); bit 0 = state only, never shown to rules.</summary>
     public uint BlockFlags { get; set; }
 
+    /// <summary>Parameters present in the record (may be fewer than the layout has).</summary>
     public int ParamCount { get; private set; }
 
+    /// <summary>The event table row of <see cref="Type"/>.</summary>
     public EventInfo Info => EventTable.Get(Type);
 
+    /// <summary>Even type ids are enter events.</summary>
     public bool IsEnter => (Type & 1) == 0;
 
+    /// <summary>The event updates state but is never shown to rules.</summary>
     public bool IsStateOnly => (BlockFlags & 1) != 0;
 
     /// <summary>The bytes of parameter <paramref name="index"/>; empty when absent (zero length or beyond nparams).</summary>
@@ -64,6 +69,7 @@ public sealed class ScapEvent
     public ReadOnlySpan<byte> GetParam(int index) =>
         (uint)index < (uint)ParamCount ? new ReadOnlySpan<byte>(_data, _offsets[index], _lengths[index]) : default;
 
+    /// <summary>True when parameter <paramref name="index"/> is present and not empty.</summary>
     public bool HasParam(int index) => (uint)index < (uint)ParamCount && _lengths[index] > 0;
 
     /// <summary>Parameter by name, in the layout of the current type; empty when absent.</summary>
@@ -88,6 +94,7 @@ public sealed class ScapEvent
         }
     }
 
+    /// <summary>Unsigned integer value of an integer-typed parameter (1, 2, 4 or 8 bytes, zero-extended).</summary>
     public bool TryGetUInt64(int index, out ulong value)
     {
         ReadOnlySpan<byte> p = GetParam(index);
@@ -101,6 +108,7 @@ public sealed class ScapEvent
         }
     }
 
+    /// <summary><see cref="TryGetInt64"/>, or <paramref name="fallback"/> when the parameter is absent.</summary>
     public long GetInt64OrDefault(int index, long fallback = 0) => TryGetInt64(index, out long v) ? v : fallback;
 
     /// <summary>A CHARBUF/FSPATH parameter without its terminating NUL (empty when absent).</summary>
@@ -253,6 +261,7 @@ public sealed class ScapEvent
     /// <summary>Changes the type id, e.g. from an old layout to the current one, keeping the parameters.</summary>
     public void ConvertTo(ushort newType) => Type = newType;
 
+    /// <summary>Makes this event a copy of <paramref name="other"/>, reusing this event's buffers.</summary>
     public void CopyFrom(ScapEvent other)
     {
         Number = other.Number;
@@ -284,5 +293,6 @@ public sealed class ScapEvent
         }
     }
 
+    /// <summary>Number, name, direction, thread and parameter count, for diagnostics.</summary>
     public override string ToString() => $"#{Number} {Info.Name} {(IsEnter ? '>' : '<')} tid={ThreadId} params={ParamCount}";
 }

@@ -15,6 +15,7 @@ public static partial class SyscallTable
     /// <summary>The event type of generic syscall enter events; <see cref="GenericExitType"/> is its exit.</summary>
     public const ushort GenericEnterType = 0;
 
+    /// <summary>The event type of generic syscall exit events.</summary>
     public const ushort GenericExitType = 1;
 
     private static readonly string?[] s_nameByCode = BuildNameByCode();
@@ -47,6 +48,7 @@ public static partial class SyscallTable
     /// <summary>The syscall name of <paramref name="code"/>, or <see cref="UnknownName"/>.</summary>
     public static string GetName(int code) => TryGetName(code, out string name) ? name : UnknownName;
 
+    /// <summary>True when <paramref name="name"/> names a syscall, with or without a code in this table.</summary>
     public static bool IsSyscallName(string name) => s_names.Contains(name);
 
     /// <summary>The codes named <paramref name="name"/> (several for width variants such as setuid/setuid32).</summary>

@@ -14,9 +14,6 @@ namespace Falconet.Fields.ArgumentRendering;
 /// </summary>
 public sealed class ArgumentRenderer
 {
-    /// <summary>The dirfd value meaning "relative to the working directory".</summary>
-    public const long AtFdCwd = -100;
-
     private const int PathCacheCapacity = 4096;
 
     private readonly StringBuilder _raw = new(64);
@@ -389,7 +386,7 @@ public sealed class ArgumentRenderer
                 AppendFdResolved(info, resolved);
             }
         }
-        else if (fd == AtFdCwd)
+        else if (fd == WireConstants.AtFdCwd)
         {
             resolved.Append("AT_FDCWD");
         }
@@ -454,7 +451,7 @@ public sealed class ArgumentRenderer
     {
         ParamInfo info = context.Event.Info.Parameters[index];
         int dirFdIndex = info.DirFdParam;
-        if (dirFdIndex < 0 || !context.Event.TryGetInt64(dirFdIndex, out long dirFd) || dirFd == AtFdCwd)
+        if (dirFdIndex < 0 || !context.Event.TryGetInt64(dirFdIndex, out long dirFd) || dirFd == WireConstants.AtFdCwd)
         {
             return thread.Cwd;
         }

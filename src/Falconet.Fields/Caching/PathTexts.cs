@@ -20,7 +20,7 @@ internal sealed class PathTexts
     public string Resolve(SystemState state, ThreadInfo thread, long dirFd, string raw)
     {
         // The base directory is a string the state holds (the cwd or the directory fd's name).
-        string directory = dirFd == ArgumentRendering.ArgumentRenderer.AtFdCwd ? state.CwdOf(thread) : thread.Fds.Find(dirFd)?.Name ?? "";
+        string directory = dirFd == WireConstants.AtFdCwd ? state.CwdOf(thread) : thread.Fds.Find(dirFd)?.Name ?? "";
         if (!_resolved.TryGetValue((directory, raw), out string? resolved))
         {
             if (_resolved.Count >= Capacity)

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using Falconet.Capture.Bpf.Proc;
+using Falconet.Capture.Bpf.ProcSnapshot;
 using Falconet.Core.Snapshot;
 
 namespace Falconet.Capture.Bpf.Tests;
 
-public sealed class ProcScannerTests
+public sealed class ProcfsScannerTests
 {
     private sealed class CollectingSink : ISnapshotSink
     {
@@ -47,7 +47,7 @@ public sealed class ProcScannerTests
         int udpLocalPort = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
 
         var sink = new CollectingSink();
-        ProcScanStats stats = new ProcScanner().Scan(sink);
+        ProcScanStats stats = new ProcfsScanner().Scan(sink);
 
         Assert.Equal(["section", "machine", "complete"], sink.Calls);
         int pid = Environment.ProcessId;
@@ -86,7 +86,7 @@ public sealed class ProcScannerTests
         {
             using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
             var sink = new CollectingSink();
-            new ProcScanner().Scan(sink);
+            new ProcfsScanner().Scan(sink);
             FdRecord fd = Assert.Single(sink.Fds, f => f.Tid == Environment.ProcessId && f.Name == path);
             Assert.Equal(ScapFdType.FileV2, fd.Type);
             Assert.Equal(2u, fd.OpenFlags & 3u);          // PPM_O_WRONLY

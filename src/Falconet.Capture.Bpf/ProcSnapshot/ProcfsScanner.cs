@@ -2,19 +2,17 @@ using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Falconet.Core.Events;
 using Falconet.Core.Snapshot;
 
-namespace Falconet.Capture.Bpf.Proc;
-
-/// <summary>Counts of one /proc scan.</summary>
-public readonly record struct ProcScanStats(int Threads, int Fds, int Users, int Groups, int Interfaces, int VanishedProcesses);
+namespace Falconet.Capture.Bpf.ProcSnapshot;
 
 /// <summary>
 /// The initial picture of a live system, read from /proc and /etc, delivered as snapshot records
 /// (the same records a capture's header blocks produce), so live state starts where a capture would.
 /// Processes that exit during the scan are skipped and counted.
 /// </summary>
-public sealed class ProcScanner
+public sealed class ProcfsScanner
 {
     private const uint CloneThreadAndFiles = 0x2001; // PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES
 
@@ -25,12 +23,13 @@ public sealed class ProcScanner
 
     /// <param name="procRoot">Mount point of procfs (tests may point elsewhere).</param>
     /// <param name="etcRoot">Directory holding passwd and group.</param>
-    public ProcScanner(string procRoot = "/proc", string etcRoot = "/etc")
+    public ProcfsScanner(string procRoot = "/proc", string etcRoot = "/etc")
     {
         _proc = procRoot;
         _etc = etcRoot;
     }
 
+    /// <summary>Reads every process, thread, fd, user, group and interface once and hands them to <paramref name="sink"/>.</summary>
     public ProcScanStats Scan(ISnapshotSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
@@ -380,7 +379,7 @@ public sealed class ProcScanner
             {
                 try
                 {
-                    fd.OpenFlags = OpenFlags.ToPpm(Convert.ToUInt32(line[6..].Trim(), 8));
+                    fd.OpenFlags = PpmOpenFlags.FromLinux(Convert.ToUInt32(line[6..].Trim(), 8));
                 }
                 catch (FormatException)
                 {

@@ -1,17 +1,12 @@
 namespace Falconet.State;
 
 /// <summary>
-/// The kernel and driver constants the parsers compare event values with: the PPM_O_* open flags, PPM_CL_* clone
-/// flags and PPM_EXE_* exec flags of the drivers' portable encoding, and the Linux values syscalls return or take.
+/// The driver and kernel constants the parsers compare event values with that the generated wire constants
+/// (<see cref="Falconet.Core.Events.WireConstants"/>, <see cref="Falconet.Core.Events.PpmOpenFlags"/>) do not
+/// carry yet: PPM_CL_* clone and PPM_EXE_* exec flags, and the Linux values syscalls return or take.
 /// </summary>
-internal static class WireConstants
+internal static class DriverConstants
 {
-    public const uint PpmOpenWrOnly = 2;
-    public const uint PpmOpenCreat = 4;
-    public const uint PpmOpenTrunc = 256;
-    public const uint PpmOpenDirectory = 1024;
-    public const uint PpmOpenCloexec = 4096;
-
     /// <summary>PPM_CL_CLONE_THREAD.</summary>
     public const uint PpmCloneThread = 1u << 13;
 
@@ -19,9 +14,6 @@ internal static class WireConstants
     public const long PpmExeUpperLayer = 2;
     public const long PpmExeFromMemfd = 4;
     public const long PpmExeLowerLayer = 8;
-
-    /// <summary>The dirfd meaning "relative to the working directory".</summary>
-    public const long AtFdCwd = -100;
 
     /// <summary>-EINPROGRESS: a non-blocking connect under way.</summary>
     public const long EinProgress = -115;

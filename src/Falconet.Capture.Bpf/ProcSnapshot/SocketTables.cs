@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Falconet.Core.Snapshot;
 
-namespace Falconet.Capture.Bpf.Proc;
+namespace Falconet.Capture.Bpf.ProcSnapshot;
 
 /// <summary>One socket of /proc/net/{tcp,udp,raw}[6], unix or netlink, found by inode.</summary>
 internal sealed record SocketEntry(
