@@ -203,19 +203,13 @@ internal static class ProcessFields
         return current;
     }
 
-    internal static string Cmdline(ThreadInfo t)
-    {
-        if (t.CachedCmdline is null)
-        {
-            t.CachedCmdline = t.Args.Length == 0 ? t.Comm : t.Comm + " " + string.Join(' ', t.Args);
-        }
-        return t.CachedCmdline;
-    }
+    internal static string Cmdline(ThreadInfo t) =>
+        t.CacheOf<ProcessTextCache>().Cmdline ??= t.Args.Length == 0 ? t.Comm : t.Comm + " " + string.Join(' ', t.Args);
 
-    private static string Args(ThreadInfo t) => t.CachedArgs ??= string.Join(' ', t.Args);
+    private static string Args(ThreadInfo t) => t.CacheOf<ProcessTextCache>().Args ??= string.Join(' ', t.Args);
 
     private static string Exeline(ThreadInfo t) =>
-        t.CachedExeline ??= t.Args.Length == 0 ? t.Exe : t.Exe + " " + string.Join(' ', t.Args);
+        t.CacheOf<ProcessTextCache>().Exeline ??= t.Args.Length == 0 ? t.Exe : t.Exe + " " + string.Join(' ', t.Args);
 
     /// <summary>The Nth ancestor: 0 the thread itself, 1 the parent process, 2 the grandparent …</summary>
     private static ThreadInfo? Ancestor(EventContext c, int level)
@@ -336,7 +330,7 @@ internal static class ProcessFields
                         return false;
                     }
                     return variable is null
-                        ? Str(t.CachedEnv ??= string.Join(' ', t.Env), ref v)
+                        ? Str(t.CacheOf<ProcessTextCache>().Env ??= string.Join(' ', t.Env), ref v)
                         : Str(KeyValueEntries.Find(t.Env, variable), ref v);
                 };
             });

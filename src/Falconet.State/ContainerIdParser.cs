@@ -8,6 +8,7 @@ namespace Falconet.State;
 /// </summary>
 public static class ContainerIdParser
 {
+    /// <summary>The length of the short container id Falco shows.</summary>
     public const int ShortIdLength = 12;
     private const int FullIdLength = 64;
 

@@ -3,9 +3,9 @@ using System.Net;
 namespace Falconet.State;
 
 /// <summary>
-/// Domain names seen for addresses: a name → addresses map that is filled from DNS answers observed in
-/// traffic (or by a resolver off the event thread), never by a lookup on the event path.
-/// <c>fd.*ip.name</c> is answered from here: absent when no name is known for an address.
+/// Domain names known for addresses: a name → addresses map that <c>fd.*ip.name</c> is answered from (absent when
+/// no name is known for an address). Nothing records names into it yet, so those fields are absent today; whatever
+/// fills it later must do so from observed traffic or off the event thread, never by a lookup on the event path.
 /// Thread-safe: writers may run off the event thread.
 /// </summary>
 public sealed class DnsObservations
@@ -14,6 +14,7 @@ public sealed class DnsObservations
     private readonly Dictionary<string, HashSet<IPAddress>> _addressesByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<IPAddress, string> _nameByAddress = [];
 
+    /// <summary>Number of names recorded.</summary>
     public int Count
     {
         get

@@ -8,10 +8,13 @@ namespace Falconet.State;
 /// </summary>
 public sealed class EventContext
 {
+    /// <summary>A context whose events are parsed by <paramref name="state"/>.</summary>
     public EventContext(SystemState state) => State = state;
 
+    /// <summary>The state the event was parsed into.</summary>
     public SystemState State { get; }
 
+    /// <summary>The event itself, up-converted to the current layout.</summary>
     public ScapEvent Event { get; internal set; } = new();
 
     /// <summary>The thread that produced the event; null when unknown.</summary>

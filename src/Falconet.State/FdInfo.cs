@@ -2,57 +2,47 @@ using System.Net;
 
 namespace Falconet.State;
 
-/// <summary>Kinds of fd, with the character Falco prints in <c>fd.typechar</c>.</summary>
-public enum FdKind : byte
-{
-    Unknown = 0,
-    File,
-    Directory,
-    Ipv4Socket,
-    Ipv6Socket,
-    Ipv4ServerSocket,
-    Ipv6ServerSocket,
-    Fifo,
-    Unix,
-    Event,
-    Unsupported,
-    SignalFd,
-    EventPoll,
-    Inotify,
-    TimerFd,
-    Netlink,
-    Bpf,
-    UserFaultFd,
-    IoUring,
-    Memfd,
-    PidFd,
-}
-
-/// <summary>Who this process is on a socket.</summary>
-public enum SocketRole : byte
-{
-    None = 0,
-    Client,
-    Server,
-}
-
 /// <summary>
 /// One open file descriptor (libsinsp's fdinfo). For IPv4/IPv6 sockets the tuple is always stored
 /// client → server (<see cref="ClientIp"/>:<see cref="ClientPort"/> → <see cref="ServerIp"/>:<see cref="ServerPort"/>);
 /// server (listening) sockets keep only the bound address in <see cref="ServerIp"/>/<see cref="ServerPort"/>.
+/// Only the state engine changes it.
 /// </summary>
 public sealed class FdInfo
 {
-    public long Fd { get; set; }
-    public FdKind Kind { get; set; }
+    /// <summary>SCAP_L4_UNKNOWN.</summary>
+    public const byte L4Unknown = 0;
+
+    /// <summary>SCAP_L4_NA: not a network socket.</summary>
+    public const byte L4Na = 1;
+
+    /// <summary>SCAP_L4_TCP.</summary>
+    public const byte L4Tcp = 2;
+
+    /// <summary>SCAP_L4_UDP.</summary>
+    public const byte L4Udp = 3;
+
+    /// <summary>SCAP_L4_ICMP.</summary>
+    public const byte L4Icmp = 4;
+
+    /// <summary>SCAP_L4_RAW.</summary>
+    public const byte L4Raw = 5;
+
     private string _name = "";
     private string? _directory;
     private string? _fileName;
 
+    /// <summary>The fd number.</summary>
+    public long Fd { get; internal set; }
+
+    /// <summary>What the fd refers to.</summary>
+    public FdKind Kind { get; internal set; }
+
+    /// <summary>The fd's name as Falco prints it in <c>fd.name</c> (absolute path, socket tuple, …).</summary>
     public string Name
     {
         get => _name;
-        set
+        internal set
         {
             _name = value;
             _directory = null;
@@ -69,6 +59,60 @@ public sealed class FdInfo
     /// <summary>The part of <see cref="Name"/> after the last '/' (<c>fd.filename</c>), cached until the name changes.</summary>
     public string FileName => _fileName ??= _name.LastIndexOf('/') is var slash and >= 0 ? _name[(slash + 1)..] : _name;
 
+    /// <summary>Path as given to the syscall (<c>fd.nameraw</c>).</summary>
+    public string NameRaw { get; internal set; } = "";
+
+    /// <summary>PPM_O_* open flags.</summary>
+    public uint OpenFlags { get; internal set; }
+
+    /// <summary>Inode number (files, pipes).</summary>
+    public ulong Ino { get; internal set; }
+
+    /// <summary>Device number of the file's filesystem.</summary>
+    public uint Dev { get; internal set; }
+
+    /// <summary>One of the <c>L4*</c> constants (SCAP_L4_*).</summary>
+    public byte L4Proto { get; internal set; }
+
+    /// <summary>Whether this process is the client or the server of a socket.</summary>
+    public SocketRole Role { get; internal set; }
+
+    /// <summary>The client end of an IP socket (null when unknown).</summary>
+    public IPAddress? ClientIp { get; internal set; }
+
+    /// <summary>The client port of an IP socket.</summary>
+    public ushort ClientPort { get; internal set; }
+
+    /// <summary>The server end of an IP socket, or the bound address of a server socket.</summary>
+    public IPAddress? ServerIp { get; internal set; }
+
+    /// <summary>The server port, or the bound port of a server socket.</summary>
+    public ushort ServerPort { get; internal set; }
+
+    /// <summary>Kernel address of a unix socket's own end.</summary>
+    public ulong UnixSource { get; internal set; }
+
+    /// <summary>Kernel address of a unix socket's peer.</summary>
+    public ulong UnixDestination { get; internal set; }
+
+    /// <summary>Whether a socket has connected or carried data.</summary>
+    public bool IsConnected { get; internal set; }
+
+    /// <summary>Whether the fd closes on exec (O_CLOEXEC, SOCK_CLOEXEC).</summary>
+    public bool IsCloexec { get; internal set; }
+
+    /// <summary>Whether the socket carries TCP.</summary>
+    public bool IsTcp => L4Proto == L4Tcp;
+
+    /// <summary>Any socket kind, IP or unix.</summary>
+    public bool IsSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket or FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket or FdKind.Unix;
+
+    /// <summary>A connected or connecting IP socket.</summary>
+    public bool IsIpSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket;
+
+    /// <summary>A bound (listening-side) IP socket.</summary>
+    public bool IsServerSocket => Kind is FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket;
+
     /// <summary>libsinsp's directory rule: cut at the last '/', unless it ends the name; "/" when there is no '/'.</summary>
     public static string DirectoryOf(string name)
     {
@@ -80,61 +124,22 @@ public sealed class FdInfo
         return slash < name.Length - 1 ? name[..slash] : name;
     }
 
-    /// <summary>Path as given to the syscall (<c>fd.nameraw</c>).</summary>
-    public string NameRaw { get; set; } = "";
-
-    /// <summary>PPM_O_* open flags.</summary>
-    public uint OpenFlags { get; set; }
-    public ulong Ino { get; set; }
-    public uint Dev { get; set; }
-
-    /// <summary>0 unknown, 1 n/a, 2 TCP, 3 UDP, 4 ICMP, 5 RAW (SCAP_L4_*).</summary>
-    public byte L4Proto { get; set; }
-    public SocketRole Role { get; set; }
-    public IPAddress? ClientIp { get; set; }
-    public ushort ClientPort { get; set; }
-    public IPAddress? ServerIp { get; set; }
-    public ushort ServerPort { get; set; }
-    public ulong UnixSource { get; set; }
-    public ulong UnixDestination { get; set; }
-    public bool IsConnected { get; set; }
-    public bool IsCloexec { get; set; }
-
-    /// <summary>The name before the current event was parsed, for <c>fd.name_changed</c>.</summary>
-    public string? OldName { get; set; }
-
-    public bool IsTcp => L4Proto == L4Tcp;
-
-    public const byte L4Unknown = 0;
-    public const byte L4Na = 1;
-    public const byte L4Tcp = 2;
-    public const byte L4Udp = 3;
-    public const byte L4Icmp = 4;
-    public const byte L4Raw = 5;
-
-    public bool IsSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket or FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket or FdKind.Unix;
-    public bool IsIpSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket;
-    public bool IsServerSocket => Kind is FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket;
-    public bool IsIpv4 => Kind is FdKind.Ipv4Socket or FdKind.Ipv4ServerSocket;
-
-    /// <summary>Rebuilds <see cref="Name"/> from the tuple of a connected IP socket (fd.name format, scap-format.md §4.3).</summary>
-    public void RebuildSocketName()
+    /// <summary>
+    /// Rebuilds <see cref="Name"/> from the tuple of a connected IP socket: <c>client:port->server:port</c>,
+    /// without ports for ICMP and raw sockets.
+    /// </summary>
+    internal void RebuildSocketName()
     {
         if (!IsIpSocket)
         {
             return;
         }
-        if (L4Proto is L4Icmp or L4Raw)
-        {
-            Name = $"{ClientIp}->{ServerIp}";
-        }
-        else
-        {
-            Name = $"{ClientIp}:{ClientPort}->{ServerIp}:{ServerPort}";
-        }
+        Name = L4Proto is L4Icmp or L4Raw ? $"{ClientIp}->{ServerIp}" : $"{ClientIp}:{ClientPort}->{ServerIp}:{ServerPort}";
     }
 
-    public FdInfo Clone() => (FdInfo)MemberwiseClone();
+    /// <summary>A shallow copy (dup, fork without CLONE_FILES).</summary>
+    internal FdInfo Clone() => (FdInfo)MemberwiseClone();
 
+    /// <inheritdoc />
     public override string ToString() => $"{Fd}:{Kind}:{Name}";
 }

@@ -1,10 +1,13 @@
+using Falconet.Core.Events;
+
 namespace Falconet.State;
 
-/// <summary>The fds of one process, by number.</summary>
+/// <summary>The fds of one process, by number. Only the state engine changes it.</summary>
 public sealed class FdTable
 {
     private readonly Dictionary<long, FdInfo> _fds;
 
+    /// <summary>An empty table.</summary>
     public FdTable()
     {
         _fds = [];
@@ -15,33 +18,39 @@ public sealed class FdTable
         _fds = new Dictionary<long, FdInfo>(capacity);
     }
 
+    /// <summary>Number of open fds.</summary>
     public int Count => _fds.Count;
 
     /// <summary>Every fd; a value collection so <c>foreach</c> uses its struct enumerator and does not allocate.</summary>
     public Dictionary<long, FdInfo>.ValueCollection All => _fds.Values;
 
+    /// <summary>The fd numbered <paramref name="fd"/>, null when not open.</summary>
     public FdInfo? Find(long fd) => _fds.TryGetValue(fd, out FdInfo? info) ? info : null;
 
-    public void Set(FdInfo info) => _fds[info.Fd] = info;
+    internal void Set(FdInfo info) => _fds[info.Fd] = info;
 
-    public bool Remove(long fd) => _fds.Remove(fd);
+    internal bool Remove(long fd) => _fds.Remove(fd);
 
-    public void Clear() => _fds.Clear();
-
-    /// <summary>Adds to <paramref name="numbers"/> the fds that close on exec (O_CLOEXEC / SOCK_CLOEXEC).</summary>
-    internal void CollectCloexec(List<long> numbers)
+    /// <summary>Removes the fds that close on exec (O_CLOEXEC / SOCK_CLOEXEC), collecting their numbers in <paramref name="scratch"/>.</summary>
+    internal void RemoveCloexec(List<long> scratch)
     {
+        scratch.Clear();
         foreach (KeyValuePair<long, FdInfo> kv in _fds)
         {
-            if (kv.Value.IsCloexec || (kv.Value.OpenFlags & SystemState.PpmOpenCloexec) != 0)
+            if (kv.Value.IsCloexec || (kv.Value.OpenFlags & PpmOpenFlags.Cloexec) != 0)
             {
-                numbers.Add(kv.Key);
+                scratch.Add(kv.Key);
             }
         }
+        foreach (long fd in scratch)
+        {
+            _fds.Remove(fd);
+        }
+        scratch.Clear();
     }
 
     /// <summary>A deep copy, for fork without CLONE_FILES.</summary>
-    public FdTable Copy()
+    internal FdTable Copy()
     {
         var copy = new FdTable(_fds.Count);
         foreach (KeyValuePair<long, FdInfo> kv in _fds)

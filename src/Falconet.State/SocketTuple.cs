@@ -9,8 +9,13 @@ namespace Falconet.State;
 /// </summary>
 internal ref struct SocketTuple
 {
+    /// <summary>AF_UNIX.</summary>
     public const byte FamilyUnix = 1;
+
+    /// <summary>AF_INET.</summary>
     public const byte FamilyInet = 2;
+
+    /// <summary>AF_INET6.</summary>
     public const byte FamilyInet6 = 10;
 
     public byte Family;
@@ -27,7 +32,16 @@ internal ref struct SocketTuple
     public readonly bool IsInet => Family is FamilyInet or FamilyInet6;
 
     /// <summary>Parses a socktuple; false when the parameter is absent or too short for its family.</summary>
-    public static bool TryParseTuple(ReadOnlySpan<byte> p, out SocketTuple tuple)
+    public static bool TryParseTuple(ReadOnlySpan<byte> p, out SocketTuple tuple) => TryParse(p, ends: 2, out tuple);
+
+    /// <summary>Parses a sockaddr into the source half; false when absent or too short.</summary>
+    public static bool TryParseAddress(ReadOnlySpan<byte> p, out SocketTuple address) => TryParse(p, ends: 1, out address);
+
+    /// <summary>
+    /// A family byte, then per end (one for a sockaddr, two for a socktuple) an address and a little-endian port;
+    /// for unix sockets a tuple has the two kernel socket addresses before the path, a sockaddr only the path.
+    /// </summary>
+    private static bool TryParse(ReadOnlySpan<byte> p, int ends, out SocketTuple tuple)
     {
         tuple = default;
         if (p.Length < 1)
@@ -35,68 +49,48 @@ internal ref struct SocketTuple
             return false;
         }
         tuple.Family = p[0];
-        switch (p[0])
+        if (tuple.IsInet)
         {
-            case FamilyInet when p.Length >= 13:
-                tuple.SourceIp = p.Slice(1, 4);
-                tuple.SourcePort = BinaryPrimitives.ReadUInt16LittleEndian(p[5..]);
-                tuple.DestinationIp = p.Slice(7, 4);
-                tuple.DestinationPort = BinaryPrimitives.ReadUInt16LittleEndian(p[11..]);
-                return true;
-            case FamilyInet6 when p.Length >= 37:
-                tuple.SourceIp = p.Slice(1, 16);
-                tuple.SourcePort = BinaryPrimitives.ReadUInt16LittleEndian(p[17..]);
-                tuple.DestinationIp = p.Slice(19, 16);
-                tuple.DestinationPort = BinaryPrimitives.ReadUInt16LittleEndian(p[35..]);
-                if (IsIpv4Mapped(tuple.SourceIp) && IsIpv4Mapped(tuple.DestinationIp))
-                {
-                    tuple.Family = FamilyInet;
-                    tuple.SourceIp = tuple.SourceIp[12..];
-                    tuple.DestinationIp = tuple.DestinationIp[12..];
-                }
-                return true;
-            case FamilyUnix when p.Length >= 18:
-                tuple.UnixSource = BinaryPrimitives.ReadUInt64LittleEndian(p[1..]);
-                tuple.UnixDestination = BinaryPrimitives.ReadUInt64LittleEndian(p[9..]);
-                tuple.Path = TrimNul(p[17..]);
-                return true;
-            default:
+            int ipLength = tuple.Family == FamilyInet ? 4 : 16;
+            int endLength = ipLength + 2;
+            if (p.Length < 1 + (ends * endLength))
+            {
                 return false;
+            }
+            tuple.SourceIp = p.Slice(1, ipLength);
+            tuple.SourcePort = BinaryPrimitives.ReadUInt16LittleEndian(p[(1 + ipLength)..]);
+            if (ends == 2)
+            {
+                tuple.DestinationIp = p.Slice(1 + endLength, ipLength);
+                tuple.DestinationPort = BinaryPrimitives.ReadUInt16LittleEndian(p[(1 + endLength + ipLength)..]);
+            }
+            if (IsIpv4Mapped(tuple.SourceIp) && (ends == 1 || IsIpv4Mapped(tuple.DestinationIp)))
+            {
+                tuple.Family = FamilyInet;
+                tuple.SourceIp = tuple.SourceIp[12..];
+                tuple.DestinationIp = ends == 2 ? tuple.DestinationIp[12..] : default;
+            }
+            return true;
         }
-    }
-
-    /// <summary>Parses a sockaddr into the source half; false when absent or too short.</summary>
-    public static bool TryParseAddress(ReadOnlySpan<byte> p, out SocketTuple address)
-    {
-        address = default;
-        if (p.Length < 1)
+        if (tuple.Family != FamilyUnix)
         {
             return false;
         }
-        address.Family = p[0];
-        switch (p[0])
+        int pathStart = ends == 2 ? 17 : 1;
+        if (p.Length <= pathStart)
         {
-            case FamilyInet when p.Length >= 7:
-                address.SourceIp = p.Slice(1, 4);
-                address.SourcePort = BinaryPrimitives.ReadUInt16LittleEndian(p[5..]);
-                return true;
-            case FamilyInet6 when p.Length >= 19:
-                address.SourceIp = p.Slice(1, 16);
-                address.SourcePort = BinaryPrimitives.ReadUInt16LittleEndian(p[17..]);
-                if (IsIpv4Mapped(address.SourceIp))
-                {
-                    address.Family = FamilyInet;
-                    address.SourceIp = address.SourceIp[12..];
-                }
-                return true;
-            case FamilyUnix when p.Length >= 2:
-                address.Path = TrimNul(p[1..]);
-                return true;
-            default:
-                return false;
+            return false;
         }
+        if (ends == 2)
+        {
+            tuple.UnixSource = BinaryPrimitives.ReadUInt64LittleEndian(p[1..]);
+            tuple.UnixDestination = BinaryPrimitives.ReadUInt64LittleEndian(p[9..]);
+        }
+        tuple.Path = TrimNul(p[pathStart..]);
+        return true;
     }
 
+    /// <summary>Whether a 16-byte address is an IPv4 address mapped into IPv6 (<c>::ffff:a.b.c.d</c>).</summary>
     public static bool IsIpv4Mapped(ReadOnlySpan<byte> ip16) =>
         ip16.Length == 16 && ip16[..10].IndexOfAnyExcept((byte)0) < 0 && ip16[10] == 0xff && ip16[11] == 0xff;
 
@@ -106,6 +100,7 @@ internal ref struct SocketTuple
         return nul >= 0 ? p[..nul] : p;
     }
 
+    /// <summary>Whether <paramref name="address"/> holds exactly <paramref name="bytes"/>.</summary>
     public static bool SameAddress(IPAddress? address, ReadOnlySpan<byte> bytes)
     {
         if (address is null)

@@ -3,45 +3,6 @@ using System.Text;
 namespace Falconet.State.Containers;
 
 /// <summary>
-/// The container engines, numbered as in capture files' container JSON (<c>"type"</c>) and in
-/// <c>PPME_CONTAINER_E</c>'s type parameter.
-/// </summary>
-public enum ContainerType : ushort
-{
-    Docker = 0,
-    Lxc = 1,
-    LibvirtLxc = 2,
-    Mesos = 3,
-    Rkt = 4,
-    Custom = 5,
-    Cri = 6,
-    Containerd = 7,
-    CriO = 8,
-    Bpm = 9,
-    Static = 10,
-    Podman = 11,
-    Host = 0xfffe,
-    Unknown = 0xffff,
-}
-
-/// <summary>One mount of a container, as the runtime reports it.</summary>
-public sealed class ContainerMount(string source, string destination, string mode, bool readWrite, string propagation)
-{
-    private string? _text;
-
-    public string Source { get; } = source;
-    public string Destination { get; } = destination;
-    public string Mode { get; } = mode;
-    public bool ReadWrite { get; } = readWrite;
-    public string Propagation { get; } = propagation;
-
-    /// <summary>The <c>container.mount</c> form, <c>source:dest:mode:rdwr:propagation</c>; built once.</summary>
-    public string Text => _text ??= $"{Source}:{Destination}:{Mode}:{(ReadWrite ? "true" : "false")}:{Propagation}";
-
-    public override string ToString() => Text;
-}
-
-/// <summary>
 /// What is known about one container: the container plugin's metadata record. Immutable once built; the
 /// derived strings the fields print (mounts, labels) are computed once, on first use, so extraction does not
 /// allocate per event.
@@ -64,13 +25,28 @@ public sealed class ContainerInfo
     /// <summary>Short id (12 characters), the table key.</summary>
     public string Id { get; init; } = "";
 
+    /// <summary>Full (64-character) id.</summary>
     public string FullId { get; init; } = "";
+
+    /// <summary>The container engine.</summary>
     public ContainerType Type { get; init; } = ContainerType.Unknown;
+
+    /// <summary>Container name.</summary>
     public string Name { get; init; } = "";
+
+    /// <summary>Image as the container was started with it (<c>repo:tag</c> or an id).</summary>
     public string Image { get; init; } = "";
+
+    /// <summary>Image id.</summary>
     public string ImageId { get; init; } = "";
+
+    /// <summary>Image repository.</summary>
     public string ImageRepository { get; init; } = "";
+
+    /// <summary>Image tag.</summary>
     public string ImageTag { get; init; } = "";
+
+    /// <summary>Image digest.</summary>
     public string ImageDigest { get; init; } = "";
 
     /// <summary>Primary IPv4 address as a string, "" when unknown.</summary>
@@ -82,10 +58,19 @@ public sealed class ContainerInfo
     /// <summary>The user the container runs as (not exposed as a field by the container plugin).</summary>
     public string User { get; init; } = "";
 
+    /// <summary>Runs privileged.</summary>
     public bool Privileged { get; init; }
+
+    /// <summary>Shares the host pid namespace.</summary>
     public bool HostPid { get; init; }
+
+    /// <summary>Shares the host network namespace.</summary>
     public bool HostNetwork { get; init; }
+
+    /// <summary>Shares the host IPC namespace.</summary>
     public bool HostIpc { get; init; }
+
+    /// <summary>Is a Kubernetes pod sandbox (pause) container.</summary>
     public bool IsPodSandbox { get; init; }
 
     /// <summary>Full id of the pod sandbox (Kubernetes), "" outside pods.</summary>
@@ -94,6 +79,7 @@ public sealed class ContainerInfo
     /// <summary>Creation time in seconds since the epoch, 0 when unknown.</summary>
     public long CreatedTime { get; init; }
 
+    /// <summary>The mounts, in the runtime's order.</summary>
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
     /// <summary>Container labels, ordered by key (ordinal), as the plugin's map.</summary>
@@ -117,6 +103,7 @@ public sealed class ContainerInfo
     /// <summary><c>k8s.pod.labels</c> for this container's own pod sandbox labels.</summary>
     public string PodSandboxLabelsText => _podSandboxLabelsText ??= JoinLabels(PodSandboxLabels);
 
+    /// <summary>The <c>container.type</c> text of an engine: its name, "" for custom, static and unknown engines.</summary>
     public static string TypeNameOf(ContainerType type) => type switch
     {
         ContainerType.Docker => "docker",
@@ -160,6 +147,7 @@ public sealed class ContainerInfo
         return null;
     }
 
+    /// <inheritdoc />
     public override string ToString() => $"{Id} {Name} ({TypeName})";
 
     private static string JoinLabels(IReadOnlyDictionary<string, string> labels)

@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace Falconet.State.Containers;
 
-/// <summary>A container metadata record that cannot be read; the message says where and why.</summary>
-public sealed class ContainerMetadataException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Reads the container JSON that capture files carry in container events (<c>CONTAINER_JSON_E</c>,
 /// <c>CONTAINER_JSON_2_E</c>) and that the container plugin's async events carry:
@@ -13,6 +10,7 @@ public sealed class ContainerMetadataException(string message, Exception? inner 
 /// </summary>
 public static class ContainerJson
 {
+    /// <summary>Reads one container record from its JSON text; throws <see cref="ContainerMetadataException"/> when it is not one.</summary>
     public static ContainerInfo Parse(ReadOnlySpan<byte> utf8)
     {
         // Writers NUL-terminate the string parameter; some also pad.

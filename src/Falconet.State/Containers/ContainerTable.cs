@@ -30,6 +30,7 @@ public sealed class ContainerTable : IContainerMetadataSink
     /// <summary>Number of known containers (the host entry not counted).</summary>
     public int Count => _containers.Count;
 
+    /// <summary>Every known container (the host entry not included).</summary>
     public IEnumerable<ContainerInfo> All => _containers.Values;
 
     /// <summary>Container records that could not be read, with the event number; at most <see cref="MaxDiagnostics"/>.</summary>
@@ -44,6 +45,7 @@ public sealed class ContainerTable : IContainerMetadataSink
     /// </summary>
     public ContainerInfo? LastEventContainer { get; private set; }
 
+    /// <summary>The number of the event that set <see cref="LastEventContainer"/>.</summary>
     public ulong LastEventNumber { get; private set; }
 
     /// <summary>Whether an event type carries container metadata for this table.</summary>
