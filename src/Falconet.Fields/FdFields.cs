@@ -73,10 +73,7 @@ internal static class FdFields
             (EventContext c, ref FieldValue v) => Bool(c.Fd?.IsConnected, ref v));
         registry.Add("fd.name_changed", ParamType.Bool, "True when this event changed the fd's name (e.g. a UDP socket getting a new peer).",
             (EventContext c, ref FieldValue v) => Bool(c.Fd is null ? null : c.FdNameChanged, ref v));
-        AddDomain(registry, "fd.cip.name", "The domain name of the client IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Client);
-        AddDomain(registry, "fd.sip.name", "The domain name of the server IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Server);
-        AddDomain(registry, "fd.lip.name", "The domain name of the local IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Local);
-        AddDomain(registry, "fd.rip.name", "The domain name of the remote IP, as observed in DNS traffic; absent when none is known.", ConnectionEnd.Remote);
+        DomainNameFields.Register(registry);
         registry.Add("fd.dev", ParamType.Int32, "The device number of a file fd.",
             (EventContext c, ref FieldValue v) => Int(c.Fd?.Dev, ref v));
         registry.Add("fd.dev.major", ParamType.Int32, "The major device number of a file fd.",
@@ -215,17 +212,6 @@ internal static class FdFields
     private static void AddEitherEnd(FieldRegistry registry, string name, ParamType type, string description, bool ports) =>
         registry.Add(new FieldDescriptor(name, type, description, (field, _) => new EitherEndExtractor(field, ports),
             FieldArgumentMode.None, FieldFlags.FilterOnly | FieldFlags.NoRhs | FieldFlags.NoTransformer));
-
-    private static void AddDomain(FieldRegistry registry, string name, string description, ConnectionEnd end) =>
-        registry.Add(name, ParamType.Charbuf, description, (EventContext c, ref FieldValue v) =>
-        {
-            if (!TryGetEnd(c, end, out IPAddress? ip, out ushort _) || ip is null || !c.State.Dns.TryGetName(ip, out string domain))
-            {
-                return false;
-            }
-            v.String = domain;
-            return true;
-        }, FieldFlags.NoRhs | FieldFlags.NoTransformer);
 
     private static readonly string?[] s_portText = new string?[65536];
 

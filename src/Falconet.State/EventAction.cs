@@ -87,6 +87,11 @@ internal static class EventActions
         (FdKind.PidFd, ["pidfd_open", "pidfd_getfd"]),
         (FdKind.Bpf, ["bpf"]));
 
+    // The receives whose payload can carry a DNS answer: what resolvers read from port-53 sockets (glibc recvfrom,
+    // Go's and glibc-over-TCP read, musl recvmsg/recvmmsg, readv).
+    private static readonly bool[] s_receives = ByName<bool>(
+        (true, ["read", "readv", "pread", "preadv", "recv", "recvfrom", "recvmsg", "recvmmsg"]));
+
     private static readonly int[] s_nameKeys = BuildNameKeys();
 
     /// <summary>What the state engine does with event type <paramref name="type"/>.</summary>
@@ -94,6 +99,9 @@ internal static class EventActions
 
     /// <summary>The kind of fd a <see cref="EventAction.SimpleFd"/> syscall creates.</summary>
     public static FdKind SimpleFdKind(ushort type) => s_simpleFdKinds[type];
+
+    /// <summary>Whether event type <paramref name="type"/> receives data into the process (its payload may be a DNS answer).</summary>
+    public static bool IsReceive(ushort type) => s_receives[type];
 
     /// <summary>Whether two event types belong to the same syscall (or meta event) name.</summary>
     public static bool SameName(ushort a, ushort b) => s_nameKeys[a] == s_nameKeys[b];

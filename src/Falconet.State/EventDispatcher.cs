@@ -15,6 +15,7 @@ internal sealed class EventDispatcher(
     LayoutUpConverter converter,
     ThreadEventParser threadEvents,
     FdEventParser fdEvents,
+    DnsTrafficObserver dns,
     ParamReader reader)
 {
     // The syscall enter events libs' converter passes on to the parser although they are not the current layout's
@@ -184,12 +185,20 @@ internal sealed class EventDispatcher(
                 break;
             case EventAction.Connect:
                 fdEvents.ParseConnect(evt, thread!);
+                if (thread!.Fds.Find(fdNumber) is { IsConnected: true } connected)
+                {
+                    dns.OnConnected(evt, thread, connected);
+                }
                 break;
             case EventAction.Accept:
                 fdEvents.ParseAccept(evt, thread!);
                 break;
             case EventAction.Close:
                 fdEvents.ParseClose(evt, thread!);
+                if (fdEvents.IsClosing(fdNumber) && thread!.Fds.Find(fdNumber) is { } closing)
+                {
+                    dns.Release(closing);
+                }
                 break;
             case EventAction.Dup:
             case EventAction.Dup3:
@@ -206,6 +215,10 @@ internal sealed class EventDispatcher(
             case EventAction.SendTuple:
             case EventAction.RecvTuple:
                 fdEvents.ParseReadWrite(evt, thread!, fdNumber, hasTuple: action != EventAction.ReadWrite, incoming: action == EventAction.RecvTuple);
+                if (EventActions.IsReceive(evt.Type) && fdNumber >= 0)
+                {
+                    dns.OnReceive(evt, thread!, thread!.Fds.Find(fdNumber));
+                }
                 break;
             case EventAction.UserAdded:
             case EventAction.UserDeleted:

@@ -137,8 +137,20 @@ public sealed class FdInfo
         Name = L4Proto is L4Icmp or L4Raw ? $"{ClientIp}->{ServerIp}" : $"{ClientIp}:{ClientPort}->{ServerIp}:{ServerPort}";
     }
 
-    /// <summary>A shallow copy (dup, fork without CLONE_FILES).</summary>
-    internal FdInfo Clone() => (FdInfo)MemberwiseClone();
+    /// <summary>The DNS stream of a TCP socket to or from port 53 (messages span reads).</summary>
+    internal Falconet.Dns.DnsTcpReassembler? DnsStream { get; set; }
+
+    /// <summary>The names this connection keeps valid past their TTL while it is open.</summary>
+    internal DnsPin? DnsPin { get; set; }
+
+    /// <summary>A shallow copy (dup, fork without CLONE_FILES). The copy holds no pin and no DNS stream of its own.</summary>
+    internal FdInfo Clone()
+    {
+        var copy = (FdInfo)MemberwiseClone();
+        copy.DnsStream = null;
+        copy.DnsPin = null;
+        return copy;
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{Fd}:{Kind}:{Name}";

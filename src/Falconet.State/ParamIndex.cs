@@ -62,6 +62,7 @@ internal enum Param : byte
     Home,
     Shell,
     ContainerId,
+    Data,
     Count,
 }
 
@@ -78,7 +79,7 @@ internal static class ParamIndex
         "tty", "vpgid", "pgid", "loginuid", "cap_inheritable", "cap_permitted", "cap_effective", "exe_ino",
         "exe_ino_ctime", "exe_ino_mtime", "trusted_exepath", "filename", "pathname", "name", "dirfd", "dev", "ino",
         "domain", "type", "proto", "addr", "tuple", "oldfd", "fd1", "fd2", "source", "peer", "path", "euid", "egid",
-        "reaper_tid", "home", "shell", "container_id",
+        "reaper_tid", "home", "shell", "container_id", "data",
     ];
 
     private const int Stride = (int)Param.Count;

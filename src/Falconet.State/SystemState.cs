@@ -1,6 +1,7 @@
 using System.Net;
 using Falconet.Core.Events;
 using Falconet.Core.Snapshot;
+using Falconet.Dns;
 using Falconet.State.Containers;
 
 namespace Falconet.State;
@@ -16,10 +17,19 @@ public sealed class SystemState : ISnapshotSink
 {
     private readonly EventDispatcher _dispatcher;
     private readonly FdEventParser _fdEvents;
+    private readonly DnsTrafficObserver _dnsTraffic;
 
-    /// <summary>An empty state, ready for a snapshot and events.</summary>
+    /// <summary>An empty state, ready for a snapshot and events, with the default DNS store.</summary>
     public SystemState()
+        : this(new DnsStoreOptions())
     {
+    }
+
+    /// <summary>An empty state whose DNS store has <paramref name="dnsOptions"/> (bound, mode).</summary>
+    public SystemState(DnsStoreOptions dnsOptions)
+    {
+        Dns = new DnsObservationStore(dnsOptions);
+        _dnsTraffic = new DnsTrafficObserver(Dns);
         Context = new EventContext(this);
         var reader = new ParamReader();
         var converter = new LayoutUpConverter();
@@ -31,7 +41,7 @@ public sealed class SystemState : ISnapshotSink
             threadEvents.Clear();
             _fdEvents.Clear();
         });
-        _dispatcher = new EventDispatcher(Context, UserTable, Containers, Snapshot, converter, threadEvents, _fdEvents, reader);
+        _dispatcher = new EventDispatcher(Context, UserTable, Containers, Snapshot, converter, threadEvents, _fdEvents, _dnsTraffic, reader);
     }
 
     /// <summary>The context of the last processed event (reused).</summary>
@@ -49,8 +59,18 @@ public sealed class SystemState : ISnapshotSink
     /// <summary>Container metadata by container id (the container plugin's cache).</summary>
     public ContainerTable Containers { get; } = new();
 
-    /// <summary>Domain names known for addresses (never resolved on the event path); nothing fills it yet.</summary>
-    public DnsObservations Dns { get; } = new();
+    /// <summary>
+    /// The names of addresses, per workload (container id; the host is <see cref="DnsObservationStore.HostScope"/>),
+    /// from the DNS answers processes received, and from the background resolver: never resolved on the event path.
+    /// </summary>
+    public DnsObservationStore Dns { get; }
+
+    /// <summary>A process whose DNS traffic is not observed (Falconet itself, live); -1 for none.</summary>
+    public long DnsIgnoredProcessId
+    {
+        get => _dnsTraffic.IgnoredProcessId;
+        set => _dnsTraffic.IgnoredProcessId = value;
+    }
 
     /// <summary>Where the snapshot goes: capture header blocks and the /proc scan both deliver to this loader.</summary>
     public SnapshotLoader Snapshot { get; }
