@@ -184,7 +184,7 @@ static __always_inline long dns_gate(struct fnet_writer *w, long nr, struct falc
 		return cfg->snaplen;
 	struct sock *sk = file_to_sock(fd_to_file(w->task, (__s32)w->args[0]));
 	if (!sock_is_dns(sk, recv_peer_uaddr(w, nr)))
-		return dns_only ? -1 : cfg->snaplen;
+		return dns_only ? -1 : (long)cfg->snaplen; /* the cast keeps -1 from becoming a u32 */
 	return cfg->dns_snaplen > cfg->snaplen ? cfg->dns_snaplen : cfg->snaplen;
 }
 
