@@ -4,13 +4,14 @@
   * the libs event table (JSON facts: ids, names, categories, flags, parameter layouts), and
   * tools/wire-facts.json (what that table does not carry: AT_FDCWD, the PPM_O_* open flags and their
     Linux values, the x86-64 numbers of the syscalls the probe handles, its tail-call groups and the
-    layouts of the probe's settings and stats maps).
+    layouts of the probe's settings and stats maps, the capture modes of the enable map and which
+    syscalls can be limited to DNS sockets).
 
 Outputs (all committed, so the build never needs ../shared):
   src/Falconet.Core/Events/EventTable.g.tsv      the event table as data (embedded resource)
   src/Falconet.Core/Events/WireConstants.g.cs    AT_FDCWD, PPM_O_* (and the Linux conversion)
   src/Falconet.Capture.Bpf/Native/ProbeLayout.g.cs  probe groups, enable-map slots, settings/stats structs
-  src/Falconet.Capture.Bpf/Native/ProbeSyscalls.g.tsv  the probe's syscalls: name, x86-64 number, group (embedded resource)
+  src/Falconet.Capture.Bpf/Native/ProbeSyscalls.g.tsv  the probe's syscalls: name, x86-64 number, group, DNS-capable (embedded resource)
   native/bpf/falconet_wire.generated.h           the same constants and structs for the BPF program
 
 Usage (from the repository root):
@@ -136,6 +137,14 @@ def probe_csharp(facts):
         w(f'    {camel(g)} = {i},')
     w('}')
     w('')
+    w('/// <summary>Value of one slot of the probe\'s syscall enable map.</summary>')
+    w('internal enum ProbeMode : byte')
+    w('{')
+    for m in facts['enable_modes']:
+        w(f'    /// <summary>{m["doc"]}</summary>')
+        w(f'    {camel(m["name"])} = {m["value"]},')
+    w('}')
+    w('')
     w('/// <summary>What the probe can emit: syscalls by name, their enable-map slot and group.</summary>')
     w('internal static partial class ProbeSyscalls')
     w('{')
@@ -145,10 +154,13 @@ def probe_csharp(facts):
     w('    /// <summary>The enable-map slot of the sched_process_exit tracepoint (procexit), which has no syscall number.</summary>')
     w(f'    public const int ProcessExitSlot = {facts["process_exit"]["slot"]};')
     w('')
+    w('    /// <summary>The port (local or remote) that makes a socket a DNS socket for <see cref="ProbeMode.DnsOnly"/>.</summary>')
+    w(f'    public const int DnsPort = {facts["dns_port"]};')
+    w('')
     w('    /// <summary>Name of the pseudo-syscall for process/thread exit.</summary>')
     w(f'    public const string ProcessExitName = "{facts["process_exit"]["name"]}";')
     w('')
-    w('    /// <summary>Name of the embedded table of syscalls: name, x86-64 number (the enable-map slot), group.</summary>')
+    w('    /// <summary>Name of the embedded table of syscalls: name, x86-64 number (the enable-map slot), group, DNS-capable.</summary>')
     w('    private const string TableResource = "Falconet.Capture.Bpf.Native.ProbeSyscalls.g.tsv";')
     w('}')
     for struct in ('settings', 'stats'):
@@ -165,9 +177,9 @@ def probe_csharp(facts):
 
 
 def probe_syscalls_tsv(facts):
-    lines = [f'# {HEADER_NOTE}', '# syscall name, x86-64 number (enable-map slot), tail-call group']
+    lines = [f'# {HEADER_NOTE}', '# syscall name, x86-64 number (enable-map slot), tail-call group, dns (can be limited to port-53 sockets) or -']
     for sc in facts['syscalls']:
-        lines.append(f'{sc["name"]}\t{sc["x86_64"]}\t{camel(sc["group"])}')
+        lines.append(f'{sc["name"]}\t{sc["x86_64"]}\t{camel(sc["group"])}\t{"dns" if sc.get("dns") else "-"}')
     return '\n'.join(lines) + '\n'
 
 
@@ -227,6 +239,28 @@ def c_header(table, facts):
     w('/* Syscall-enable map: one byte per syscall number; one slot stands for sched_process_exit. */')
     w(f'#define FALCONET_ENABLE_SLOTS {facts["enable_slots"]}')
     w(f'#define FALCONET_SLOT_PROCEXIT {facts["process_exit"]["slot"]}')
+    w('')
+    w('/* values of an enable-map slot */')
+    w('enum falconet_mode {')
+    for m in facts['enable_modes']:
+        w(f'\tMODE_{m["name"].upper()} = {m["value"]}, /* {m["doc"]} */')
+    w('};')
+    w('')
+    w('/* a socket with this port at either end is a DNS socket */')
+    w(f'#define FALCONET_DNS_PORT {facts["dns_port"]}')
+    w('')
+    w('/* 1 when syscall nr can run in MODE_DNS_ONLY (a receive whose payload can be a DNS answer) */')
+    w('static __always_inline int falconet_dns_capable(long nr)')
+    w('{')
+    w('\tswitch (nr) {')
+    for sc in facts['syscalls']:
+        if sc.get('dns'):
+            w(f'\tcase NR_{sc["name"]}:')
+    w('\t\treturn 1;')
+    w('\tdefault:')
+    w('\t\treturn 0;')
+    w('\t}')
+    w('}')
     w('')
     w('/* tail-call groups: index into exit_groups */')
     w('enum falconet_group {')

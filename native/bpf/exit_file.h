@@ -4,11 +4,11 @@
 
 #include "falconet_task.h"
 
-static __always_inline int handle_file(struct fnet_writer *w, long nr, __u32 snaplen)
+static __always_inline int handle_file(struct fnet_writer *w, long nr, struct falconet_settings *cfg)
 {
 	struct sock *sk;
 	(void)sk;
-	(void)snaplen;
+	(void)cfg;
 	switch (nr) {
 	case NR_open: {
 		__u32 flags = open_flags_to_ppm(w->args[1]);
@@ -63,11 +63,11 @@ static __always_inline int handle_file(struct fnet_writer *w, long nr, __u32 sna
 	return 1;
 }
 
-static __always_inline int handle_fileops(struct fnet_writer *w, long nr, __u32 snaplen)
+static __always_inline int handle_fileops(struct fnet_writer *w, long nr, struct falconet_settings *cfg)
 {
 	struct sock *sk;
 	(void)sk;
-	(void)snaplen;
+	(void)cfg;
 	switch (nr) {
 	case NR_close:
 		w_begin(w, T_CLOSE_X, NP_CLOSE_X);

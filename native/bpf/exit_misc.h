@@ -4,11 +4,11 @@
 
 #include "falconet_task.h"
 
-static __always_inline int handle_misc(struct fnet_writer *w, long nr, __u32 snaplen)
+static __always_inline int handle_misc(struct fnet_writer *w, long nr, struct falconet_settings *cfg)
 {
 	struct sock *sk;
 	(void)sk;
-	(void)snaplen;
+	(void)cfg;
 	switch (nr) {
 	case NR_setuid:
 	case NR_setgid:

@@ -80,11 +80,11 @@ static __always_inline void emit_execve(struct fnet_writer *w, __u16 type, __u32
 }
 
 
-static __always_inline int handle_proc(struct fnet_writer *w, long nr, __u32 snaplen)
+static __always_inline int handle_proc(struct fnet_writer *w, long nr, struct falconet_settings *cfg)
 {
 	struct sock *sk;
 	(void)sk;
-	(void)snaplen;
+	(void)cfg;
 	switch (nr) {
 	case NR_clone:
 		emit_clone(w, T_CLONE_20_X, w->args[0], 1);
@@ -107,11 +107,11 @@ static __always_inline int handle_proc(struct fnet_writer *w, long nr, __u32 sna
 	return 1;
 }
 
-static __always_inline int handle_exec(struct fnet_writer *w, long nr, __u32 snaplen)
+static __always_inline int handle_exec(struct fnet_writer *w, long nr, struct falconet_settings *cfg)
 {
 	struct sock *sk;
 	(void)sk;
-	(void)snaplen;
+	(void)cfg;
 	switch (nr) {
 	case NR_execve:
 		emit_execve(w, T_EXECVE_19_X, w->tid);

@@ -50,7 +50,7 @@ static __always_inline struct falconet_settings *prepare(struct fnet_writer *w, 
 		struct falconet_settings *cfg = prepare(&w, regs, ret);                     \
 		if (!cfg)                                                                   \
 			return 0;                                                           \
-		if (handle_##group(&w, regs->orig_ax, cfg->snaplen))                        \
+		if (handle_##group(&w, regs->orig_ax, cfg))                                \
 			submit(&w, w.tid, cfg);                                             \
 		return 0;                                                                   \
 	}
@@ -86,7 +86,7 @@ int BPF_PROG(falconet_sys_enter, struct pt_regs *regs, long id)
 {
 	if (id != NR_execve && id != NR_execveat)
 		return 0;
-	if (!slot_enabled((__u32)id))
+	if (slot_mode((__u32)id) == MODE_OFF)
 		return 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	if (!active_settings(pid_tgid >> 32))
@@ -110,7 +110,11 @@ int BPF_PROG(falconet_sys_exit, struct pt_regs *regs, long ret)
 	long nr = regs->orig_ax;
 	if (nr < 0 || nr >= FALCONET_SLOT_PROCEXIT)
 		return 0;
-	if (!slot_enabled((__u32)nr))
+	__u8 mode = slot_mode((__u32)nr);
+	if (mode == MODE_OFF)
+		return 0;
+	/* a dns-only syscall that received nothing has nothing to observe */
+	if (mode == MODE_DNS_ONLY && ret <= 0)
 		return 0;
 	/* 32-bit (ia32) syscalls use another numbering: not decoded, skipped */
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -134,7 +138,7 @@ int BPF_PROG(falconet_sys_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(falconet_process_exit, struct task_struct *task)
 {
-	if (!slot_enabled(FALCONET_SLOT_PROCEXIT))
+	if (slot_mode(FALCONET_SLOT_PROCEXIT) == MODE_OFF)
 		return 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct falconet_settings *cfg = active_settings(pid_tgid >> 32);

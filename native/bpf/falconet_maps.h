@@ -17,7 +17,8 @@
 #define PATH_TMP 4096
 #define PATH_MASK (PATH_TMP - 1)
 #define PATH_COMPONENTS 40
-#define IOV_MAX_READ 8
+#define IOV_MAX_READ 8 /* iovecs whose lengths make a call's size */
+#define IOV_COPY 4     /* of those, the iovecs whose bytes go into the data parameter */
 
 #define S_IFMT_ 0170000
 #define S_IFSOCK_ 0140000

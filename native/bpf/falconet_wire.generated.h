@@ -105,6 +105,9 @@ enum {
 	T_RECVFROM_X = 35,
 	T_SENDMSG_X = 49,
 	T_RECVMSG_X = 53,
+	T_RECVMMSG_X = 55,
+	T_READ_X = 7,
+	T_READV_X = 117,
 	T_CLONE_20_X = 223,
 	T_FORK_20_X = 225,
 	T_VFORK_20_X = 227,
@@ -165,6 +168,9 @@ enum {
 	NP_RECVFROM_X = 5,
 	NP_SENDMSG_X = 5,
 	NP_RECVMSG_X = 6,
+	NP_RECVMMSG_X = 6,
+	NP_READ_X = 4,
+	NP_READV_X = 4,
 	NP_CLONE_20_X = 21,
 	NP_FORK_20_X = 21,
 	NP_VFORK_20_X = 21,
@@ -225,6 +231,9 @@ enum {
 	NR_recvfrom = 45,
 	NR_sendmsg = 46,
 	NR_recvmsg = 47,
+	NR_recvmmsg = 299,
+	NR_read = 0,
+	NR_readv = 19,
 	NR_clone = 56,
 	NR_fork = 57,
 	NR_vfork = 58,
@@ -245,6 +254,31 @@ enum {
 /* Syscall-enable map: one byte per syscall number; one slot stands for sched_process_exit. */
 #define FALCONET_ENABLE_SLOTS 512
 #define FALCONET_SLOT_PROCEXIT 511
+
+/* values of an enable-map slot */
+enum falconet_mode {
+	MODE_OFF = 0, /* Not emitted. */
+	MODE_ALL = 1, /* Every call is emitted (payloads cut to snaplen, or dns_snaplen on port-53 sockets). */
+	MODE_DNS_ONLY = 2, /* Only successful calls on AF_INET/AF_INET6 sockets with port 53 at either end; the rest leave the probe unseen. */
+};
+
+/* a socket with this port at either end is a DNS socket */
+#define FALCONET_DNS_PORT 53
+
+/* 1 when syscall nr can run in MODE_DNS_ONLY (a receive whose payload can be a DNS answer) */
+static __always_inline int falconet_dns_capable(long nr)
+{
+	switch (nr) {
+	case NR_recvfrom:
+	case NR_recvmsg:
+	case NR_recvmmsg:
+	case NR_read:
+	case NR_readv:
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 /* tail-call groups: index into exit_groups */
 enum falconet_group {
@@ -305,6 +339,9 @@ static __always_inline int falconet_group_of(long nr)
 	case NR_recvfrom:
 	case NR_sendmsg:
 	case NR_recvmsg:
+	case NR_recvmmsg:
+	case NR_read:
+	case NR_readv:
 		return GROUP_NETIO;
 	case NR_clone:
 	case NR_fork:
@@ -333,6 +370,7 @@ static __always_inline int falconet_group_of(long nr)
 struct falconet_settings {
 	__u64 boot_to_epoch_ns; /* Added to bpf_ktime_get_boot_ns() to get Unix-epoch timestamps. */
 	__u32 snaplen; /* Bytes of send/recv payload copied into the data parameter. */
+	__u32 dns_snaplen; /* Bytes of received payload copied on port-53 sockets when larger than snaplen (0: DNS observation off). */
 	__u32 wakeup_every; /* Force a consumer wake-up every N records per CPU (0 or 1: every record). */
 	__u32 ignore_tgid; /* Events of this process are not emitted (0: none). */
 	__u32 capture_enabled; /* 0: emit nothing; the loader sets 1 once it is ready to read. */

@@ -161,10 +161,11 @@ static __always_inline void submit(struct fnet_writer *w, __u32 tid, struct falc
 		__sync_fetch_and_add(&st->dropped_full, 1);
 }
 
-static __always_inline int slot_enabled(__u32 slot)
+/* The enable-map value of a slot: MODE_OFF, MODE_ALL or MODE_DNS_ONLY. */
+static __always_inline __u8 slot_mode(__u32 slot)
 {
-	__u8 *on = bpf_map_lookup_elem(&syscall_enabled, &slot);
-	return on && *on;
+	__u8 *mode = bpf_map_lookup_elem(&syscall_enabled, &slot);
+	return mode ? *mode : MODE_OFF;
 }
 
 static __always_inline struct falconet_settings *active_settings(__u32 tgid)

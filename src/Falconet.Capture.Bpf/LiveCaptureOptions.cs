@@ -13,6 +13,16 @@ public sealed class LiveCaptureOptions
     /// <summary>Bytes of send/recv payload copied into the data parameter (DNS answers need ~256+).</summary>
     public int SnapLen { get; init; } = 256;
 
+    /// <summary>Also emit the receives whose payload can be a DNS answer (recvfrom, recvmsg, recvmmsg, read,
+    /// readv) on AF_INET/AF_INET6 sockets with port 53 at either end, with <see cref="DnsSnapLen"/> bytes of
+    /// payload. Those of them not in <see cref="Syscalls"/> are emitted for DNS sockets only, decided in the
+    /// kernel, so other calls of them cost no ring-buffer space.</summary>
+    public bool ObserveDns { get; init; }
+
+    /// <summary>Bytes of payload copied from receives on DNS sockets when <see cref="ObserveDns"/> is on
+    /// (at least 512, the classic UDP DNS message limit).</summary>
+    public int DnsSnapLen { get; init; } = CaptureSpec.MinDnsSnapLen;
+
     /// <summary>The kernel wakes the consumer every this many records per CPU; the rest are drained
     /// on the poll timeout. 1 = wake on every record (slow under load).</summary>
     public int WakeupEvery { get; init; } = 64;

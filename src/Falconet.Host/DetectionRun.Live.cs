@@ -48,6 +48,8 @@ public sealed partial class DetectionRun
                     Syscalls = syscalls,
                     RingBufferBytes = RingBufferBytes(options),
                     IgnoreOwnProcess = true,
+                    // DNS answers feed fd.*ip.name: receives on port-53 sockets are captured even when no rule asks
+                    ObserveDns = true,
                 }, state, out ProcScanStats _);
             }
             catch (LiveCaptureException e)

@@ -62,8 +62,74 @@ public sealed class CaptureSpecTests
     [Fact]
     public void RejectsUnknownSyscallsByName()
     {
-        var ex = Assert.Throws<LiveCaptureException>(() => CaptureSpec.FromOptions(new LiveCaptureOptions { Syscalls = ["read"] }, 1));
-        Assert.Contains("'read' is not supported", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<LiveCaptureException>(() => CaptureSpec.FromOptions(new LiveCaptureOptions { Syscalls = ["ioctl"] }, 1));
+        Assert.Contains("'ioctl' is not supported", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly string[] s_dnsReceives = ["read", "readv", "recvfrom", "recvmmsg", "recvmsg"];
+
+    [Fact]
+    public void ObservingDnsMakesTheReceivesNotAskedForDnsOnly()
+    {
+        CaptureSpec spec = CaptureSpec.FromOptions(new LiveCaptureOptions { Syscalls = ["connect", "recvfrom"], ObserveDns = true }, 1);
+        Assert.Equal(s_dnsReceives.Order(StringComparer.Ordinal), ProbeSyscalls.DnsCapable.Order(StringComparer.Ordinal));
+        Assert.Equal(["connect", "recvfrom"], spec.Syscalls);
+        Assert.Equal(["read", "readv", "recvmmsg", "recvmsg"], spec.DnsOnlySyscalls);
+        Assert.Equal(ProbeMode.All, spec.Mode("recvfrom"));  // a rule or state needs every call
+        Assert.Equal(ProbeMode.All, spec.Mode("connect"));
+        Assert.Equal(ProbeMode.DnsOnly, spec.Mode("read"));
+        Assert.Equal(ProbeMode.Off, spec.Mode("sendto"));
+        Assert.True(spec.IsEnabled("readv"));
+        Assert.Equal((byte)ProbeMode.DnsOnly, spec.EnableMap[ProbeSyscalls.SlotOf("recvmmsg")]);
+        Assert.Equal(new HashSet<ProbeGroup> { ProbeGroup.Net, ProbeGroup.Netio }, spec.Groups);
+        Assert.Equal(6, spec.EnableMap.ToArray().Count(b => b != 0));
+        Assert.Equal(512u, spec.Settings(0, enabled: true).DnsSnaplen);
+    }
+
+    [Fact]
+    public void WithoutDnsObservationOnlyTheAskedSyscallsAreOn()
+    {
+        CaptureSpec spec = CaptureSpec.FromOptions(new LiveCaptureOptions { Syscalls = ["connect"], DnsSnapLen = 1024 }, 1);
+        Assert.False(spec.ObserveDns);
+        Assert.Empty(spec.DnsOnlySyscalls);
+        Assert.Equal(ProbeMode.Off, spec.Mode("read"));
+        Assert.Equal(1, spec.EnableMap.ToArray().Count(b => b != 0));
+        Assert.Equal(0u, spec.Settings(0, enabled: true).DnsSnaplen); // the probe then never looks for DNS sockets
+    }
+
+    [Fact]
+    public void AllSyscallsLeaveNothingDnsOnly()
+    {
+        CaptureSpec spec = CaptureSpec.FromOptions(new LiveCaptureOptions { ObserveDns = true, DnsSnapLen = 4096 }, 1);
+        Assert.Empty(spec.DnsOnlySyscalls);
+        Assert.All(s_dnsReceives, name => Assert.Equal(ProbeMode.All, spec.Mode(name)));
+        Assert.Equal(4096u, spec.Settings(0, enabled: true).DnsSnaplen);
+    }
+
+    [Theory]
+    [InlineData(511)]
+    [InlineData(4097)]
+    public void RejectsDnsSnapLensOutsideTheBounds(int dnsSnapLen)
+    {
+        var ex = Assert.Throws<LiveCaptureException>(() => CaptureSpec.FromOptions(new LiveCaptureOptions { ObserveDns = true, DnsSnapLen = dnsSnapLen }, 1));
+        Assert.Equal($"DNS snaplen {dnsSnapLen} must be between {CaptureSpec.MinDnsSnapLen} and {CaptureSpec.MaxDnsSnapLen}", ex.Message);
+    }
+
+    /// <summary>The modes and the DNS-capable syscalls of the C# side are the header's.</summary>
+    [Fact]
+    public void ModesAndDnsReceivesMatchTheHeader()
+    {
+        string header = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "native", "bpf", "falconet_wire.generated.h"));
+        foreach (ProbeMode mode in Enum.GetValues<ProbeMode>())
+        {
+            string cName = "MODE_" + Regex.Replace(mode.ToString(), "(?<=[a-z])([A-Z])", "_$1").ToUpperInvariant();
+            Assert.Contains($"\t{cName} = {(byte)mode},", header, StringComparison.Ordinal);
+        }
+        Match body = Regex.Match(header, @"falconet_dns_capable\(long nr\)\s*\{(.*?)return 1;", RegexOptions.Singleline);
+        Assert.True(body.Success);
+        string[] cases = [.. Regex.Matches(body.Groups[1].Value, @"case NR_(\w+):").Select(m => m.Groups[1].Value)];
+        Assert.Equal(ProbeSyscalls.DnsCapable.Order(StringComparer.Ordinal), cases.Order(StringComparer.Ordinal));
+        Assert.Contains($"#define FALCONET_DNS_PORT {ProbeSyscalls.DnsPort}\n", header, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,10 +21,10 @@ public sealed unsafe class LiveCaptureTests
     /// Where live capture cannot start (not root, no BTF, the probe not built for want of clang/bpftool/libbpf-dev):
     /// skips outside CI, saying why; fails under CI=true, which has them all.
     /// </summary>
-    private static void SkipUnlessLive() => Oracle.RequireNoReason(LiveCapture.CheckPrivileges());
+    internal static void SkipUnlessLive() => Oracle.RequireNoReason(LiveCapture.CheckPrivileges());
 
     /// <summary>Polls until an event matches, copying it out of the reused instance.</summary>
-    private static ScapEvent? WaitFor(LiveCapture capture, Func<ScapEvent, bool> match)
+    internal static ScapEvent? WaitFor(LiveCapture capture, Func<ScapEvent, bool> match)
     {
         ScapEvent? found = null;
         var deadline = Stopwatch.StartNew();
@@ -43,7 +43,7 @@ public sealed unsafe class LiveCaptureTests
     }
 
     /// <summary>Keeps copies of the events <paramref name="keep"/> selects until <paramref name="done"/> says so.</summary>
-    private static List<ScapEvent> Collect(LiveCapture capture, Func<ScapEvent, bool> keep, Func<List<ScapEvent>, bool> done)
+    internal static List<ScapEvent> Collect(LiveCapture capture, Func<ScapEvent, bool> keep, Func<List<ScapEvent>, bool> done)
     {
         var kept = new List<ScapEvent>();
         var deadline = Stopwatch.StartNew();

@@ -18,6 +18,28 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
     public static partial nint SendTo(int fd, byte* buffer, nuint length, int flags, byte* address, int addressLength);
 
+    [LibraryImport("libc", EntryPoint = "recvfrom", SetLastError = true)]
+    public static partial nint RecvFrom(int fd, byte* buffer, nuint length, int flags, byte* address, int* addressLength);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint length);
+
+    /// <summary>struct iovec.</summary>
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    [LibraryImport("libc", EntryPoint = "readv", SetLastError = true)]
+    public static partial nint Readv(int fd, IoVec* iov, int count);
+
+    [LibraryImport("libc", EntryPoint = "pipe", SetLastError = true)]
+    public static partial int Pipe(int* fds);
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags, int mode);
 
@@ -30,14 +52,16 @@ internal static unsafe partial class Native
     public static partial int GetTid();
 
     /// <summary>struct sockaddr_in for 127.0.0.1:port.</summary>
-    public static byte[] Loopback4(ushort port)
+    public static byte[] Loopback4(ushort port) => Inet4(System.Net.IPAddress.Loopback, port);
+
+    /// <summary>struct sockaddr_in for address:port.</summary>
+    public static byte[] Inet4(System.Net.IPAddress address, ushort port)
     {
         var sa = new byte[16];
         sa[0] = AfInet;
         sa[2] = (byte)(port >> 8);
         sa[3] = (byte)port;
-        sa[4] = 127;
-        sa[7] = 1;
+        address.GetAddressBytes().CopyTo(sa, 4);
         return sa;
     }
 

@@ -22,6 +22,17 @@ internal enum ProbeGroup
     Misc = 6,
 }
 
+/// <summary>Value of one slot of the probe's syscall enable map.</summary>
+internal enum ProbeMode : byte
+{
+    /// <summary>Not emitted.</summary>
+    Off = 0,
+    /// <summary>Every call is emitted (payloads cut to snaplen, or dns_snaplen on port-53 sockets).</summary>
+    All = 1,
+    /// <summary>Only successful calls on AF_INET/AF_INET6 sockets with port 53 at either end; the rest leave the probe unseen.</summary>
+    DnsOnly = 2,
+}
+
 /// <summary>What the probe can emit: syscalls by name, their enable-map slot and group.</summary>
 internal static partial class ProbeSyscalls
 {
@@ -31,10 +42,13 @@ internal static partial class ProbeSyscalls
     /// <summary>The enable-map slot of the sched_process_exit tracepoint (procexit), which has no syscall number.</summary>
     public const int ProcessExitSlot = 511;
 
+    /// <summary>The port (local or remote) that makes a socket a DNS socket for <see cref="ProbeMode.DnsOnly"/>.</summary>
+    public const int DnsPort = 53;
+
     /// <summary>Name of the pseudo-syscall for process/thread exit.</summary>
     public const string ProcessExitName = "procexit";
 
-    /// <summary>Name of the embedded table of syscalls: name, x86-64 number (the enable-map slot), group.</summary>
+    /// <summary>Name of the embedded table of syscalls: name, x86-64 number (the enable-map slot), group, DNS-capable.</summary>
     private const string TableResource = "Falconet.Capture.Bpf.Native.ProbeSyscalls.g.tsv";
 }
 
@@ -46,6 +60,8 @@ internal struct ProbeSettings
     public ulong BootToEpochNs;
     /// <summary>Bytes of send/recv payload copied into the data parameter.</summary>
     public uint Snaplen;
+    /// <summary>Bytes of received payload copied on port-53 sockets when larger than snaplen (0: DNS observation off).</summary>
+    public uint DnsSnaplen;
     /// <summary>Force a consumer wake-up every N records per CPU (0 or 1: every record).</summary>
     public uint WakeupEvery;
     /// <summary>Events of this process are not emitted (0: none).</summary>
