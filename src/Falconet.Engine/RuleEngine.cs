@@ -40,17 +40,15 @@ public sealed class RuleEngineOptions
 /// <summary>A rule as the engine runs it: compiled condition, compiled output, counters.</summary>
 public sealed class ActiveRule
 {
-    internal ActiveRule(CompiledRule rule, CompiledCondition condition, OutputFormat output, string[] tags)
+    internal ActiveRule(CompiledRule rule, string[] tags)
     {
         Rule = rule;
-        Condition = condition;
-        Output = output;
         Tags = tags;
     }
 
     public CompiledRule Rule { get; }
-    public CompiledCondition Condition { get; }
-    public OutputFormat Output { get; }
+    public CompiledCondition Condition => Rule.CompiledCondition;
+    public OutputFormat Output => Rule.Format;
     public string[] Tags { get; }
 
     /// <summary>Alerts this rule produced.</summary>
@@ -85,34 +83,20 @@ public sealed class RuleEngine
     public long EventsEvaluated { get; private set; }
 
     /// <summary>
-    /// Compiles the enabled rules of <paramref name="ruleSet"/>. Throws <see cref="RuleEngineException"/> when a rule
-    /// that loaded cannot be compiled for evaluation (that is a bug in the loader's checks, reported with the rule name).
+    /// Selects the enabled syscall rules of <paramref name="ruleSet"/> at or above the minimum priority. Conditions and
+    /// outputs run as the loader compiled them; <paramref name="registry"/> (the loader's) only compiles the time field.
     /// </summary>
     public static RuleEngine Build(RuleSet ruleSet, RuleEngineOptions options, FieldRegistry? registry = null)
     {
         registry ??= FieldRegistry.Default;
-        var compiler = new ConditionCompiler(registry);
         var active = new List<ActiveRule>();
         foreach (CompiledRule rule in ruleSet.Rules.OrderBy(r => r.Index))
         {
             bool enabled = RuleSelector.Apply(options.Selectors, rule.Name, rule.Tags, rule.Enabled);
-            if (!enabled || rule.Priority > options.MinimumPriority || rule.Source != "syscall")
+            if (enabled && rule.Priority <= options.MinimumPriority && rule.Source == "syscall")
             {
-                continue;
+                active.Add(new ActiveRule(rule, [.. rule.Tags]));
             }
-            CompiledCondition condition;
-            OutputFormat output;
-            try
-            {
-                condition = compiler.Compile(rule.Condition);
-                // Falco always renders rule outputs with missing values as <NA>.
-                output = OutputFormat.Parse("*" + rule.Output, registry);
-            }
-            catch (Exception e) when (e is ConditionCompileError or OutputFormatException or FieldArgumentException)
-            {
-                throw new RuleEngineException($"rule '{rule.Name}': {e.Message}", e);
-            }
-            active.Add(new ActiveRule(rule, condition, output, [.. rule.Tags]));
         }
 
         var buckets = new List<ActiveRule>[EventTable.EventMax];
@@ -201,6 +185,3 @@ public sealed class RuleEngine
             _options.Hostname);
     }
 }
-
-/// <summary>A loaded rule that the engine cannot run.</summary>
-public sealed class RuleEngineException(string message, Exception inner) : Exception(message, inner);

@@ -89,7 +89,7 @@ public static class FalconetCommands
 
         if (request.DescribeAll || request.DescribeRule is not null)
         {
-            var describe = new DescribeWriter(rules.RuleSet, FieldRegistry.Default);
+            var describe = new DescribeWriter(rules.RuleSet);
             if (request.DescribeRule is not null && rules.RuleSet.FindRule(request.DescribeRule) is null)
             {
                 throw new UserFacingException($"unable to find a rule named '{request.DescribeRule}'");
@@ -195,22 +195,15 @@ public static class FalconetCommands
 
     public static RuleEngine BuildEngine(LoadResult rules, FalconetOptions options)
     {
-        try
+        return RuleEngine.Build(rules.RuleSet, new RuleEngineOptions
         {
-            return RuleEngine.Build(rules.RuleSet, new RuleEngineOptions
-            {
-                RuleMatching = options.RuleMatching == Configuration.RuleMatching.All ? Engine.RuleMatching.All : Engine.RuleMatching.First,
-                MinimumPriority = options.MinimumPriority,
-                Selectors = ReadSelectors(options.Tree),
-                TimeFormatIso8601 = options.TimeFormatIso8601,
-                IncludeOutputFields = options.JsonOutput && options.JsonIncludeOutputFields,
-                Hostname = options.Hostname,
-            });
-        }
-        catch (RuleEngineException e)
-        {
-            throw new UserFacingException(e.Message);
-        }
+            RuleMatching = options.RuleMatching == Configuration.RuleMatching.All ? Engine.RuleMatching.All : Engine.RuleMatching.First,
+            MinimumPriority = options.MinimumPriority,
+            Selectors = ReadSelectors(options.Tree),
+            TimeFormatIso8601 = options.TimeFormatIso8601,
+            IncludeOutputFields = options.JsonOutput && options.JsonIncludeOutputFields,
+            Hostname = options.Hostname,
+        });
     }
 
     /// <summary>falco.yaml <c>rules:</c> entries: <c>- enable: {rule: NAME}</c>, <c>- disable: {tag: TAG}</c>.</summary>

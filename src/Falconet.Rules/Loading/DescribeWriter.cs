@@ -15,14 +15,12 @@ namespace Falconet.Rules.Loading;
 public sealed class DescribeWriter
 {
     private readonly RuleSet _ruleSet;
-    private readonly FieldRegistry _fields;
     private readonly HashSet<string> _macroNames;
     private readonly HashSet<string> _listNames;
 
-    public DescribeWriter(RuleSet ruleSet, FieldRegistry? fields = null)
+    public DescribeWriter(RuleSet ruleSet)
     {
         _ruleSet = ruleSet;
-        _fields = fields ?? FieldRegistry.Default;
         _macroNames = ruleSet.Macros.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         _listNames = ruleSet.Lists.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
     }
@@ -188,7 +186,7 @@ public sealed class DescribeWriter
         WriteStrings(writer, "lists", lists);
         WriteStrings(writer, "macros", macros);
         writer.WriteString("output_compiled", rule.Output);
-        WriteStrings(writer, "output_fields", OutputFormat.Parse(rule.Output, _fields).FieldNames);
+        WriteStrings(writer, "output_fields", rule.Format.FieldNames);
         WriteStrings(writer, "plugins", []);
         writer.WriteEndObject();
 

@@ -1,4 +1,5 @@
 using Falconet.Core.Alerts;
+using Falconet.Fields.Formatting;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;
@@ -44,8 +45,10 @@ public sealed class CompiledMacro(MacroInfo info, ConditionNode condition)
 public sealed class CompiledRule
 {
     internal CompiledRule(RuleInfo info, ConditionNode condition, IReadOnlySet<string> exceptionFields, EventTypeSet eventTypeNames,
-        string output)
+        string output, CompiledCondition compiledCondition, OutputFormat format)
     {
+        CompiledCondition = compiledCondition;
+        Format = format;
         Info = info;
         Condition = condition;
         ExceptionFields = exceptionFields;
@@ -61,6 +64,15 @@ public sealed class CompiledRule
 
     /// <summary>The condition after exceptions, list substitution and macro expansion.</summary>
     public ConditionNode Condition { get; }
+
+    /// <summary>
+    /// <see cref="Condition"/> bound to the fields and compiled to evaluators, once, by the loader. It holds extractor
+    /// state, so one engine at a time runs a rule set.
+    /// </summary>
+    public CompiledCondition CompiledCondition { get; }
+
+    /// <summary><see cref="Output"/> compiled with the <c>*</c> prefix (missing values print as <c>&lt;NA&gt;</c>), as Falco renders rule outputs.</summary>
+    public OutputFormat Format { get; }
 
     public Priority Priority => Info.Priority;
     public IReadOnlyCollection<string> Tags => Info.Tags;
