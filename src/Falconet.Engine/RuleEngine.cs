@@ -12,49 +12,6 @@ using Falconet.State;
 
 namespace Falconet.Engine;
 
-/// <summary>Which rules fire for one event: the first matching one (Falco's default) or every matching one.</summary>
-public enum RuleMatching
-{
-    First,
-    All,
-}
-
-public sealed class RuleEngineOptions
-{
-    public RuleMatching RuleMatching { get; init; } = RuleMatching.First;
-
-    /// <summary>Rules less severe than this are not loaded into the engine (Falco's <c>priority</c> key).</summary>
-    public Priority MinimumPriority { get; init; } = Priority.Debug;
-
-    public IReadOnlyList<RuleSelector> Selectors { get; init; } = [];
-
-    /// <summary>The time field Falco merges into <c>output_fields</c>: <c>evt.time</c>, or <c>evt.time.iso8601</c>.</summary>
-    public bool TimeFormatIso8601 { get; init; }
-
-    /// <summary>Render <c>output_fields</c> (JSON) for each alert.</summary>
-    public bool IncludeOutputFields { get; init; } = true;
-
-    public string Hostname { get; init; } = "";
-}
-
-/// <summary>A rule as the engine runs it: compiled condition, compiled output, counters.</summary>
-public sealed class ActiveRule
-{
-    internal ActiveRule(CompiledRule rule, string[] tags)
-    {
-        Rule = rule;
-        Tags = tags;
-    }
-
-    public CompiledRule Rule { get; }
-    public CompiledCondition Condition => Rule.CompiledCondition;
-    public OutputFormat Output => Rule.Format;
-    public string[] Tags { get; }
-
-    /// <summary>Alerts this rule produced.</summary>
-    public long Matches { get; internal set; }
-}
-
 /// <summary>
 /// Runs the loaded rules on each event. Rules are bucketed by the event types their condition can match,
 /// so an event only meets the rules that could fire on it; within a bucket rules keep definition order.

@@ -6,9 +6,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace Falconet.Host.Configuration;
 
-/// <summary>A configuration error the user can fix: names the file or option and what is wrong.</summary>
-public sealed class ConfigException(string message) : Exception(message);
-
 /// <summary>
 /// A falco.yaml-shaped configuration as a tree of maps, lists and scalar strings, with Falco's
 /// <c>-o key=value</c> override syntax (dotted paths, <c>key[N]</c>, <c>key[]</c> to append, JSON or YAML values,

@@ -2,13 +2,6 @@ using Falconet.Core.Alerts;
 
 namespace Falconet.Host.Configuration;
 
-/// <summary>Which rules fire for an event: the first matching rule (Falco's default) or all of them.</summary>
-public enum RuleMatching
-{
-    First,
-    All,
-}
-
 /// <summary>
 /// The typed view of the configuration keys the engine itself uses (outputs read theirs from
 /// <see cref="Tree"/>). Defaults are Falco's.

@@ -3,17 +3,6 @@ using System.Collections.Immutable;
 namespace Falconet.Rules.Loading;
 
 /// <summary>
-/// A position as Falco reports it: <c>Offset</c>, <c>Line</c> and <c>Column</c> are 0-based for YAML
-/// locations (yaml-cpp marks). For condition locations Falco adds the parser's 1-based position to the
-/// condition node's 0-based YAML mark; we keep that arithmetic so the JSON is identical.
-/// </summary>
-public readonly record struct LoadPosition(int Offset, int Line, int Column);
-
-/// <summary>One link of a diagnostic's context chain: which item, where.</summary>
-/// <param name="Name">The file name, or for condition locations the quoted, truncated condition text.</param>
-public sealed record LoadLocation(string Name, LoadPosition Position, LoadItemType ItemType, string ItemName);
-
-/// <summary>
 /// The chain of locations from the rules file down to the item a diagnostic is about
 /// (file → rule 'x' → rule condition → condition expression). Immutable; children share the parent's chain.
 /// </summary>

@@ -1,39 +1,5 @@
 namespace Falconet.Rules.Loading;
 
-/// <summary>Thrown inside the loader to stop at the first error, as Falco does; never escapes the loader.</summary>
-internal sealed class RuleLoadException(LoadErrorCode code, string message, LoadContext context) : Exception(message)
-{
-    public LoadErrorCode Code { get; } = code;
-    public LoadContext Context { get; } = context;
-
-    public LoadDiagnostic ToDiagnostic() => LoadDiagnostic.Error(Code, Message, Context);
-}
-
-/// <summary>Items by name in definition order; a redefinition replaces the item in place.</summary>
-public sealed class IndexedItems<T> where T : class
-{
-    private readonly List<T> _items = [];
-    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
-
-    public int Count => _items.Count;
-    public IReadOnlyList<T> Items => _items;
-
-    public T? Find(string name) => _byName.TryGetValue(name, out int i) ? _items[i] : null;
-
-    internal void Set(string name, T item)
-    {
-        if (_byName.TryGetValue(name, out int i))
-        {
-            _items[i] = item;
-        }
-        else
-        {
-            _byName.Add(name, _items.Count);
-            _items.Add(item);
-        }
-    }
-}
-
 /// <summary>
 /// Collects items across rules files in load order and applies appends, overrides and redefinitions
 /// (falco-reference §1.4). One counter orders all lists, macros and rules, which is what the

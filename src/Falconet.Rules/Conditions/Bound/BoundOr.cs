@@ -1,0 +1,10 @@
+using Falconet.Core.Events;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+public sealed class BoundOr(BoundNode[] children) : BoundNode
+{
+    public BoundNode[] Children { get; } = children;
+}

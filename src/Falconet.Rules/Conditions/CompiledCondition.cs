@@ -1,0 +1,30 @@
+using Falconet.Core.Events;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+/// <summary>The result of compiling a condition: both evaluation backends, the event types it can match and warnings.</summary>
+public sealed class CompiledCondition
+{
+    internal CompiledCondition(ConditionNode source, BoundNode bound, ConditionEvaluator evaluator, IReadOnlyList<ConditionWarning> warnings)
+    {
+        Source = source;
+        Bound = bound;
+        Evaluator = evaluator;
+        Warnings = warnings;
+        EventTypes = EventTypeExtraction.Compute(source);
+    }
+
+    public ConditionNode Source { get; }
+    public BoundNode Bound { get; }
+    public ConditionEvaluator Evaluator { get; }
+    public IReadOnlyList<ConditionWarning> Warnings { get; }
+    public EventTypeSet EventTypes { get; }
+
+    /// <summary>The fast path: the tree of compiled evaluators; allocates nothing per event.</summary>
+    public bool Evaluate(EventContext context) => Evaluator.Evaluate(context);
+
+    /// <summary>The reference path: walks <see cref="Bound"/> and converts literals on every call.</summary>
+    public bool Interpret(EventContext context) => ConditionInterpreter.Evaluate(Bound, context);
+}

@@ -1,0 +1,12 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+/// <summary>A compiled condition node. Evaluation allocates nothing: constants are converted at compile time.</summary>
+public abstract class ConditionEvaluator
+{
+    public abstract bool Evaluate(EventContext context);
+}

@@ -1,0 +1,29 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+internal sealed class DoubleMatcher(ComparisonOperator op, double[] values) : ValueMatcher
+{
+    public override bool Match(ref FieldValue value)
+    {
+        double v = value.Double;
+        if (op is ComparisonOperator.In or ComparisonOperator.Intersects)
+        {
+            return Array.IndexOf(values, v) >= 0;
+        }
+        int cmp = v.CompareTo(values[0]);
+        return op switch
+        {
+            ComparisonOperator.Equal => cmp == 0,
+            ComparisonOperator.NotEqual => cmp != 0,
+            ComparisonOperator.Less => cmp < 0,
+            ComparisonOperator.LessOrEqual => cmp <= 0,
+            ComparisonOperator.Greater => cmp > 0,
+            ComparisonOperator.GreaterOrEqual => cmp >= 0,
+            _ => false,
+        };
+    }
+}

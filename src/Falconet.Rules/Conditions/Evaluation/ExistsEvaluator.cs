@@ -1,0 +1,15 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+internal sealed class ExistsEvaluator(FieldExtractor extractor) : ConditionEvaluator
+{
+    public override bool Evaluate(EventContext context)
+    {
+        FieldValue value = default;
+        return extractor.TryExtract(context, ref value);
+    }
+}

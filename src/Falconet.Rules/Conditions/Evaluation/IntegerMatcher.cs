@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+internal sealed class IntegerMatcher : ValueMatcher
+{
+    private readonly ComparisonOperator _op;
+    private readonly bool _unsigned;
+    private readonly long _value;
+    private readonly HashSet<long>? _set;
+
+    public IntegerMatcher(ComparisonOperator op, bool unsigned, IReadOnlyList<long> values)
+    {
+        _op = op;
+        _unsigned = unsigned;
+        _value = values.Count > 0 ? values[0] : 0;
+        if (op is ComparisonOperator.In or ComparisonOperator.Intersects)
+        {
+            _set = [.. values];
+        }
+    }
+
+    public override bool Match(ref FieldValue value)
+    {
+        long v = value.Int;
+        if (_set is not null)
+        {
+            return _set.Contains(v);
+        }
+        int cmp = _unsigned ? ((ulong)v).CompareTo((ulong)_value) : v.CompareTo(_value);
+        return _op switch
+        {
+            ComparisonOperator.Equal => cmp == 0,
+            ComparisonOperator.NotEqual => cmp != 0,
+            ComparisonOperator.Less => cmp < 0,
+            ComparisonOperator.LessOrEqual => cmp <= 0,
+            ComparisonOperator.Greater => cmp > 0,
+            ComparisonOperator.GreaterOrEqual => cmp >= 0,
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,21 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+internal sealed class OrEvaluator(ConditionEvaluator[] children) : ConditionEvaluator
+{
+    public override bool Evaluate(EventContext context)
+    {
+        foreach (ConditionEvaluator child in children)
+        {
+            if (child.Evaluate(context))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,12 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+/// <summary>Tests one extracted value against the literal(s) of a check.</summary>
+internal abstract class ValueMatcher
+{
+    public abstract bool Match(ref FieldValue value);
+}

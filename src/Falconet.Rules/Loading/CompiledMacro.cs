@@ -1,0 +1,16 @@
+using Falconet.Core.Alerts;
+using Falconet.Fields.Formatting;
+using Falconet.Rules.Conditions;
+
+namespace Falconet.Rules.Loading;
+
+/// <summary>A macro with its condition parsed, lists substituted and earlier macros expanded.</summary>
+public sealed class CompiledMacro(MacroInfo info, ConditionNode condition)
+{
+    public MacroInfo Info { get; } = info;
+    public string Name => Info.Name;
+    public ConditionNode Condition { get; internal set; } = condition;
+
+    /// <summary>Whether another macro or a rule referred to it.</summary>
+    public bool Used { get; internal set; }
+}

@@ -1,0 +1,13 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Falconet.Fields;
+using Falconet.Rules.Conditions;
+
+namespace Falconet.Rules.Loading;
+
+/// <summary>Writer options shared by the loader's JSON outputs.</summary>
+public static class JsonOutput
+{
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
