@@ -25,7 +25,7 @@ public sealed class AlertFormatter
 
     // nlohmann::json writes UTF-8 unescaped (only quotes, backslashes and control characters are escaped);
     // the relaxed encoder is the closest match, and the output is not embedded in HTML.
-    private static readonly JsonWriterOptions s_writerOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,
@@ -69,7 +69,7 @@ public sealed class AlertFormatter
     {
         ArgumentNullException.ThrowIfNull(alert);
         _buffer.ResetWrittenCount();
-        using (Utf8JsonWriter writer = new(_buffer, s_writerOptions))
+        using (Utf8JsonWriter writer = new(_buffer, WriterOptions))
         {
             if (IsInternal(alert))
             {

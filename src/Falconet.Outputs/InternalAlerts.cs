@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Falconet.Core.Alerts;
 
@@ -44,7 +43,7 @@ public static class InternalAlerts
             sorted[field.Key] = field.Value;
         }
         ArrayBufferWriter<byte> buffer = new(256);
-        using (Utf8JsonWriter writer = new(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (Utf8JsonWriter writer = new(buffer, AlertFormatter.WriterOptions))
         {
             writer.WriteStartObject();
             foreach (KeyValuePair<string, object?> field in sorted)

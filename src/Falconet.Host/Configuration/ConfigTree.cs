@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using YamlDotNet.Core;
@@ -344,28 +345,22 @@ public sealed class ConfigTree
         };
     }
 
-    public long GetInt64(string path, long fallback)
-    {
-        string? s = GetString(path);
-        if (s is null)
-        {
-            return fallback;
-        }
-        return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v)
-            ? v
-            : throw new ConfigException($"configuration key {path}: '{s}' is not an integer");
-    }
+    /// <summary>An integer value, or <paramref name="fallback"/> when the key is absent; anything else is a configuration error.</summary>
+    public long GetInt64(string path, long fallback) => GetNumber(path, fallback, NumberStyles.Integer, "an integer");
 
-    public double GetDouble(string path, double fallback)
+    /// <summary>A number value, or <paramref name="fallback"/> when the key is absent; anything else is a configuration error.</summary>
+    public double GetDouble(string path, double fallback) => GetNumber(path, fallback, NumberStyles.Float, "a number");
+
+    private T GetNumber<T>(string path, T fallback, NumberStyles styles, string expected) where T : INumberBase<T>
     {
         string? s = GetString(path);
         if (s is null)
         {
             return fallback;
         }
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+        return T.TryParse(s, styles, CultureInfo.InvariantCulture, out T? v)
             ? v
-            : throw new ConfigException($"configuration key {path}: '{s}' is not a number");
+            : throw new ConfigException($"configuration key {path}: '{s}' is not {expected}");
     }
 
     /// <summary>A list of scalars; a single scalar counts as a one-item list.</summary>

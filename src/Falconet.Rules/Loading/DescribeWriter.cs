@@ -131,20 +131,10 @@ public sealed class DescribeWriter
     {
         var fields = new SortedSet<string>(StringComparer.Ordinal);
         var operators = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (ConditionNode node in ConditionRewriter.Descendants(condition))
+        foreach ((string op, ExpressionNode operand) in ConditionRewriter.CheckOperands(condition))
         {
-            switch (node)
-            {
-                case UnaryCheckNode unary:
-                    operators.Add(UnaryCheckNode.ExistsOperator);
-                    AddFields(fields, unary.Field);
-                    break;
-                case BinaryCheckNode binary:
-                    operators.Add(binary.OperatorText);
-                    AddFields(fields, binary.Left);
-                    AddFields(fields, binary.Right);
-                    break;
-            }
+            operators.Add(op);
+            AddFields(fields, operand);
         }
         return (fields, operators);
     }

@@ -3,12 +3,11 @@ using Falconet.Core.Alerts;
 namespace Falconet.Rules.Loading;
 
 /// <summary>A macro as collected (condition text after appends).</summary>
-public sealed class MacroInfo(string name, LoadContext context)
+public sealed class MacroInfo(string name, LoadContext context) : CollectedItem(name, context)
 {
-    public string Name { get; } = name;
+    /// <summary>The condition text, appends joined with a space.</summary>
     public string Condition { get; internal set; } = "";
-    public LoadContext Context { get; internal set; } = context;
+
+    /// <summary>Where the <c>condition:</c> value starts, so condition errors point inside it.</summary>
     public LoadContext ConditionContext { get; internal set; } = context;
-    public int Index { get; internal set; }
-    public int Visibility { get; internal set; }
 }

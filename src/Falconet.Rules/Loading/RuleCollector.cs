@@ -52,38 +52,38 @@ public sealed class RuleCollector
         _pluginRequirements.Add(requirement);
     }
 
-    internal void DefineList(ListInfo list)
-    {
-        int id = _nextIndex++;
-        ListInfo? previous = Lists.Find(list.Name);
-        list.Index = previous?.Index ?? id;
-        list.Visibility = id;
-        Lists.Set(list.Name, list);
-    }
+    internal void DefineList(ListInfo list) => Define(Lists, list);
 
     internal void AppendList(ListInfo list)
     {
-        ListInfo previous = Lists.Find(list.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
-            "List uses 'append' or 'override.items: append' but no list by that name already exists", list.Context);
+        ListInfo previous = Append(Lists, list, "List uses 'append' or 'override.items: append' but no list by that name already exists");
         previous.Items.AddRange(list.Items);
-        previous.Visibility = _nextIndex++;
     }
 
-    internal void DefineMacro(MacroInfo macro)
-    {
-        int id = _nextIndex++;
-        MacroInfo? previous = Macros.Find(macro.Name);
-        macro.Index = previous?.Index ?? id;
-        macro.Visibility = id;
-        Macros.Set(macro.Name, macro);
-    }
+    internal void DefineMacro(MacroInfo macro) => Define(Macros, macro);
 
     internal void AppendMacro(MacroInfo macro)
     {
-        MacroInfo previous = Macros.Find(macro.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
-            "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists", macro.Context);
+        MacroInfo previous = Append(Macros, macro, "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists");
         previous.Condition = previous.Condition + " " + macro.Condition;
+    }
+
+    /// <summary>A (re)definition keeps the first definition's place in the order and sees everything defined so far.</summary>
+    private void Define<T>(IndexedItems<T> items, T item) where T : CollectedItem
+    {
+        int id = _nextIndex++;
+        T? previous = items.Find(item.Name);
+        item.Index = previous?.Index ?? id;
+        item.Visibility = id;
+        items.Set(item.Name, item);
+    }
+
+    /// <summary>The item an append extends, which from now on also sees what was defined before the append.</summary>
+    private T Append<T>(IndexedItems<T> items, T item, string missingMessage) where T : CollectedItem
+    {
+        T previous = items.Find(item.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate, missingMessage, item.Context);
         previous.Visibility = _nextIndex++;
+        return previous;
     }
 
     internal void DefineRule(RuleInfo rule, ISet<string> knownSources, Falconet.Fields.FieldRegistry fields, FileLoadResult result)

@@ -223,31 +223,8 @@ internal sealed class RuleCompiler
     }
 
     /// <summary>Every field referenced by a condition, left and right operands included.</summary>
-    internal static IEnumerable<FieldRefNode> AllFields(ConditionNode ast)
-    {
-        foreach (ConditionNode node in ConditionRewriter.Descendants(ast))
-        {
-            switch (node)
-            {
-                case UnaryCheckNode unary:
-                    foreach (FieldRefNode field in ConditionRewriter.Fields(unary.Field))
-                    {
-                        yield return field;
-                    }
-                    break;
-                case BinaryCheckNode binary:
-                    foreach (FieldRefNode field in ConditionRewriter.Fields(binary.Left))
-                    {
-                        yield return field;
-                    }
-                    foreach (FieldRefNode field in ConditionRewriter.Fields(binary.Right))
-                    {
-                        yield return field;
-                    }
-                    break;
-            }
-        }
-    }
+    internal static IEnumerable<FieldRefNode> AllFields(ConditionNode ast) =>
+        ConditionRewriter.CheckOperands(ast).SelectMany(check => ConditionRewriter.Fields(check.Operand));
 
     /// <summary>
     /// Parses a condition and expands list names on its AST (falco-reference §1.6; Falco 0.44.1 resolves lists on the

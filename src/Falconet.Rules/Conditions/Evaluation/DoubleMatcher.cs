@@ -15,15 +15,6 @@ internal sealed class DoubleMatcher(ComparisonOperator op, double[] values) : Va
             return Array.IndexOf(values, v) >= 0;
         }
         int cmp = v.CompareTo(values[0]);
-        return op switch
-        {
-            ComparisonOperator.Equal => cmp == 0,
-            ComparisonOperator.NotEqual => cmp != 0,
-            ComparisonOperator.Less => cmp < 0,
-            ComparisonOperator.LessOrEqual => cmp <= 0,
-            ComparisonOperator.Greater => cmp > 0,
-            ComparisonOperator.GreaterOrEqual => cmp >= 0,
-            _ => false,
-        };
+        return Ordering.Holds(op, cmp);
     }
 }

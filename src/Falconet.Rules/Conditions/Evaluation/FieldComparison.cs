@@ -45,14 +45,6 @@ internal static class FieldComparison
         }
     }
 
-    private static bool CompareOrdering(ComparisonOperator op, int cmp) => op switch
-    {
-        ComparisonOperator.Equal or ComparisonOperator.In or ComparisonOperator.Intersects => cmp == 0,
-        ComparisonOperator.NotEqual => cmp != 0,
-        ComparisonOperator.Less => cmp < 0,
-        ComparisonOperator.LessOrEqual => cmp <= 0,
-        ComparisonOperator.Greater => cmp > 0,
-        ComparisonOperator.GreaterOrEqual => cmp >= 0,
-        _ => false,
-    };
+    private static bool CompareOrdering(ComparisonOperator op, int cmp) =>
+        op is ComparisonOperator.In or ComparisonOperator.Intersects ? cmp == 0 : Ordering.Holds(op, cmp);
 }

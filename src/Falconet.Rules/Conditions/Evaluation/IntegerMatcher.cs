@@ -31,15 +31,6 @@ internal sealed class IntegerMatcher : ValueMatcher
             return _set.Contains(v);
         }
         int cmp = _unsigned ? ((ulong)v).CompareTo((ulong)_value) : v.CompareTo(_value);
-        return _op switch
-        {
-            ComparisonOperator.Equal => cmp == 0,
-            ComparisonOperator.NotEqual => cmp != 0,
-            ComparisonOperator.Less => cmp < 0,
-            ComparisonOperator.LessOrEqual => cmp <= 0,
-            ComparisonOperator.Greater => cmp > 0,
-            ComparisonOperator.GreaterOrEqual => cmp >= 0,
-            _ => false,
-        };
+        return Ordering.Holds(_op, cmp);
     }
 }
