@@ -4,11 +4,9 @@ using System.Text.Json;
 using Falconet.Core.Alerts;
 using Falconet.Core.Events;
 using Falconet.Fields;
-using Falconet.Fields.Formatting;
-using OutputFormat = Falconet.Fields.Formatting.OutputFormat;
-using Falconet.Rules.Conditions;
 using Falconet.Rules.Loading;
 using Falconet.State;
+using OutputFormat = Falconet.Fields.Formatting.OutputFormat;
 
 namespace Falconet.Engine;
 

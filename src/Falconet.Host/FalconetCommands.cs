@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Falconet.Engine;
 using Falconet.Fields;
 using Falconet.Host.Configuration;

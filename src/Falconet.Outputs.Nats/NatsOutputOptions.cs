@@ -1,5 +1,3 @@
-using NATS.Client.Core;
-
 namespace Falconet.Outputs.Nats;
 
 /// <summary>

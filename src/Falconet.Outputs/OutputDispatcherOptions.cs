@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Threading.Channels;
-using Falconet.Core.Alerts;
-
 namespace Falconet.Outputs;
 
 /// <summary>Queue and worker settings; each maps a falco.yaml key where one exists.</summary>

@@ -1,5 +1,3 @@
-using Falconet.Core.Alerts;
-
 namespace Falconet.Host.Configuration;
 
 /// <summary>Which rules fire for an event: the first matching rule (Falco's default) or all of them.</summary>

@@ -1,9 +1,3 @@
-using System.IO.Compression;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-
 namespace Falconet.Outputs.Sinks;
 
 /// <summary>The <c>http_output</c> keys.</summary>

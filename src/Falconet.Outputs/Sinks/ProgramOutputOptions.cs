@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Falconet.Outputs.Sinks;
 
 /// <summary>The <c>program_output</c> keys.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
-using Falconet.Core.Alerts;
-
 namespace Falconet.Outputs.Sinks;
 
 /// <summary>The <c>syslog_output</c> settings.</summary>

@@ -1,7 +1,3 @@
-using Falconet.Core.Events;
-using Falconet.Fields;
-using Falconet.State;
-
 namespace Falconet.Rules.Conditions;
 
 /// <summary>A condition that does not type-check against the fields (unknown field, bad operator or value).</summary>

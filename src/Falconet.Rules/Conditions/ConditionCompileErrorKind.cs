@@ -1,7 +1,3 @@
-using Falconet.Core.Events;
-using Falconet.Fields;
-using Falconet.State;
-
 namespace Falconet.Rules.Conditions;
 
 /// <summary>What kind of problem a <see cref="ConditionCompileError"/> is; callers such as the rules loader treat some specially.</summary>

@@ -1,6 +1,4 @@
 using Falconet.Core.Events;
-using Falconet.Fields;
-using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 

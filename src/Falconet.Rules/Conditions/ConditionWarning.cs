@@ -1,7 +1,3 @@
-using Falconet.Core.Events;
-using Falconet.Fields;
-using Falconet.State;
-
 namespace Falconet.Rules.Conditions;
 
 /// <summary>A non-fatal finding (Falco's <c>LOAD_COMPILE_CONDITION</c> warnings).</summary>

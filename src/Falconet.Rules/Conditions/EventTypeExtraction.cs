@@ -1,5 +1,3 @@
-using Falconet.Core.Events;
-
 namespace Falconet.Rules.Conditions;
 
 /// <summary>

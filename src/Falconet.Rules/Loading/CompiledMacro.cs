@@ -1,5 +1,3 @@
-using Falconet.Core.Alerts;
-using Falconet.Fields.Formatting;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;

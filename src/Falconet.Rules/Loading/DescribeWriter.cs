@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Falconet.Core.Alerts;
-using Falconet.Fields;
-using Falconet.Fields.Formatting;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;

@@ -1,5 +1,3 @@
-using Falconet.Core.Alerts;
-
 namespace Falconet.Rules.Loading;
 
 /// <summary>One element of a rule's <c>exceptions</c>.</summary>

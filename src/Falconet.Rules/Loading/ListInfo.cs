@@ -1,5 +1,3 @@
-using Falconet.Core.Alerts;
-
 namespace Falconet.Rules.Loading;
 
 /// <summary>A list as collected from rules files (items after appends).</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Falconet.Rules.Loading;
 
 /// <summary>One link of a diagnostic's context chain: which item, where.</summary>

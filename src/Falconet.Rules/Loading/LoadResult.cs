@@ -1,8 +1,5 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using Falconet.Fields;
-using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;
 

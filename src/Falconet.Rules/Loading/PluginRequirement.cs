@@ -1,5 +1,3 @@
-using Falconet.Core.Alerts;
-
 namespace Falconet.Rules.Loading;
 
 /// <summary>One <c>required_plugin_versions</c> entry: a plugin and its alternatives, any of which satisfies it.</summary>

@@ -1,5 +1,3 @@
-using Falconet.Core.Alerts;
-
 namespace Falconet.Rules.Loading;
 
 /// <summary>A plugin name and the minimum version required.</summary>

@@ -1,7 +1,3 @@
-using Falconet.Core.Alerts;
-using Falconet.Fields.Formatting;
-using Falconet.Rules.Conditions;
-
 namespace Falconet.Rules.Loading;
 
 /// <summary>Everything a successful load produced: rules in evaluation order, macros, lists, requirements.</summary>

@@ -1,5 +1,3 @@
-using Falconet.Core.Alerts;
-
 namespace Falconet.Rules.Loading;
 
 /// <summary>Event sources rules can name.</summary>

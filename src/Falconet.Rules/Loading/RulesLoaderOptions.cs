@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using Falconet.Fields;
 using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;

@@ -1,7 +1,3 @@
-using Falconet.Core.Events;
-using Falconet.Fields;
-using Falconet.State;
-
 namespace Falconet.Rules.Conditions;
 
 public sealed class BoundAnd(BoundNode[] children) : BoundNode

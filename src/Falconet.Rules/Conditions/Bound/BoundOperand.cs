@@ -1,6 +1,5 @@
 using Falconet.Core.Events;
 using Falconet.Fields;
-using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Falconet.Core.Events;
-using Falconet.Fields;
-using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.RegularExpressions;
 using Falconet.Fields;
-using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 

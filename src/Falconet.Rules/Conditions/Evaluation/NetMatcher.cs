@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Falconet.Fields;
-using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 
