@@ -13,9 +13,13 @@ public sealed class ActiveRule
         Tags = tags;
     }
 
+    /// <summary>The rule as the loader compiled it.</summary>
     public CompiledRule Rule { get; }
+    /// <summary>The loader's compiled condition, evaluated per event.</summary>
     public CompiledCondition Condition => Rule.CompiledCondition;
+    /// <summary>The loader's compiled output, rendered per alert.</summary>
     public OutputFormat Output => Rule.Format;
+    /// <summary>The rule's tags as an array, shared by every alert the rule raises.</summary>
     public string[] Tags { get; }
 
     /// <summary>Alerts this rule produced.</summary>

@@ -11,6 +11,7 @@ namespace Falconet.Host;
 /// </summary>
 public static class FalconetCommands
 {
+    /// <summary>The main command: an informational action, validation, replay or live detection; returns the exit code.</summary>
     public static int Run(RunRequest request, ConsoleStreams console, CancellationToken cancellation)
     {
         try
@@ -39,6 +40,7 @@ public static class FalconetCommands
         }
     }
 
+    /// <summary><c>falconet demo</c>'s capture: writes the sample capture and says how to replay it.</summary>
     public static int WriteSampleCapture(string path, ConsoleStreams console)
     {
         try
@@ -53,6 +55,7 @@ public static class FalconetCommands
         return ExitCodes.Success;
     }
 
+    /// <summary><c>falconet inspect</c>.</summary>
     public static int Inspect(InspectRequest request, ConsoleStreams console, CancellationToken cancellation) =>
         InspectCommand.Run(request, console, cancellation);
 
@@ -114,6 +117,7 @@ public static class FalconetCommands
         return run.Live(request.DurationSeconds, cancellation);
     }
 
+    /// <summary>falco.yaml (<c>-c</c>, or the built-in one) with <c>-o key=value</c> overrides applied in order.</summary>
     public static FalconetOptions LoadConfiguration(string? configFile, IReadOnlyList<string> overrides)
     {
         ConfigTree tree = configFile is null
@@ -192,6 +196,7 @@ public static class FalconetCommands
         return result.Success ? ExitCodes.Success : ExitCodes.Failure;
     }
 
+    /// <summary>The engine for the loaded rules with the configuration's selection and alert settings.</summary>
     public static RuleEngine BuildEngine(LoadResult rules, FalconetOptions options)
     {
         return RuleEngine.Build(rules.RuleSet, new RuleEngineOptions

@@ -11,6 +11,7 @@ public sealed class NatsAlertSink : IBatchedAlertSink
     private readonly NatsOutputOptions _options;
     private readonly NatsConnection _connection;
 
+    /// <summary>Connects lazily: the first batch opens the connection.</summary>
     public NatsAlertSink(NatsOutputOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -31,8 +32,10 @@ public sealed class NatsAlertSink : IBatchedAlertSink
         });
     }
 
+    /// <inheritdoc />
     public string Name => "nats";
 
+    /// <inheritdoc />
     public async Task EmitBatchAsync(IReadOnlyList<FormattedAlert> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -58,5 +61,6 @@ public sealed class NatsAlertSink : IBatchedAlertSink
         }
     }
 
+    /// <summary>Closes the connection.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -33,11 +33,13 @@ public sealed class AlertFormatter
 
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
+    /// <summary>A formatter for one output configuration; not thread-safe (it reuses one buffer).</summary>
     public AlertFormatter(AlertFormatOptions options)
     {
         Options = options;
     }
 
+    /// <summary>The settings it formats with.</summary>
     public AlertFormatOptions Options { get; }
 
     /// <summary>The message the sinks receive: JSON when <see cref="AlertFormatOptions.JsonOutput"/>, else the text line.</summary>

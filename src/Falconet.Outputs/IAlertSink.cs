@@ -9,6 +9,7 @@ public interface IAlertSink : IDisposable
     /// <summary>The output's name as in falco.yaml (<c>stdout</c>, <c>file</c>, ...), used in logs and counters.</summary>
     string Name { get; }
 
+    /// <summary>Writes one alert; an exception counts as a failed delivery.</summary>
     void Emit(FormattedAlert alert);
 
     /// <summary>Pushes out anything buffered (<c>buffered_outputs: true</c>); called at shutdown.</summary>

@@ -6,7 +6,9 @@ namespace Falconet.Outputs;
 /// </summary>
 public interface IBatchedAlertSink : IAsyncDisposable
 {
+    /// <summary>The output's name as in falco.yaml, used in logs and counters.</summary>
     string Name { get; }
 
+    /// <summary>Delivers a batch; throws <see cref="AlertSinkException"/> when only part of it got through.</summary>
     Task EmitBatchAsync(IReadOnlyList<FormattedAlert> batch, CancellationToken cancellationToken);
 }

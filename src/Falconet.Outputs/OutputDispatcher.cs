@@ -11,7 +11,9 @@ namespace Falconet.Outputs;
 /// </summary>
 public sealed class OutputDispatcher : IAsyncDisposable
 {
+    /// <summary>Falco's log line when the queue is full and an alert is dropped.</summary>
     public const string QueueFullMessage = "Outputs queue out of memory. Drop event and continue on ...";
+    /// <summary>Falco's log line when the shutdown timeout leaves alerts undelivered.</summary>
     public const string ShutdownDiscardMessage = "output channels still blocked, discarding all remaining notifications";
 
     private readonly Channel<QueueItem> _channel;
@@ -34,6 +36,7 @@ public sealed class OutputDispatcher : IAsyncDisposable
     private long _currentCallStarted;
     private int _currentCallReported;
 
+    /// <summary>Starts the worker; sinks are owned by the dispatcher from now on and disposed with it.</summary>
     public OutputDispatcher(
         AlertFormatter formatter,
         IEnumerable<IAlertSink> sinks,
@@ -96,6 +99,7 @@ public sealed class OutputDispatcher : IAsyncDisposable
         return false;
     }
 
+    /// <summary>The counters so far.</summary>
     public OutputStatistics GetStatistics()
     {
         List<SinkStatistics> sinks = [];
@@ -163,6 +167,7 @@ public sealed class OutputDispatcher : IAsyncDisposable
         return drained;
     }
 
+    /// <summary>Drains the queue (up to the shutdown timeout), flushes and disposes the sinks.</summary>
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync().ConfigureAwait(false);

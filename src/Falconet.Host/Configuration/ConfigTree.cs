@@ -18,8 +18,10 @@ public sealed class ConfigTree
 
     private ConfigTree(Dictionary<string, object?> root) => _root = root;
 
+    /// <summary>A configuration with no keys: every getter returns its fallback.</summary>
     public static ConfigTree Empty() => new(new Dictionary<string, object?>(StringComparer.Ordinal));
 
+    /// <summary>Reads a falco.yaml file; unreadable or invalid YAML is a <see cref="ConfigException"/>.</summary>
     public static ConfigTree LoadFile(string path)
     {
         string text;
@@ -34,6 +36,7 @@ public sealed class ConfigTree
         return Parse(text, path);
     }
 
+    /// <summary>Parses falco.yaml text; <paramref name="name"/> names it in error messages.</summary>
     public static ConfigTree Parse(string yaml, string displayName)
     {
         var stream = new YamlStream();
@@ -321,8 +324,10 @@ public sealed class ConfigTree
         return node;
     }
 
+    /// <summary>Whether a dotted key path is set.</summary>
     public bool Contains(string dottedPath) => Get(dottedPath) is not null;
 
+    /// <summary>A scalar value as text, or <paramref name="fallback"/> when the key is absent.</summary>
     public string? GetString(string path, string? fallback = null) => Get(path) switch
     {
         null => fallback,
@@ -330,6 +335,7 @@ public sealed class ConfigTree
         _ => throw new ConfigException($"configuration key {path}: expected a scalar value"),
     };
 
+    /// <summary>A boolean (true/false, yes/no, on/off, 1/0), or <paramref name="fallback"/> when the key is absent.</summary>
     public bool GetBool(string path, bool fallback)
     {
         string? s = GetString(path);

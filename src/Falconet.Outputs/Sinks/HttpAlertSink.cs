@@ -18,6 +18,7 @@ public sealed class HttpAlertSink : IBatchedAlertSink
     private readonly Uri _url;
     private readonly HttpClient _client;
 
+    /// <summary>Checks the options; <paramref name="handler"/> replaces the default HTTP handler (tests use it).</summary>
     public HttpAlertSink(HttpOutputOptions options, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -34,8 +35,10 @@ public sealed class HttpAlertSink : IBatchedAlertSink
         _client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
     }
 
+    /// <inheritdoc />
     public string Name => "http";
 
+    /// <inheritdoc />
     public async Task EmitBatchAsync(IReadOnlyList<FormattedAlert> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -61,6 +64,7 @@ public sealed class HttpAlertSink : IBatchedAlertSink
         }
     }
 
+    /// <summary>Disposes the HTTP client.</summary>
     public ValueTask DisposeAsync()
     {
         _client.Dispose();

@@ -18,6 +18,7 @@ public sealed class SyslogAlertSink : IAlertSink
     private readonly TimeProvider _clock;
     private Socket? _socket;
 
+    /// <summary><paramref name="time"/> stamps the messages (tests pass a fixed clock).</summary>
     public SyslogAlertSink(SyslogOutputOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -27,8 +28,10 @@ public sealed class SyslogAlertSink : IAlertSink
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <inheritdoc />
     public string Name => "syslog";
 
+    /// <inheritdoc />
     public void Emit(FormattedAlert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -54,12 +57,15 @@ public sealed class SyslogAlertSink : IAlertSink
         return Encoding.UTF8.GetBytes(header + message);
     }
 
+    /// <inheritdoc />
     public void Flush()
     {
     }
 
+    /// <inheritdoc />
     public void Reopen() => Close();
 
+    /// <summary>Closes the socket.</summary>
     public void Dispose() => Close();
 
     private Socket Connect()
