@@ -14,10 +14,13 @@ public sealed class CompiledCondition
         EventTypes = EventTypeExtraction.Compute(source);
     }
 
+    /// <summary>The condition tree that was compiled (macros expanded).</summary>
     public ConditionNode Source { get; }
-    public BoundNode Bound { get; }
-    public ConditionEvaluator Evaluator { get; }
+    internal BoundNode Bound { get; }
+    internal ConditionEvaluator Evaluator { get; }
+    /// <summary>Non-fatal findings of the compile, such as a value that looks like a field name.</summary>
     public IReadOnlyList<ConditionWarning> Warnings { get; }
+    /// <summary>The <c>evt.type</c> values the condition can match (default extraction options).</summary>
     public EventTypeSet EventTypes { get; }
 
     /// <summary>The fast path: the tree of compiled evaluators; allocates nothing per event.</summary>

@@ -12,17 +12,20 @@ public sealed class ConditionCompiler
     private readonly FieldRegistry _registry;
     private readonly ConditionCompilerOptions _options;
 
+    /// <summary>A compiler against <paramref name="registry"/> (the default registry when null).</summary>
     public ConditionCompiler(FieldRegistry? registry = null, ConditionCompilerOptions? options = null)
     {
         _registry = registry ?? FieldRegistry.Default;
         _options = options ?? new ConditionCompilerOptions();
     }
 
+    /// <summary>The fields conditions are checked against.</summary>
     public FieldRegistry Registry => _registry;
 
     /// <summary>Parses and compiles; throws <see cref="ConditionSyntaxError"/> or <see cref="ConditionCompileError"/>.</summary>
     public CompiledCondition Compile(string condition) => Compile(ConditionParser.Parse(condition, ConditionParser.FalcoRulesMaxDepth));
 
+    /// <summary>Binds and compiles a parsed condition; throws <see cref="ConditionCompileError"/> at the first problem.</summary>
     public CompiledCondition Compile(ConditionNode condition)
     {
         var warnings = new List<ConditionWarning>();
@@ -31,7 +34,7 @@ public sealed class ConditionCompiler
     }
 
     /// <summary>Type-checks only; throws <see cref="ConditionCompileError"/> at the first problem.</summary>
-    public BoundNode Bind(ConditionNode condition, List<ConditionWarning>? warnings = null)
+    internal BoundNode Bind(ConditionNode condition, List<ConditionWarning>? warnings = null)
     {
         warnings ??= [];
         return condition switch

@@ -10,7 +10,7 @@ namespace Falconet.Rules.Conditions;
 /// The reference evaluator: walks the bound tree and converts literals on every call, written independently
 /// of the compiled evaluators so the two can be checked against each other. Slow and allocating by design.
 /// </summary>
-public static class ConditionInterpreter
+internal static class ConditionInterpreter
 {
     public static bool Evaluate(BoundNode node, EventContext context)
     {

@@ -4,7 +4,7 @@ namespace Falconet.Rules.Conditions;
 /// Rebuilds a condition tree bottom-up. Override the <c>Visit*</c> methods for the node kinds to change;
 /// the defaults return the same instance when nothing below changed, so unchanged subtrees are shared.
 /// </summary>
-public abstract class ConditionRewriter
+internal abstract class ConditionRewriter
 {
     public virtual ConditionNode Visit(ConditionNode node) => node switch
     {

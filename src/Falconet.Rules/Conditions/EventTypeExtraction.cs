@@ -11,14 +11,18 @@ namespace Falconet.Rules.Conditions;
 /// </remarks>
 public static class EventTypeExtraction
 {
+    /// <summary>The field whose comparisons restrict the event types.</summary>
     public const string EventTypeField = "evt.type";
+    /// <summary><c>evt.num</c>, special-cased by the extraction (see <see cref="Compute(ConditionNode, EventTypeExtractionOptions)"/>).</summary>
     public const string EventNumberField = "evt.num";
 
     /// <summary>The name of the async event, whose <c>evt.type</c> is only known at run time.</summary>
     public const string AsyncEventName = "asyncevent";
 
+    /// <summary>The event types the condition can match, with the default options.</summary>
     public static EventTypeSet Compute(ConditionNode condition) => Compute(condition, EventTypeExtractionOptions.Default);
 
+    /// <summary>The event types the condition can match.</summary>
     public static EventTypeSet Compute(ConditionNode condition, EventTypeExtractionOptions options) => Compute(condition, negated: false, options);
 
     private static EventTypeSet Compute(ConditionNode node, bool negated, EventTypeExtractionOptions options)

@@ -16,8 +16,10 @@ public sealed class EventTypeSet
         IsComplement = isComplement;
     }
 
+    /// <summary>Every event type: the condition does not restrict <c>evt.type</c>.</summary>
     public static EventTypeSet All { get; } = new([], true);
 
+    /// <summary>No event type: the condition can never match.</summary>
     public static EventTypeSet Empty { get; } = new([], false);
 
     /// <summary>True when the set is "every type except <see cref="Names"/>".</summary>
@@ -26,16 +28,22 @@ public sealed class EventTypeSet
     /// <summary>The listed names (members when finite, exclusions when a complement).</summary>
     public IReadOnlySet<string> Names => _names;
 
+    /// <summary>Whether this is <see cref="All"/>.</summary>
     public bool IsAll => IsComplement && _names.Count == 0;
 
+    /// <summary>Whether no name is in the set.</summary>
     public bool IsEmpty => !IsComplement && _names.Count == 0;
 
+    /// <summary>The set of the given event names.</summary>
     public static EventTypeSet Of(IEnumerable<string> names) => new(new HashSet<string>(names, StringComparer.Ordinal), false);
 
+    /// <summary>Whether an event of this name can match.</summary>
     public bool Contains(string name) => _names.Contains(name) != IsComplement;
 
+    /// <summary>The event types this set leaves out (for <c>not</c>).</summary>
     public EventTypeSet Complement() => new(_names, !IsComplement);
 
+    /// <summary>The event types either set allows (for <c>or</c>).</summary>
     public EventTypeSet Union(EventTypeSet other)
     {
         if (!IsComplement && !other.IsComplement)
@@ -55,6 +63,7 @@ public sealed class EventTypeSet
         return new(excluded, true);
     }
 
+    /// <summary>The event types both sets allow (for <c>and</c>).</summary>
     public EventTypeSet Intersect(EventTypeSet other) => Complement().Union(other.Complement()).Complement();
 
     /// <summary>The members of this set within <paramref name="universe"/> (e.g. every event and syscall name).</summary>
@@ -84,5 +93,6 @@ public sealed class EventTypeSet
     /// <summary>Whether events of type <paramref name="id"/> can report a name of this set (for indexing rules by event type).</summary>
     public bool ContainsEventId(int id) => EventTable.IsKnown(id) && Array.BinarySearch(ToEventTypeIds(), (ushort)id) >= 0;
 
+    /// <summary>The names, sorted, in braces; <c>all but {...}</c> for a complement.</summary>
     public override string ToString() => (IsComplement ? "all but " : "") + "{" + string.Join(", ", _names.Order(StringComparer.Ordinal)) + "}";
 }

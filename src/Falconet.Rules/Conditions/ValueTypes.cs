@@ -6,7 +6,7 @@ using Falconet.Core.Events;
 namespace Falconet.Rules.Conditions;
 
 /// <summary>Type families and compile-time conversion of literal values (libsinsp <c>value_parser</c> rules).</summary>
-public static class ValueTypes
+internal static class ValueTypes
 {
     public static ValueKind KindOf(ParamType type) => type switch
     {

@@ -5,7 +5,9 @@ namespace Falconet.Rules.Loading;
 /// <summary>A list after list-in-list expansion (falco-reference §1.6).</summary>
 public sealed class CompiledList(ListInfo info, IReadOnlyList<string> items, IReadOnlyList<string> referencedLists)
 {
+    /// <summary>The list as collected.</summary>
     public ListInfo Info { get; } = info;
+    /// <summary>The list name.</summary>
     public string Name => Info.Name;
 
     /// <summary>Items with references to earlier lists replaced by those lists' raw items.</summary>

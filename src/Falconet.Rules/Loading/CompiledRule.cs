@@ -26,6 +26,7 @@ public sealed class CompiledRule
     /// <summary>The rule as collected (condition text as written after appends, contexts for diagnostics).</summary>
     public RuleInfo Info { get; }
 
+    /// <summary>The rule name, as alerts carry it.</summary>
     public string Name => Info.Name;
 
     /// <summary>The condition after exceptions, list substitution and macro expansion.</summary>
@@ -40,16 +41,23 @@ public sealed class CompiledRule
     /// <summary><see cref="Output"/> compiled with the <c>*</c> prefix (missing values print as <c>&lt;NA&gt;</c>), as Falco renders rule outputs.</summary>
     public OutputFormat Format { get; }
 
+    /// <summary>The rule priority, as alerts carry it.</summary>
     public Priority Priority => Info.Priority;
+    /// <summary>The rule tags, matched by <c>rules:</c> selectors and printed in alerts.</summary>
     public IReadOnlyCollection<string> Tags => Info.Tags;
+    /// <summary>The event source (<c>syscall</c> for the rules Falconet runs).</summary>
     public string Source => Info.Source;
 
     /// <summary>The output format string (trimmed; <c>%container.info</c> removed).</summary>
     public string Output { get; }
 
+    /// <summary>The <c>desc</c> text.</summary>
     public string Description => Info.Description;
+    /// <summary>The rule's own <c>enabled</c> flag, before <c>rules:</c> selectors.</summary>
     public bool Enabled => Info.Enabled;
+    /// <summary>The <c>capture</c> flag, listed by <c>-L</c>.</summary>
     public bool Capture => Info.Capture;
+    /// <summary>The <c>capture_duration</c>, listed by <c>-L</c>.</summary>
     public ulong CaptureDuration => Info.CaptureDuration;
 
     /// <summary>
@@ -62,6 +70,7 @@ public sealed class CompiledRule
     /// <summary>The <c>evt.type</c> names the condition can match, as Falco computes them (<c>asyncevent</c> included).</summary>
     public EventTypeSet EventTypeNames { get; }
 
+    /// <summary>The fields the rule's exceptions compare, sorted, listed by <c>-L</c>.</summary>
     public IReadOnlySet<string> ExceptionFields { get; }
 
     /// <summary>Definition order: rules run in this order.</summary>

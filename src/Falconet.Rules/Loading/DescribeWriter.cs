@@ -16,6 +16,7 @@ public sealed class DescribeWriter
     private readonly HashSet<string> _macroNames;
     private readonly HashSet<string> _listNames;
 
+    /// <summary>A writer for one loaded rule set.</summary>
     public DescribeWriter(RuleSet ruleSet)
     {
         _ruleSet = ruleSet;
@@ -70,6 +71,7 @@ public sealed class DescribeWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>What <see cref="WriteJson"/> writes, as a string.</summary>
     public string ToJson(string? ruleName = null)
     {
         using var stream = new MemoryStream();

@@ -48,6 +48,7 @@ public readonly record struct EngineVersion(uint Major, uint Minor, uint Patch) 
     /// <summary>Same major, and this version is at least <paramref name="required"/>.</summary>
     public bool IsCompatibleWith(EngineVersion required) => Major == required.Major && CompareTo(required) >= 0;
 
+    /// <summary>Orders versions component by component.</summary>
     public int CompareTo(EngineVersion other)
     {
         int c = Major.CompareTo(other.Major);
@@ -59,5 +60,6 @@ public readonly record struct EngineVersion(uint Major, uint Minor, uint Patch) 
         return c != 0 ? c : Patch.CompareTo(other.Patch);
     }
 
+    /// <summary>The version as written in rules files.</summary>
     public override string ToString() => $"{Major}.{Minor}.{Patch}";
 }

@@ -1,7 +1,7 @@
 namespace Falconet.Rules.Loading;
 
 /// <summary>Items by name in definition order; a redefinition replaces the item in place.</summary>
-public sealed class IndexedItems<T> where T : class
+internal sealed class IndexedItems<T> where T : class
 {
     private readonly List<T> _items = [];
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);

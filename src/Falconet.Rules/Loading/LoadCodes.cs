@@ -1,7 +1,7 @@
 namespace Falconet.Rules.Loading;
 
 /// <summary>The code names and descriptions Falco prints for load errors and warnings.</summary>
-public static class LoadCodes
+internal static class LoadCodes
 {
     private static readonly string[] s_errorCodes =
     [

@@ -14,6 +14,7 @@ public sealed class LoadContext
         ConditionText = conditionText;
     }
 
+    /// <summary>The chain of items from the file down to the failing one.</summary>
     public ImmutableArray<LoadLocation> Locations { get; }
 
     /// <summary>For condition-expression contexts: the condition text the last position points into.</summary>
@@ -22,12 +23,14 @@ public sealed class LoadContext
     /// <summary>The rules file (first location's name).</summary>
     public string FileName => Locations[0].Name;
 
+    /// <summary>The innermost item.</summary>
     public LoadLocation Last => Locations[^1];
 
     /// <summary>The root context of a rules file: the whole document at position 0.</summary>
     public static LoadContext ForFile(string name) =>
         new([new LoadLocation(name, default, LoadItemType.RulesContent, "")], null);
 
+    /// <summary>The context of an item inside this one.</summary>
     public LoadContext Child(LoadPosition position, LoadItemType itemType, string itemName) =>
         new(Locations.Add(new LoadLocation(FileName, position, itemType, itemName)), null);
 

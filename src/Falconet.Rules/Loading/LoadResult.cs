@@ -15,6 +15,7 @@ public sealed class LoadResult
     /// <summary>One result per file read, in load order (loading stops at the first invalid file).</summary>
     public IReadOnlyList<FileLoadResult> Files { get; }
 
+    /// <summary>Whether every file loaded and the rules compiled.</summary>
     public bool Success => Files.All(f => f.Success);
 
     /// <summary>Every error and warning of every file.</summary>

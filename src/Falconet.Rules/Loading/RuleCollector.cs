@@ -5,7 +5,7 @@ namespace Falconet.Rules.Loading;
 /// (falco-reference §1.4). One counter orders all lists, macros and rules, which is what the
 /// visibility rules of §1.6 compare.
 /// </summary>
-public sealed class RuleCollector
+internal sealed class RuleCollector
 {
     private int _nextIndex;
     private readonly List<PluginRequirement> _pluginRequirements = [];

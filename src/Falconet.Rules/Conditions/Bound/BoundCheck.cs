@@ -4,7 +4,7 @@ namespace Falconet.Rules.Conditions;
 /// A comparison. Exactly one of <see cref="Values"/> (literal(s), validated for the field's type) and
 /// <see cref="RightField"/> (field-to-field) is set. <see cref="IsListRhs"/> tells whether the literal was a list.
 /// </summary>
-public sealed class BoundCheck(BoundOperand left, ComparisonOperator op, ListModifier modifier, IReadOnlyList<string>? values, bool isListRhs, BoundOperand? rightField)
+internal sealed class BoundCheck(BoundOperand left, ComparisonOperator op, ListModifier modifier, IReadOnlyList<string>? values, bool isListRhs, BoundOperand? rightField)
     : BoundNode
 {
     public BoundOperand Left { get; } = left;

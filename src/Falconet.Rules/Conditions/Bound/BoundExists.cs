@@ -1,6 +1,6 @@
 namespace Falconet.Rules.Conditions;
 
-public sealed class BoundExists(BoundOperand field) : BoundNode
+internal sealed class BoundExists(BoundOperand field) : BoundNode
 {
     public BoundOperand Field { get; } = field;
 }

@@ -1,6 +1,6 @@
 namespace Falconet.Rules.Conditions;
 
-public sealed class BoundNot(BoundNode operand) : BoundNode
+internal sealed class BoundNot(BoundNode operand) : BoundNode
 {
     public BoundNode Operand { get; } = operand;
 }

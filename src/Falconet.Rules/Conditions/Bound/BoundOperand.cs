@@ -4,7 +4,7 @@ using Falconet.Fields;
 namespace Falconet.Rules.Conditions;
 
 /// <summary>An operand after binding: an extractor (with transformers applied) and its comparison family.</summary>
-public sealed class BoundOperand(FieldExtractor extractor, ParamType type, bool isList, IEitherEndExtractor? eitherEnd, string text)
+internal sealed class BoundOperand(FieldExtractor extractor, ParamType type, bool isList, IEitherEndExtractor? eitherEnd, string text)
 {
     public FieldExtractor Extractor { get; } = extractor;
     public ParamType Type { get; } = type;

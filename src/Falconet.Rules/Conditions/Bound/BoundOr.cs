@@ -1,6 +1,6 @@
 namespace Falconet.Rules.Conditions;
 
-public sealed class BoundOr(BoundNode[] children) : BoundNode
+internal sealed class BoundOr(BoundNode[] children) : BoundNode
 {
     public BoundNode[] Children { get; } = children;
 }

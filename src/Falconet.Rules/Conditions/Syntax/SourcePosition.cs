@@ -6,7 +6,9 @@ namespace Falconet.Rules.Conditions;
 /// </summary>
 public readonly record struct SourcePosition(int Offset, int Line, int Column)
 {
+    /// <summary>The first character of the text.</summary>
     public static SourcePosition Start { get; } = new(0, 1, 1);
 
+    /// <summary><c>line:column</c>.</summary>
     public override string ToString() => $"{Line}:{Column}";
 }
