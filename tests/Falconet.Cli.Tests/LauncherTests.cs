@@ -11,7 +11,7 @@ namespace Falconet.Cli.Tests;
 public sealed class LauncherTests
 {
     [Fact]
-    public void LauncherRebuildsExactlyWhenTheBuildIsStale()
+    public async Task LauncherRebuildsExactlyWhenTheBuildIsStale()
     {
         string script = Path.Combine(SharedData.RepositoryRoot, "tests", "Falconet.Cli.Tests", "Launcher", "launcher-test.sh");
         var start = new ProcessStartInfo("bash")
@@ -24,9 +24,10 @@ public sealed class LauncherTests
         start.ArgumentList.Add(Path.Combine(SharedData.RepositoryRoot, "falconet"));
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        string output = stdout.GetAwaiter().GetResult();
+        Task<string> stderrTask = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        string output = await stdout;
+        string stderr = await stderrTask;
 
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}\n{stderr}");
         Assert.Contains("all launcher checks passed", output);
