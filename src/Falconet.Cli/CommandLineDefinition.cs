@@ -6,6 +6,7 @@ namespace Falconet.Cli;
 /// <summary>The command-line grammar, kept apart from Main so tests can parse without running.</summary>
 public static class CommandLineDefinition
 {
+    /// <summary>The <c>falconet</c> command line (Falco's options plus <c>inspect</c> and <c>demo</c>) bound to the Host commands.</summary>
     public static RootCommand Build(ConsoleStreams console, CancellationToken cancellation)
     {
         var configFile = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys). Default: the built-in configuration.", HelpName = "FILE" };

@@ -10,6 +10,7 @@ namespace Falconet.Cli;
 /// </summary>
 public static class Program
 {
+    /// <summary>Runs the command line; the exit code is Falco's (0 success, 1 error).</summary>
     public static int Main(string[] args)
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;

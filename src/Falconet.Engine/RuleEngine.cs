@@ -12,51 +12,6 @@ using Falconet.State;
 
 namespace Falconet.Engine;
 
-/// <summary>Which rules fire for one event: the first matching one (Falco's default) or every matching one.</summary>
-public enum RuleMatching
-{
-    First,
-    All,
-}
-
-public sealed class RuleEngineOptions
-{
-    public RuleMatching RuleMatching { get; init; } = RuleMatching.First;
-
-    /// <summary>Rules less severe than this are not loaded into the engine (Falco's <c>priority</c> key).</summary>
-    public Priority MinimumPriority { get; init; } = Priority.Debug;
-
-    public IReadOnlyList<RuleSelector> Selectors { get; init; } = [];
-
-    /// <summary>The time field Falco merges into <c>output_fields</c>: <c>evt.time</c>, or <c>evt.time.iso8601</c>.</summary>
-    public bool TimeFormatIso8601 { get; init; }
-
-    /// <summary>Render <c>output_fields</c> (JSON) for each alert.</summary>
-    public bool IncludeOutputFields { get; init; } = true;
-
-    public string Hostname { get; init; } = "";
-}
-
-/// <summary>A rule as the engine runs it: compiled condition, compiled output, counters.</summary>
-public sealed class ActiveRule
-{
-    internal ActiveRule(CompiledRule rule, CompiledCondition condition, OutputFormat output, string[] tags)
-    {
-        Rule = rule;
-        Condition = condition;
-        Output = output;
-        Tags = tags;
-    }
-
-    public CompiledRule Rule { get; }
-    public CompiledCondition Condition { get; }
-    public OutputFormat Output { get; }
-    public string[] Tags { get; }
-
-    /// <summary>Alerts this rule produced.</summary>
-    public long Matches { get; internal set; }
-}
-
 /// <summary>
 /// Runs the loaded rules on each event. Rules are bucketed by the event types their condition can match,
 /// so an event only meets the rules that could fire on it; within a bucket rules keep definition order.
@@ -85,34 +40,20 @@ public sealed class RuleEngine
     public long EventsEvaluated { get; private set; }
 
     /// <summary>
-    /// Compiles the enabled rules of <paramref name="ruleSet"/>. Throws <see cref="RuleEngineException"/> when a rule
-    /// that loaded cannot be compiled for evaluation (that is a bug in the loader's checks, reported with the rule name).
+    /// Selects the enabled syscall rules of <paramref name="ruleSet"/> at or above the minimum priority. Conditions and
+    /// outputs run as the loader compiled them; <paramref name="registry"/> (the loader's) only compiles the time field.
     /// </summary>
     public static RuleEngine Build(RuleSet ruleSet, RuleEngineOptions options, FieldRegistry? registry = null)
     {
         registry ??= FieldRegistry.Default;
-        var compiler = new ConditionCompiler(registry);
         var active = new List<ActiveRule>();
         foreach (CompiledRule rule in ruleSet.Rules.OrderBy(r => r.Index))
         {
             bool enabled = RuleSelector.Apply(options.Selectors, rule.Name, rule.Tags, rule.Enabled);
-            if (!enabled || rule.Priority > options.MinimumPriority || rule.Source != "syscall")
+            if (enabled && rule.Priority <= options.MinimumPriority && rule.Source == "syscall")
             {
-                continue;
+                active.Add(new ActiveRule(rule, [.. rule.Tags]));
             }
-            CompiledCondition condition;
-            OutputFormat output;
-            try
-            {
-                condition = compiler.Compile(rule.Condition);
-                // Falco always renders rule outputs with missing values as <NA>.
-                output = OutputFormat.Parse("*" + rule.Output, registry);
-            }
-            catch (Exception e) when (e is ConditionCompileError or OutputFormatException or FieldArgumentException)
-            {
-                throw new RuleEngineException($"rule '{rule.Name}': {e.Message}", e);
-            }
-            active.Add(new ActiveRule(rule, condition, output, [.. rule.Tags]));
         }
 
         var buckets = new List<ActiveRule>[EventTable.EventMax];
@@ -201,6 +142,3 @@ public sealed class RuleEngine
             _options.Hostname);
     }
 }
-
-/// <summary>A loaded rule that the engine cannot run.</summary>
-public sealed class RuleEngineException(string message, Exception inner) : Exception(message, inner);

@@ -7,6 +7,7 @@ namespace Falconet.Host;
 /// <summary>A one-off Falco condition (e.g. <c>inspect -f</c>), compiled like a rule's, without macros or lists.</summary>
 public static class ConditionFilter
 {
+    /// <summary>Compiles a <c>-f</c>/<c>--filter</c> condition for inspect; a bad condition is a user-facing error.</summary>
     public static Func<EventContext, bool> Compile(string condition)
     {
         try

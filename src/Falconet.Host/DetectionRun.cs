@@ -20,6 +20,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
     private long _alerts;
     private readonly Dictionary<Priority, long> _byPriority = [];
 
+    /// <summary>Runs the rules over a capture file until its end or cancellation; returns the exit code.</summary>
     public int Replay(string capturePath, CancellationToken cancellation)
     {
         ScapReader reader = InspectCommand.OpenCapture(capturePath);

@@ -8,6 +8,7 @@ public static class EmbeddedDefaults
     /// <summary>The name diagnostics use for the built-in rules file.</summary>
     public const string RulesFileName = "<builtin>/falconet_rules.yaml";
 
+    /// <summary>The name error messages give the built-in falco.yaml.</summary>
     public const string ConfigFileName = "<builtin>/falconet.yaml";
 
     /// <summary>The short name that selects the built-in rules in <c>-r</c> and <c>rules_files</c>.</summary>
@@ -17,8 +18,10 @@ public static class EmbeddedDefaults
     public static bool IsBuiltinRulesName(string path) =>
         path is BuiltinRulesAlias or RulesFileName;
 
+    /// <summary>The built-in rules file, used when neither <c>-r</c> nor <c>rules_files</c> names one.</summary>
     public static string RulesYaml { get; } = Read("Falconet.Defaults.falconet_rules.yaml");
 
+    /// <summary>The built-in falco.yaml, used without <c>-c</c>.</summary>
     public static string ConfigYaml { get; } = Read("Falconet.Defaults.falconet.yaml");
 
     private static string Read(string name)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Falconet.Engine;
 using Falconet.Fields;
 using Falconet.Host.Configuration;
@@ -12,6 +11,7 @@ namespace Falconet.Host;
 /// </summary>
 public static class FalconetCommands
 {
+    /// <summary>The main command: an informational action, validation, replay or live detection; returns the exit code.</summary>
     public static int Run(RunRequest request, ConsoleStreams console, CancellationToken cancellation)
     {
         try
@@ -40,6 +40,7 @@ public static class FalconetCommands
         }
     }
 
+    /// <summary><c>falconet demo</c>'s capture: writes the sample capture and says how to replay it.</summary>
     public static int WriteSampleCapture(string path, ConsoleStreams console)
     {
         try
@@ -54,6 +55,7 @@ public static class FalconetCommands
         return ExitCodes.Success;
     }
 
+    /// <summary><c>falconet inspect</c>.</summary>
     public static int Inspect(InspectRequest request, ConsoleStreams console, CancellationToken cancellation) =>
         InspectCommand.Run(request, console, cancellation);
 
@@ -89,7 +91,7 @@ public static class FalconetCommands
 
         if (request.DescribeAll || request.DescribeRule is not null)
         {
-            var describe = new DescribeWriter(rules.RuleSet, FieldRegistry.Default);
+            var describe = new DescribeWriter(rules.RuleSet);
             if (request.DescribeRule is not null && rules.RuleSet.FindRule(request.DescribeRule) is null)
             {
                 throw new UserFacingException($"unable to find a rule named '{request.DescribeRule}'");
@@ -115,6 +117,7 @@ public static class FalconetCommands
         return run.Live(request.DurationSeconds, cancellation);
     }
 
+    /// <summary>falco.yaml (<c>-c</c>, or the built-in one) with <c>-o key=value</c> overrides applied in order.</summary>
     public static FalconetOptions LoadConfiguration(string? configFile, IReadOnlyList<string> overrides)
     {
         ConfigTree tree = configFile is null
@@ -219,24 +222,18 @@ public static class FalconetCommands
         return result.Success ? ExitCodes.Success : ExitCodes.Failure;
     }
 
+    /// <summary>The engine for the loaded rules with the configuration's selection and alert settings.</summary>
     public static RuleEngine BuildEngine(LoadResult rules, FalconetOptions options)
     {
-        try
+        return RuleEngine.Build(rules.RuleSet, new RuleEngineOptions
         {
-            return RuleEngine.Build(rules.RuleSet, new RuleEngineOptions
-            {
-                RuleMatching = options.RuleMatching == Configuration.RuleMatching.All ? Engine.RuleMatching.All : Engine.RuleMatching.First,
-                MinimumPriority = options.MinimumPriority,
-                Selectors = ReadSelectors(options.Tree),
-                TimeFormatIso8601 = options.TimeFormatIso8601,
-                IncludeOutputFields = options.JsonOutput && options.JsonIncludeOutputFields,
-                Hostname = options.Hostname,
-            });
-        }
-        catch (RuleEngineException e)
-        {
-            throw new UserFacingException(e.Message);
-        }
+            RuleMatching = options.RuleMatching == Configuration.RuleMatching.All ? Engine.RuleMatching.All : Engine.RuleMatching.First,
+            MinimumPriority = options.MinimumPriority,
+            Selectors = ReadSelectors(options.Tree),
+            TimeFormatIso8601 = options.TimeFormatIso8601,
+            IncludeOutputFields = options.JsonOutput && options.JsonIncludeOutputFields,
+            Hostname = options.Hostname,
+        });
     }
 
     /// <summary>falco.yaml <c>rules:</c> entries: <c>- enable: {rule: NAME}</c>, <c>- disable: {tag: TAG}</c>.</summary>

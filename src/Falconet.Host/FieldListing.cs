@@ -7,6 +7,7 @@ namespace Falconet.Host;
 /// <summary><c>--list</c> and <c>--list-events</c>: what the field registry and the event table hold.</summary>
 public static class FieldListing
 {
+    /// <summary><c>--list</c>: the fields by class as Falco prints them, or their names only, or as markdown/JSON.</summary>
     public static void Write(TextWriter output, FieldRegistry registry, string? source, bool namesOnly, string? format)
     {
         if (source is not null && source != "syscall")
@@ -109,6 +110,7 @@ public static class FieldListing
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
+    /// <summary><c>--list-events</c>: the event table.</summary>
     public static void WriteEvents(TextWriter output)
     {
         foreach (EventInfo e in EventTable.All)

@@ -21,6 +21,7 @@ public static class InspectCommand
     /// <summary>Above this size a replay shows progress on stderr.</summary>
     private const long ProgressThresholdBytes = 8 * 1024 * 1024;
 
+    /// <summary>Prints the capture's events (text, <c>-p</c> format or JSON), optionally filtered; returns the exit code.</summary>
     public static int Run(InspectRequest request, ConsoleStreams console, CancellationToken cancellation)
     {
         string formatText = request.Format ?? DefaultFormat;

@@ -8,6 +8,7 @@ namespace Falconet.Host;
 /// <summary>Builds the output dispatcher and its sinks from the falco.yaml keys.</summary>
 public static class OutputsFactory
 {
+    /// <summary>The dispatcher and the sinks falco.yaml enables; <paramref name="unbuffered"/> is <c>-U</c>.</summary>
     public static OutputDispatcher Create(FalconetOptions options, ConsoleStreams console, bool unbuffered)
     {
         ConfigTree c = options.Tree;

@@ -26,6 +26,7 @@ public sealed class ProgressReporter(TextWriter error, string label, bool enable
         _printed = true;
     }
 
+    /// <summary>Ends the progress line.</summary>
     public void Done()
     {
         if (_printed)

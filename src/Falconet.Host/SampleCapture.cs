@@ -18,6 +18,7 @@ public static class SampleCapture
     private const long BashPid = 2000;
     private const long CurlPid = 2001;
 
+    /// <summary>Writes a small capture whose events fire the built-in rules, for <c>falconet demo</c>.</summary>
     public static void Write(string path)
     {
         using ScapWriter writer = ScapWriter.Create(path, compress: false);

@@ -25,7 +25,7 @@ public sealed class AlertFormatter
 
     // nlohmann::json writes UTF-8 unescaped (only quotes, backslashes and control characters are escaped);
     // the relaxed encoder is the closest match, and the output is not embedded in HTML.
-    private static readonly JsonWriterOptions s_writerOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,
@@ -33,11 +33,13 @@ public sealed class AlertFormatter
 
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
+    /// <summary>A formatter for one output configuration; not thread-safe (it reuses one buffer).</summary>
     public AlertFormatter(AlertFormatOptions options)
     {
         Options = options;
     }
 
+    /// <summary>The settings it formats with.</summary>
     public AlertFormatOptions Options { get; }
 
     /// <summary>The message the sinks receive: JSON when <see cref="AlertFormatOptions.JsonOutput"/>, else the text line.</summary>
@@ -69,7 +71,7 @@ public sealed class AlertFormatter
     {
         ArgumentNullException.ThrowIfNull(alert);
         _buffer.ResetWrittenCount();
-        using (Utf8JsonWriter writer = new(_buffer, s_writerOptions))
+        using (Utf8JsonWriter writer = new(_buffer, WriterOptions))
         {
             if (IsInternal(alert))
             {

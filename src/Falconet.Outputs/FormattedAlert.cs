@@ -8,6 +8,7 @@ public sealed class FormattedAlert
 {
     private byte[]? _utf8;
 
+    /// <summary>Wraps an alert with its rendered line; <paramref name="isJson"/> tells which shape the line has.</summary>
     public FormattedAlert(Alert alert, string message, bool isJson)
     {
         Alert = alert;
@@ -15,6 +16,7 @@ public sealed class FormattedAlert
         IsJson = isJson;
     }
 
+    /// <summary>The alert as the engine raised it.</summary>
     public Alert Alert { get; }
 
     /// <summary>The rendered message, without a trailing newline.</summary>

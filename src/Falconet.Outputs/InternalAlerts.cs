@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Falconet.Core.Alerts;
 
@@ -14,10 +13,15 @@ namespace Falconet.Outputs;
 /// </summary>
 public static class InternalAlerts
 {
+    /// <summary>Rule name of the alert about dropped syscall events.</summary>
     public const string SyscallEventDropRule = "Falco internal: syscall event drop";
+    /// <summary>Rule name of the periodic metrics alert.</summary>
     public const string MetricsSnapshotRule = "Falco internal: metrics snapshot";
+    /// <summary>Rule name of the alert about event read timeouts.</summary>
     public const string TimeoutsNotificationRule = "Falco internal: timeouts notification";
+    /// <summary>Rule name of the alert about the capture reaching its size limit.</summary>
     public const string CaptureSizeLimitRule = "Falco internal: capture size limit reached";
+    /// <summary>Rule name of the alert about a failed hot restart.</summary>
     public const string HotRestartFailureRule = "Falco internal: hot restart failure";
 
     /// <summary>
@@ -44,7 +48,7 @@ public static class InternalAlerts
             sorted[field.Key] = field.Value;
         }
         ArrayBufferWriter<byte> buffer = new(256);
-        using (Utf8JsonWriter writer = new(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (Utf8JsonWriter writer = new(buffer, AlertFormatter.WriterOptions))
         {
             writer.WriteStartObject();
             foreach (KeyValuePair<string, object?> field in sorted)

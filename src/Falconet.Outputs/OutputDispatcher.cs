@@ -4,23 +4,6 @@ using Falconet.Core.Alerts;
 
 namespace Falconet.Outputs;
 
-/// <summary>Queue and worker settings; each maps a falco.yaml key where one exists.</summary>
-public sealed record OutputDispatcherOptions
-{
-    /// <summary><c>outputs_queue.capacity</c> (0 = unbounded, Falco's default).</summary>
-    public int QueueCapacity { get; init; }
-
-    /// <summary>
-    /// <c>output_timeout</c> (2000 ms): a sink call running longer logs
-    /// <c>"&lt;name&gt;" output timeout, all output channels are blocked</c>; alerts are not dropped for it.
-    /// Also the default for <see cref="OutputDispatcher.ShutdownAsync"/>.
-    /// </summary>
-    public TimeSpan OutputTimeout { get; init; } = TimeSpan.FromMilliseconds(2000);
-
-    /// <summary>Most alerts handed to a batched sink at once (Falconet-specific; no falco.yaml key).</summary>
-    public int MaxBatchSize { get; init; } = 100;
-}
-
 /// <summary>
 /// The one bounded queue between the event thread and the outputs. <see cref="TryEnqueue"/> never blocks: when the
 /// queue is full the new alert is dropped and counted (Falco's <c>outputs_queue_num_drops</c>). One worker formats
@@ -28,7 +11,9 @@ public sealed record OutputDispatcherOptions
 /// </summary>
 public sealed class OutputDispatcher : IAsyncDisposable
 {
+    /// <summary>Falco's log line when the queue is full and an alert is dropped.</summary>
     public const string QueueFullMessage = "Outputs queue out of memory. Drop event and continue on ...";
+    /// <summary>Falco's log line when the shutdown timeout leaves alerts undelivered.</summary>
     public const string ShutdownDiscardMessage = "output channels still blocked, discarding all remaining notifications";
 
     private readonly Channel<QueueItem> _channel;
@@ -51,6 +36,7 @@ public sealed class OutputDispatcher : IAsyncDisposable
     private long _currentCallStarted;
     private int _currentCallReported;
 
+    /// <summary>Starts the worker; sinks are owned by the dispatcher from now on and disposed with it.</summary>
     public OutputDispatcher(
         AlertFormatter formatter,
         IEnumerable<IAlertSink> sinks,
@@ -113,6 +99,7 @@ public sealed class OutputDispatcher : IAsyncDisposable
         return false;
     }
 
+    /// <summary>The counters so far.</summary>
     public OutputStatistics GetStatistics()
     {
         List<SinkStatistics> sinks = [];
@@ -180,6 +167,7 @@ public sealed class OutputDispatcher : IAsyncDisposable
         return drained;
     }
 
+    /// <summary>Drains the queue (up to the shutdown timeout), flushes and disposes the sinks.</summary>
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync().ConfigureAwait(false);

@@ -1,1 +1,3 @@
-namespace Falconet.Rules;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Falconet.Rules.Tests")]

@@ -110,7 +110,7 @@ public sealed partial class CliBasicsTests
         ProcessResult run = FalconetProcess.Run("-l", "Unexpected outbound connection destination", "-o", "json_output=true");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var rules = System.Text.Json.Nodes.JsonNode.Parse(run.StandardOutput)!["rules"]!.AsArray();
+        System.Text.Json.Nodes.JsonArray rules = System.Text.Json.Nodes.JsonNode.Parse(run.StandardOutput)!["rules"]!.AsArray();
         Assert.Equal("Unexpected outbound connection destination", Assert.Single(rules)!["info"]!["name"]!.GetValue<string>());
     }
 

@@ -54,7 +54,7 @@ public sealed class HttpSinkTests : IDisposable
 
         await sink.EmitBatchAsync([alert], TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(_requests);
+        (string Method, string? ContentType, string? UserAgent, string? Encoding, byte[] Body) request = Assert.Single(_requests);
         Assert.Equal("text/plain", request.ContentType);
         Assert.Equal("custom/1", request.UserAgent);
         Assert.Equal("gzip", request.Encoding);

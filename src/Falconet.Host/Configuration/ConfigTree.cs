@@ -1,13 +1,11 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Falconet.Host.Configuration;
-
-/// <summary>A configuration error the user can fix: names the file or option and what is wrong.</summary>
-public sealed class ConfigException(string message) : Exception(message);
 
 /// <summary>
 /// A falco.yaml-shaped configuration as a tree of maps, lists and scalar strings, with Falco's
@@ -20,8 +18,10 @@ public sealed class ConfigTree
 
     private ConfigTree(Dictionary<string, object?> root) => _root = root;
 
+    /// <summary>A configuration with no keys: every getter returns its fallback.</summary>
     public static ConfigTree Empty() => new(new Dictionary<string, object?>(StringComparer.Ordinal));
 
+    /// <summary>Reads a falco.yaml file; unreadable or invalid YAML is a <see cref="ConfigException"/>.</summary>
     public static ConfigTree LoadFile(string path)
     {
         // Checked before opening: a FIFO would block the open until someone writes to it.
@@ -42,6 +42,7 @@ public sealed class ConfigTree
         return Parse(text, path);
     }
 
+    /// <summary>Parses falco.yaml text; <paramref name="name"/> names it in error messages.</summary>
     public static ConfigTree Parse(string yaml, string displayName)
     {
         var stream = new YamlStream();
@@ -329,8 +330,10 @@ public sealed class ConfigTree
         return node;
     }
 
+    /// <summary>Whether a dotted key path is set.</summary>
     public bool Contains(string dottedPath) => Get(dottedPath) is not null;
 
+    /// <summary>A scalar value as text, or <paramref name="fallback"/> when the key is absent.</summary>
     public string? GetString(string path, string? fallback = null) => Get(path) switch
     {
         null => fallback,
@@ -338,6 +341,7 @@ public sealed class ConfigTree
         _ => throw new ConfigException($"configuration key {path}: expected a scalar value"),
     };
 
+    /// <summary>A boolean (true/false, yes/no, on/off, 1/0), or <paramref name="fallback"/> when the key is absent.</summary>
     public bool GetBool(string path, bool fallback)
     {
         string? s = GetString(path);
@@ -353,28 +357,22 @@ public sealed class ConfigTree
         };
     }
 
-    public long GetInt64(string path, long fallback)
-    {
-        string? s = GetString(path);
-        if (s is null)
-        {
-            return fallback;
-        }
-        return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v)
-            ? v
-            : throw new ConfigException($"configuration key {path}: '{s}' is not an integer");
-    }
+    /// <summary>An integer value, or <paramref name="fallback"/> when the key is absent; anything else is a configuration error.</summary>
+    public long GetInt64(string path, long fallback) => GetNumber(path, fallback, NumberStyles.Integer, "an integer");
 
-    public double GetDouble(string path, double fallback)
+    /// <summary>A number value, or <paramref name="fallback"/> when the key is absent; anything else is a configuration error.</summary>
+    public double GetDouble(string path, double fallback) => GetNumber(path, fallback, NumberStyles.Float, "a number");
+
+    private T GetNumber<T>(string path, T fallback, NumberStyles styles, string expected) where T : INumberBase<T>
     {
         string? s = GetString(path);
         if (s is null)
         {
             return fallback;
         }
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+        return T.TryParse(s, styles, CultureInfo.InvariantCulture, out T? v)
             ? v
-            : throw new ConfigException($"configuration key {path}: '{s}' is not a number");
+            : throw new ConfigException($"configuration key {path}: '{s}' is not {expected}");
     }
 
     /// <summary>A list of scalars; a single scalar counts as a one-item list.</summary>

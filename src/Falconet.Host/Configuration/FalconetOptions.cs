@@ -2,19 +2,13 @@ using Falconet.Core.Alerts;
 
 namespace Falconet.Host.Configuration;
 
-/// <summary>Which rules fire for an event: the first matching rule (Falco's default) or all of them.</summary>
-public enum RuleMatching
-{
-    First,
-    All,
-}
-
 /// <summary>
 /// The typed view of the configuration keys the engine itself uses (outputs read theirs from
 /// <see cref="Tree"/>). Defaults are Falco's.
 /// </summary>
 public sealed class FalconetOptions
 {
+    /// <summary>Reads and checks the keys Falconet uses; a bad value is a <see cref="ConfigException"/> naming the key.</summary>
     public FalconetOptions(ConfigTree tree)
     {
         Tree = tree;
@@ -52,19 +46,34 @@ public sealed class FalconetOptions
         Hostname = Environment.GetEnvironmentVariable("FALCO_HOSTNAME") is { Length: > 0 } h ? h : System.Net.Dns.GetHostName();
     }
 
+    /// <summary>The whole configuration, for keys read where they are used (outputs, <c>rules:</c> selectors).</summary>
     public ConfigTree Tree { get; }
+    /// <summary><c>json_output</c>: alerts as JSON objects instead of text lines.</summary>
     public bool JsonOutput { get; }
+    /// <summary><c>json_include_output_property</c>.</summary>
     public bool JsonIncludeOutput { get; }
+    /// <summary><c>json_include_message_property</c>.</summary>
     public bool JsonIncludeMessage { get; }
+    /// <summary><c>json_include_output_fields_property</c>.</summary>
     public bool JsonIncludeOutputFields { get; }
+    /// <summary><c>json_include_tags_property</c>.</summary>
     public bool JsonIncludeTags { get; }
+    /// <summary><c>time_format_iso_8601</c>.</summary>
     public bool TimeFormatIso8601 { get; }
+    /// <summary><c>buffered_outputs</c>.</summary>
     public bool BufferedOutputs { get; }
+    /// <summary><c>priority</c>: rules less severe are not loaded.</summary>
     public Priority MinimumPriority { get; }
+    /// <summary><c>rule_matching</c>.</summary>
     public RuleMatching RuleMatching { get; }
+    /// <summary><c>rules_files</c> (or the older <c>rules_file</c>), used when no <c>-r</c> is given.</summary>
     public IReadOnlyList<string> RulesFiles { get; }
+    /// <summary><c>engine.kind</c>: <c>modern_ebpf</c> (live) or <c>replay</c>.</summary>
     public string EngineKind { get; }
+    /// <summary><c>engine.replay.capture_file</c>.</summary>
     public string? ReplayCaptureFile { get; }
+    /// <summary><c>outputs_queue.capacity</c>; 0 means unbounded, as in Falco.</summary>
     public long OutputsQueueCapacity { get; }
+    /// <summary>The alert hostname: <c>FALCO_HOSTNAME</c> when set, otherwise the machine's name.</summary>
     public string Hostname { get; }
 }

@@ -1,28 +1,13 @@
 namespace Falconet.Outputs.Sinks;
 
-/// <summary>The <c>file_output</c> keys.</summary>
-public sealed record FileOutputOptions
-{
-    /// <summary><c>file_output.filename</c> (<c>./events.txt</c>): opened in append mode, created if absent.</summary>
-    public string Filename { get; init; } = "./events.txt";
-
-    /// <summary>
-    /// <c>file_output.keep_alive</c> (false): keep the file open between alerts. Without it the file is
-    /// opened and closed for every alert, so a rotated file is picked up at once.
-    /// </summary>
-    public bool KeepAlive { get; init; }
-
-    /// <summary><c>buffered_outputs</c> (false): with keep_alive, let writes collect until shutdown or reopen.</summary>
-    public bool Buffered { get; init; }
-}
-
-/// <summary><c>file_output</c>: appends one line per alert. No rotation; <see cref="Reopen"/> closes the file (SIGUSR1).</summary>
-public sealed class FileAlertSink : IAlertSink
+/// <summary><c>file_output</c>: appends one line per alert. No rotation; <see cref="ReopenableLineSink{T}.Reopen"/> closes the file (SIGUSR1).</summary>
+public sealed class FileAlertSink : ReopenableLineSink<FileStream>
 {
     private readonly FileOutputOptions _options;
-    private FileStream? _file;
 
+    /// <summary>Checks the options; the file is opened at the first alert.</summary>
     public FileAlertSink(FileOutputOptions options)
+        : base(options?.Buffered ?? false, options?.KeepAlive ?? false)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Filename))
@@ -32,40 +17,11 @@ public sealed class FileAlertSink : IAlertSink
         _options = options;
     }
 
-    public string Name => "file";
+    /// <inheritdoc />
+    public override string Name => "file";
 
-    public void Emit(FormattedAlert alert)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        FileStream file = _file ??= Open();
-        try
-        {
-            file.Write(alert.Utf8.Span);
-            file.WriteByte((byte)'\n');
-            if (!_options.Buffered || !_options.KeepAlive)
-            {
-                file.Flush();
-            }
-        }
-        catch (IOException)
-        {
-            // A write error leaves the stream unusable; the next alert opens the file again.
-            Close();
-            throw;
-        }
-        if (!_options.KeepAlive)
-        {
-            Close();
-        }
-    }
-
-    public void Flush() => _file?.Flush();
-
-    public void Reopen() => Close();
-
-    public void Dispose() => Close();
-
-    private FileStream Open()
+    /// <inheritdoc />
+    protected override FileStream Open()
     {
         try
         {
@@ -77,10 +33,9 @@ public sealed class FileAlertSink : IAlertSink
         }
     }
 
-    private void Close()
-    {
-        FileStream? file = _file;
-        _file = null;
-        file?.Dispose();
-    }
+    /// <inheritdoc />
+    protected override Stream StreamOf(FileStream target) => target;
+
+    /// <inheritdoc />
+    protected override void CloseTarget(FileStream target) => target.Dispose();
 }

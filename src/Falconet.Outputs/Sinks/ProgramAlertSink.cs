@@ -3,34 +3,16 @@ using System.Text;
 
 namespace Falconet.Outputs.Sinks;
 
-/// <summary>The <c>program_output</c> keys.</summary>
-public sealed record ProgramOutputOptions
-{
-    /// <summary><c>program_output.program</c>: a shell command run as <c>/bin/sh -c &lt;program&gt;</c> (Falco uses popen(3)).</summary>
-    public string Program { get; init; } = "";
-
-    /// <summary>
-    /// <c>program_output.keep_alive</c> (false): keep one program running and write every alert to its stdin.
-    /// Without it the program is started for each alert, gets one line, and is waited for (as pclose(3) does).
-    /// </summary>
-    public bool KeepAlive { get; init; }
-
-    /// <summary><c>buffered_outputs</c> (false): with keep_alive, do not flush the pipe after each line.</summary>
-    public bool Buffered { get; init; }
-
-    /// <summary>The shell (not a falco.yaml key).</summary>
-    public string Shell { get; init; } = "/bin/sh";
-}
-
 /// <summary><c>program_output</c>: pipes each alert line into a program's standard input.</summary>
-public sealed class ProgramAlertSink : IAlertSink
+public sealed class ProgramAlertSink : ReopenableLineSink<Process>
 {
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly ProgramOutputOptions _options;
-    private Process? _process;
 
+    /// <summary>Checks the options; the program starts at the first alert.</summary>
     public ProgramAlertSink(ProgramOutputOptions options)
+        : base(options?.Buffered ?? false, options?.KeepAlive ?? false)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Program))
@@ -40,42 +22,11 @@ public sealed class ProgramAlertSink : IAlertSink
         _options = options;
     }
 
-    public string Name => "program";
+    /// <inheritdoc />
+    public override string Name => "program";
 
-    public void Emit(FormattedAlert alert)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        Process process = _process ??= Start();
-        try
-        {
-            Stream stdin = process.StandardInput.BaseStream;
-            stdin.Write(alert.Utf8.Span);
-            stdin.WriteByte((byte)'\n');
-            if (!_options.Buffered || !_options.KeepAlive)
-            {
-                stdin.Flush();
-            }
-        }
-        catch (IOException)
-        {
-            // The program exited (broken pipe): drop it so the next alert starts a new one.
-            Close();
-            throw;
-        }
-        if (!_options.KeepAlive)
-        {
-            Close();
-        }
-    }
-
-    public void Flush() => _process?.StandardInput.BaseStream.Flush();
-
-    /// <summary>Ends the running program (closing its stdin); the next alert starts it again (SIGUSR1).</summary>
-    public void Reopen() => Close();
-
-    public void Dispose() => Close();
-
-    private Process Start()
+    /// <inheritdoc />
+    protected override Process Open()
     {
         ProcessStartInfo start = new(_options.Shell)
         {
@@ -95,24 +46,22 @@ public sealed class ProgramAlertSink : IAlertSink
         }
     }
 
-    private void Close()
+    /// <inheritdoc />
+    protected override Stream StreamOf(Process target) => target.StandardInput.BaseStream;
+
+    /// <inheritdoc />
+    protected override void CloseTarget(Process target)
     {
-        Process? process = _process;
-        _process = null;
-        if (process is null)
-        {
-            return;
-        }
         try
         {
-            process.StandardInput.Close();
+            target.StandardInput.Close();
         }
         catch (IOException)
         {
             // Already gone; nothing left to flush.
         }
         // pclose(3) waits for the program; so do we, which also keeps per-alert programs from piling up.
-        process.WaitForExit();
-        process.Dispose();
+        target.WaitForExit();
+        target.Dispose();
     }
 }

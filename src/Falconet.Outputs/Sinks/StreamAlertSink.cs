@@ -23,8 +23,10 @@ public sealed class StreamAlertSink : IAlertSink
         Name = name;
     }
 
+    /// <inheritdoc />
     public string Name { get; }
 
+    /// <inheritdoc />
     public void Emit(FormattedAlert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -36,6 +38,7 @@ public sealed class StreamAlertSink : IAlertSink
         }
     }
 
+    /// <inheritdoc />
     public void Flush() => _stream.Flush();
 
     /// <summary>Standard output has nothing to reopen.</summary>
@@ -43,6 +46,7 @@ public sealed class StreamAlertSink : IAlertSink
     {
     }
 
+    /// <summary>Flushes, and closes the stream when the sink was given ownership of it.</summary>
     public void Dispose()
     {
         _stream.Flush();

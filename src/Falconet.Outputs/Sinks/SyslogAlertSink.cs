@@ -5,25 +5,6 @@ using Falconet.Core.Alerts;
 
 namespace Falconet.Outputs.Sinks;
 
-/// <summary>The <c>syslog_output</c> settings.</summary>
-public sealed record SyslogOutputOptions
-{
-    /// <summary>The local syslog socket (not a falco.yaml key; glibc's syslog(3) always uses <c>/dev/log</c>).</summary>
-    public string SocketPath { get; init; } = "/dev/log";
-
-    /// <summary>
-    /// The syslog facility number. Falco calls syslog(3) without openlog(), so glibc's default applies:
-    /// LOG_USER (1).
-    /// </summary>
-    public int Facility { get; init; } = 1;
-
-    /// <summary>
-    /// The tag before the message. syslog(3) without openlog() uses the program name; Falconet's program
-    /// is <c>falconet</c>. Set <c>falco</c> to keep syslog filters written for Falco working.
-    /// </summary>
-    public string Tag { get; init; } = "falconet";
-}
-
 /// <summary>
 /// <c>syslog_output</c>: sends each alert as one datagram to the local syslog socket in the RFC 3164 form that
 /// glibc's syslog(3) writes: <c>&lt;PRI&gt;Mmm dd HH:MM:SS tag: message</c>, PRI = facility * 8 + severity, where the
@@ -37,6 +18,7 @@ public sealed class SyslogAlertSink : IAlertSink
     private readonly TimeProvider _clock;
     private Socket? _socket;
 
+    /// <summary><paramref name="time"/> stamps the messages (tests pass a fixed clock).</summary>
     public SyslogAlertSink(SyslogOutputOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,8 +28,10 @@ public sealed class SyslogAlertSink : IAlertSink
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <inheritdoc />
     public string Name => "syslog";
 
+    /// <inheritdoc />
     public void Emit(FormattedAlert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -73,12 +57,15 @@ public sealed class SyslogAlertSink : IAlertSink
         return Encoding.UTF8.GetBytes(header + message);
     }
 
+    /// <inheritdoc />
     public void Flush()
     {
     }
 
+    /// <inheritdoc />
     public void Reopen() => Close();
 
+    /// <summary>Closes the socket.</summary>
     public void Dispose() => Close();
 
     private Socket Connect()

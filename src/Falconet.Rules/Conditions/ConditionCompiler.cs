@@ -1,140 +1,7 @@
 using Falconet.Core.Events;
 using Falconet.Fields;
-using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
-
-/// <summary>What kind of problem a <see cref="ConditionCompileError"/> is; callers such as the rules loader treat some specially.</summary>
-public enum ConditionCompileErrorKind
-{
-    /// <summary>A bad operator, value, argument or type combination.</summary>
-    Invalid,
-
-    /// <summary>A field name no registered field resolves; <see cref="ConditionCompileError.Subject"/> is the name.</summary>
-    UnknownField,
-
-    /// <summary>An <c>evt.type</c> value that is neither an event nor a syscall name; the subject is the value.</summary>
-    UnknownEventType,
-
-    /// <summary>A macro reference left in the condition; the subject is the macro name.</summary>
-    UndefinedMacro,
-}
-
-/// <summary>A condition that does not type-check against the fields (unknown field, bad operator or value).</summary>
-public sealed class ConditionCompileError : Exception
-{
-    public ConditionCompileError(string message, SourcePosition position)
-        : this(message, position, ConditionCompileErrorKind.Invalid, null)
-    {
-    }
-
-    public ConditionCompileError(string message, SourcePosition position, ConditionCompileErrorKind kind, string? subject)
-        : base(message)
-    {
-        Position = position;
-        Kind = kind;
-        Subject = subject;
-    }
-
-    public SourcePosition Position { get; }
-
-    public ConditionCompileErrorKind Kind { get; }
-
-    /// <summary>The unknown field, event type or macro name, for the kinds that have one.</summary>
-    public string? Subject { get; }
-
-    public string Describe() => $"{Position.Line}:{Position.Column}: {Message}";
-}
-
-/// <summary>A non-fatal finding (Falco's <c>LOAD_COMPILE_CONDITION</c> warnings).</summary>
-public sealed record ConditionWarning(string Message, SourcePosition Position);
-
-/// <summary>Options of the condition compiler.</summary>
-public sealed class ConditionCompilerOptions
-{
-    /// <summary>
-    /// Names <c>evt.type</c> may be compared with. Defaults to every event and syscall name (<see cref="EventTypeNames"/>),
-    /// as Falco accepts any syscall name whether or not it has a dedicated event.
-    /// </summary>
-    public Func<string, bool> IsKnownEventType { get; init; } = EventTypeNames.IsKnown;
-}
-
-/// <summary>An operand after binding: an extractor (with transformers applied) and its comparison family.</summary>
-public sealed class BoundOperand(FieldExtractor extractor, ParamType type, bool isList, IEitherEndExtractor? eitherEnd, string text)
-{
-    public FieldExtractor Extractor { get; } = extractor;
-    public ParamType Type { get; } = type;
-    public ValueKind Kind { get; } = ValueTypes.KindOf(type);
-    public bool IsList { get; } = isList;
-
-    /// <summary>Set for <c>fd.ip</c>/<c>fd.port</c>/<c>fd.net</c>-style fields that compare either socket end.</summary>
-    public IEitherEndExtractor? EitherEnd { get; } = eitherEnd;
-
-    public string Text { get; } = text;
-}
-
-/// <summary>A type-checked condition tree, input of both the interpreter and the compiler to evaluators.</summary>
-public abstract class BoundNode;
-
-public sealed class BoundAnd(BoundNode[] children) : BoundNode
-{
-    public BoundNode[] Children { get; } = children;
-}
-
-public sealed class BoundOr(BoundNode[] children) : BoundNode
-{
-    public BoundNode[] Children { get; } = children;
-}
-
-public sealed class BoundNot(BoundNode operand) : BoundNode
-{
-    public BoundNode Operand { get; } = operand;
-}
-
-public sealed class BoundExists(BoundOperand field) : BoundNode
-{
-    public BoundOperand Field { get; } = field;
-}
-
-/// <summary>
-/// A comparison. Exactly one of <see cref="Values"/> (literal(s), validated for the field's type) and
-/// <see cref="RightField"/> (field-to-field) is set. <see cref="IsListRhs"/> tells whether the literal was a list.
-/// </summary>
-public sealed class BoundCheck(BoundOperand left, ComparisonOperator op, ListModifier modifier, IReadOnlyList<string>? values, bool isListRhs, BoundOperand? rightField)
-    : BoundNode
-{
-    public BoundOperand Left { get; } = left;
-    public ComparisonOperator Operator { get; } = op;
-    public ListModifier Modifier { get; } = modifier;
-    public IReadOnlyList<string>? Values { get; } = values;
-    public bool IsListRhs { get; } = isListRhs;
-    public BoundOperand? RightField { get; } = rightField;
-}
-
-/// <summary>The result of compiling a condition: both evaluation backends, the event types it can match and warnings.</summary>
-public sealed class CompiledCondition
-{
-    internal CompiledCondition(ConditionNode source, BoundNode bound, ConditionEvaluator evaluator, IReadOnlyList<ConditionWarning> warnings)
-    {
-        Source = source;
-        Bound = bound;
-        Evaluator = evaluator;
-        Warnings = warnings;
-        EventTypes = EventTypeExtraction.Compute(source);
-    }
-
-    public ConditionNode Source { get; }
-    public BoundNode Bound { get; }
-    public ConditionEvaluator Evaluator { get; }
-    public IReadOnlyList<ConditionWarning> Warnings { get; }
-    public EventTypeSet EventTypes { get; }
-
-    /// <summary>The fast path: the tree of compiled evaluators; allocates nothing per event.</summary>
-    public bool Evaluate(EventContext context) => Evaluator.Evaluate(context);
-
-    /// <summary>The reference path: walks <see cref="Bound"/> and converts literals on every call.</summary>
-    public bool Interpret(EventContext context) => ConditionInterpreter.Evaluate(Bound, context);
-}
 
 /// <summary>
 /// Type-checks a condition against a <see cref="FieldRegistry"/> (falco-reference §2.3–2.6) and compiles it.
@@ -145,17 +12,20 @@ public sealed class ConditionCompiler
     private readonly FieldRegistry _registry;
     private readonly ConditionCompilerOptions _options;
 
+    /// <summary>A compiler against <paramref name="registry"/> (the default registry when null).</summary>
     public ConditionCompiler(FieldRegistry? registry = null, ConditionCompilerOptions? options = null)
     {
         _registry = registry ?? FieldRegistry.Default;
         _options = options ?? new ConditionCompilerOptions();
     }
 
+    /// <summary>The fields conditions are checked against.</summary>
     public FieldRegistry Registry => _registry;
 
     /// <summary>Parses and compiles; throws <see cref="ConditionSyntaxError"/> or <see cref="ConditionCompileError"/>.</summary>
     public CompiledCondition Compile(string condition) => Compile(ConditionParser.Parse(condition, ConditionParser.FalcoRulesMaxDepth));
 
+    /// <summary>Binds and compiles a parsed condition; throws <see cref="ConditionCompileError"/> at the first problem.</summary>
     public CompiledCondition Compile(ConditionNode condition)
     {
         var warnings = new List<ConditionWarning>();
@@ -164,7 +34,7 @@ public sealed class ConditionCompiler
     }
 
     /// <summary>Type-checks only; throws <see cref="ConditionCompileError"/> at the first problem.</summary>
-    public BoundNode Bind(ConditionNode condition, List<ConditionWarning>? warnings = null)
+    internal BoundNode Bind(ConditionNode condition, List<ConditionWarning>? warnings = null)
     {
         warnings ??= [];
         return condition switch

@@ -10,7 +10,7 @@ namespace Falconet.Rules.Conditions;
 /// The reference evaluator: walks the bound tree and converts literals on every call, written independently
 /// of the compiled evaluators so the two can be checked against each other. Slow and allocating by design.
 /// </summary>
-public static class ConditionInterpreter
+internal static class ConditionInterpreter
 {
     public static bool Evaluate(BoundNode node, EventContext context)
     {
@@ -162,14 +162,7 @@ public static class ConditionInterpreter
         }
     }
 
-    private static bool Ordering(ComparisonOperator op, int cmp) => op switch
-    {
-        ComparisonOperator.Equal => cmp == 0,
-        ComparisonOperator.NotEqual => cmp != 0,
-        ComparisonOperator.Less => cmp < 0,
-        ComparisonOperator.LessOrEqual => cmp <= 0,
-        ComparisonOperator.Greater => cmp > 0,
-        ComparisonOperator.GreaterOrEqual => cmp >= 0,
-        _ => throw new InvalidOperationException($"operator {op} on numbers"),
-    };
+    private static bool Ordering(ComparisonOperator op, int cmp) => Conditions.Ordering.IsOrdering(op)
+        ? Conditions.Ordering.Holds(op, cmp)
+        : throw new InvalidOperationException($"operator {op} on numbers");
 }

@@ -145,46 +145,34 @@ public static class ConditionParser
             return result;
         }
 
-        private ConditionNode ParseOr()
-        {
-            int start = _pos;
-            ConditionNode first = ParseAnd();
-            List<ConditionNode>? children = null;
-            while (true)
-            {
-                int save = _pos;
-                SkipBlanks();
-                if (!TryKeyword("or"))
-                {
-                    _pos = save;
-                    break;
-                }
-                SkipBlanks();
-                children ??= [first];
-                children.Add(ParseAnd());
-            }
-            return children is null ? first : new OrNode(children, PositionAt(start));
-        }
+        private ConditionNode ParseOr() => ParseJunction(isOr: true);
 
-        private ConditionNode ParseAnd()
+        private ConditionNode ParseAnd() => ParseJunction(isOr: false);
+
+        /// <summary>One precedence level: <c>or</c> over <c>and</c> operands, or <c>and</c> over <c>not</c> operands.</summary>
+        private ConditionNode ParseJunction(bool isOr)
         {
             int start = _pos;
-            ConditionNode first = ParseNot();
+            ConditionNode first = isOr ? ParseAnd() : ParseNot();
             List<ConditionNode>? children = null;
             while (true)
             {
                 int save = _pos;
                 SkipBlanks();
-                if (!TryKeyword("and"))
+                if (!TryKeyword(isOr ? "or" : "and"))
                 {
                     _pos = save;
                     break;
                 }
                 SkipBlanks();
                 children ??= [first];
-                children.Add(ParseNot());
+                children.Add(isOr ? ParseAnd() : ParseNot());
             }
-            return children is null ? first : new AndNode(children, PositionAt(start));
+            if (children is null)
+            {
+                return first;
+            }
+            return isOr ? new OrNode(children, PositionAt(start)) : new AndNode(children, PositionAt(start));
         }
 
         private ConditionNode ParseNot()

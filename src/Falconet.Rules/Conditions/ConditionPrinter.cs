@@ -9,6 +9,7 @@ namespace Falconet.Rules.Conditions;
 /// </summary>
 public static class ConditionPrinter
 {
+    /// <summary>The condition in canonical text form; parsing it again gives the same tree.</summary>
     public static string Print(ConditionNode node)
     {
         var builder = new StringBuilder();
@@ -16,6 +17,7 @@ public static class ConditionPrinter
         return builder.ToString();
     }
 
+    /// <summary>One operand or value in canonical text form.</summary>
     public static string PrintExpression(ExpressionNode node)
     {
         var builder = new StringBuilder();
@@ -168,6 +170,7 @@ public static class ConditionPrinter
         builder.Append('"');
     }
 
+    /// <summary>A value as it must be written in a condition: bare when it can be, otherwise quoted and escaped.</summary>
     public static string Escape(string value)
     {
         var builder = new StringBuilder(value.Length + 2);

@@ -4,7 +4,7 @@ namespace Falconet.Rules.Conditions;
 /// Rebuilds a condition tree bottom-up. Override the <c>Visit*</c> methods for the node kinds to change;
 /// the defaults return the same instance when nothing below changed, so unchanged subtrees are shared.
 /// </summary>
-public abstract class ConditionRewriter
+internal abstract class ConditionRewriter
 {
     public virtual ConditionNode Visit(ConditionNode node) => node switch
     {
@@ -120,6 +120,26 @@ public abstract class ConditionRewriter
     }
 
     /// <summary>Every field reference in an expression (including inside transformers and lists), left to right.</summary>
+    /// <summary>
+    /// Every check of a condition with the expressions it compares, in tree order: the field of an <c>exists</c> check,
+    /// then both sides of a comparison, each with the check's operator text.
+    /// </summary>
+    public static IEnumerable<(string Operator, ExpressionNode Operand)> CheckOperands(ConditionNode condition)
+    {
+        foreach (ConditionNode node in Descendants(condition))
+        {
+            if (node is UnaryCheckNode unary)
+            {
+                yield return (UnaryCheckNode.ExistsOperator, unary.Field);
+            }
+            else if (node is BinaryCheckNode binary)
+            {
+                yield return (binary.OperatorText, binary.Left);
+                yield return (binary.OperatorText, binary.Right);
+            }
+        }
+    }
+
     public static IEnumerable<FieldRefNode> Fields(ExpressionNode expression)
     {
         switch (expression)

@@ -7,12 +7,14 @@ namespace Falconet.Rules.Conditions;
 /// </summary>
 public sealed class ConditionSyntaxError : Exception
 {
+    /// <summary>A syntax error at <paramref name="position"/>.</summary>
     public ConditionSyntaxError(string message, SourcePosition position)
         : base(message)
     {
         Position = position;
     }
 
+    /// <summary>Where in the condition text parsing stopped.</summary>
     public SourcePosition Position { get; }
 
     /// <summary>Message with position, e.g. <c>1:7: expected a value</c>.</summary>

@@ -16,8 +16,10 @@ public sealed class EventTypeSet
         IsComplement = isComplement;
     }
 
+    /// <summary>Every event type: the condition does not restrict <c>evt.type</c>.</summary>
     public static EventTypeSet All { get; } = new([], true);
 
+    /// <summary>No event type: the condition can never match.</summary>
     public static EventTypeSet Empty { get; } = new([], false);
 
     /// <summary>True when the set is "every type except <see cref="Names"/>".</summary>
@@ -26,16 +28,22 @@ public sealed class EventTypeSet
     /// <summary>The listed names (members when finite, exclusions when a complement).</summary>
     public IReadOnlySet<string> Names => _names;
 
+    /// <summary>Whether this is <see cref="All"/>.</summary>
     public bool IsAll => IsComplement && _names.Count == 0;
 
+    /// <summary>Whether no name is in the set.</summary>
     public bool IsEmpty => !IsComplement && _names.Count == 0;
 
+    /// <summary>The set of the given event names.</summary>
     public static EventTypeSet Of(IEnumerable<string> names) => new(new HashSet<string>(names, StringComparer.Ordinal), false);
 
+    /// <summary>Whether an event of this name can match.</summary>
     public bool Contains(string name) => _names.Contains(name) != IsComplement;
 
+    /// <summary>The event types this set leaves out (for <c>not</c>).</summary>
     public EventTypeSet Complement() => new(_names, !IsComplement);
 
+    /// <summary>The event types either set allows (for <c>or</c>).</summary>
     public EventTypeSet Union(EventTypeSet other)
     {
         if (!IsComplement && !other.IsComplement)
@@ -55,6 +63,7 @@ public sealed class EventTypeSet
         return new(excluded, true);
     }
 
+    /// <summary>The event types both sets allow (for <c>and</c>).</summary>
     public EventTypeSet Intersect(EventTypeSet other) => Complement().Union(other.Complement()).Complement();
 
     /// <summary>The members of this set within <paramref name="universe"/> (e.g. every event and syscall name).</summary>
@@ -84,115 +93,6 @@ public sealed class EventTypeSet
     /// <summary>Whether events of type <paramref name="id"/> can report a name of this set (for indexing rules by event type).</summary>
     public bool ContainsEventId(int id) => EventTable.IsKnown(id) && Array.BinarySearch(ToEventTypeIds(), (ushort)id) >= 0;
 
+    /// <summary>The names, sorted, in braces; <c>all but {...}</c> for a complement.</summary>
     public override string ToString() => (IsComplement ? "all but " : "") + "{" + string.Join(", ", _names.Order(StringComparer.Ordinal)) + "}";
-}
-
-/// <summary>
-/// Which event types a condition can match (falco-reference §2.7): negations are pushed to the leaves,
-/// <c>and</c> intersects, <c>or</c> unites; <c>evt.type</c> comparisons give their sets, <c>evt.num</c>
-/// comparisons that can never hold give the empty set, every other leaf gives all types.
-/// </summary>
-/// <remarks>
-/// An unexpanded macro reference counts as all types. <see cref="EventTypeExtractionOptions.Falco"/> gives the sets
-/// Falco 0.44.1 reports and indexes rules by.
-/// </remarks>
-public static class EventTypeExtraction
-{
-    public const string EventTypeField = "evt.type";
-    public const string EventNumberField = "evt.num";
-
-    /// <summary>The name of the async event, whose <c>evt.type</c> is only known at run time.</summary>
-    public const string AsyncEventName = "asyncevent";
-
-    public static EventTypeSet Compute(ConditionNode condition) => Compute(condition, EventTypeExtractionOptions.Default);
-
-    public static EventTypeSet Compute(ConditionNode condition, EventTypeExtractionOptions options) => Compute(condition, negated: false, options);
-
-    private static EventTypeSet Compute(ConditionNode node, bool negated, EventTypeExtractionOptions options)
-    {
-        switch (node)
-        {
-            case AndNode and:
-                return Combine(and.Children, negated, intersect: !negated, options);
-            case OrNode or:
-                return Combine(or.Children, negated, intersect: negated, options);
-            case NotNode not:
-                return Compute(not.Operand, !negated, options);
-            case BinaryCheckNode check when check.Left is FieldRefNode { Name: EventTypeField, Argument: null } && check.Modifier == ListModifier.None:
-                EventTypeSet? set = EventTypeLeaf(check);
-                if (set is null)
-                {
-                    return EventTypeSet.All;
-                }
-                bool positive = set.IsComplement == negated;
-                set = negated ? set.Complement() : set;
-                return positive && options.PositiveTypeAdmitsAsyncEvent ? set.Union(EventTypeSet.Of([AsyncEventName])) : set;
-            case BinaryCheckNode check when options.NeverTrueEventNumberIsEmpty
-                && check.Left is FieldRefNode { Name: EventNumberField, Argument: null } && check.Modifier == ListModifier.None:
-                bool never = IsNeverTrueEventNumber(check);
-                return never && !negated ? EventTypeSet.Empty : EventTypeSet.All;
-            default:
-                return EventTypeSet.All;
-        }
-    }
-
-    private static EventTypeSet Combine(IReadOnlyList<ConditionNode> children, bool negated, bool intersect, EventTypeExtractionOptions options)
-    {
-        EventTypeSet result = intersect ? EventTypeSet.All : EventTypeSet.Empty;
-        foreach (ConditionNode child in children)
-        {
-            EventTypeSet childSet = Compute(child, negated, options);
-            result = intersect ? result.Intersect(childSet) : result.Union(childSet);
-        }
-        return result;
-    }
-
-    private static EventTypeSet? EventTypeLeaf(BinaryCheckNode check)
-    {
-        switch (check.Operator)
-        {
-            case ComparisonOperator.Equal when check.Right is ValueNode value:
-                return EventTypeSet.Of([value.Value]);
-            case ComparisonOperator.NotEqual when check.Right is ValueNode value:
-                return EventTypeSet.Of([value.Value]).Complement();
-            case ComparisonOperator.In or ComparisonOperator.Intersects when check.Right is ListValueNode list:
-                return EventTypeSet.Of(list.Items.OfType<ValueNode>().Select(v => v.Value));
-            case ComparisonOperator.In or ComparisonOperator.Intersects when check.Right is ValueNode value:
-                return EventTypeSet.Of([value.Value]);
-            default:
-                return null;
-        }
-    }
-
-    private static bool IsNeverTrueEventNumber(BinaryCheckNode check) => (check.Operator, check.Right) switch
-    {
-        (ComparisonOperator.Equal, ValueNode { Value: "0" }) => true,
-        (ComparisonOperator.Less, ValueNode { Value: "1" }) => true,
-        (ComparisonOperator.LessOrEqual, ValueNode { Value: "0" }) => true,
-        (ComparisonOperator.In, ListValueNode list) => list.Items.Count == 0 || (list.Items.Count == 1 && list.Items[0] is ValueNode { Value: "0" }),
-        _ => false,
-    };
-}
-
-/// <summary>Variations of <see cref="EventTypeExtraction"/>.</summary>
-public sealed record EventTypeExtractionOptions
-{
-    /// <summary>The plain algorithm of falco-reference §2.7.</summary>
-    public static EventTypeExtractionOptions Default { get; } = new();
-
-    /// <summary>
-    /// What Falco 0.44.1 computes (its <c>-L</c> <c>events</c> lists): a positive <c>evt.type</c> check also admits
-    /// <c>asyncevent</c>, and <c>evt.num</c> checks do not restrict (its <c>never_true</c> macro, <c>evt.num=0</c>,
-    /// lists every event).
-    /// </summary>
-    public static EventTypeExtractionOptions Falco { get; } = new() { PositiveTypeAdmitsAsyncEvent = true, NeverTrueEventNumberIsEmpty = false };
-
-    /// <summary>
-    /// A check that <c>evt.type</c> is one of some names also admits <c>asyncevent</c>: async events carry a name that
-    /// is only known at run time, so they may report any of them.
-    /// </summary>
-    public bool PositiveTypeAdmitsAsyncEvent { get; init; }
-
-    /// <summary><c>evt.num = 0</c> and its equivalents can never hold, so they give the empty set.</summary>
-    public bool NeverTrueEventNumberIsEmpty { get; init; } = true;
 }

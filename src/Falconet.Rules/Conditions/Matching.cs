@@ -1,7 +1,7 @@
 namespace Falconet.Rules.Conditions;
 
 /// <summary>Allocation-free string matchers shared by both evaluation backends.</summary>
-public static class Matching
+internal static class Matching
 {
     /// <summary>
     /// <c>fnmatch()</c> with no flags: <c>*</c> matches any run (also across <c>/</c>), <c>?</c> one character,

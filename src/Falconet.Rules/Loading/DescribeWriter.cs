@@ -15,14 +15,13 @@ namespace Falconet.Rules.Loading;
 public sealed class DescribeWriter
 {
     private readonly RuleSet _ruleSet;
-    private readonly FieldRegistry _fields;
     private readonly HashSet<string> _macroNames;
     private readonly HashSet<string> _listNames;
 
-    public DescribeWriter(RuleSet ruleSet, FieldRegistry? fields = null)
+    /// <summary>A writer for one loaded rule set.</summary>
+    public DescribeWriter(RuleSet ruleSet)
     {
         _ruleSet = ruleSet;
-        _fields = fields ?? FieldRegistry.Default;
         _macroNames = ruleSet.Macros.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         _listNames = ruleSet.Lists.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
     }
@@ -74,6 +73,7 @@ public sealed class DescribeWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>What <see cref="WriteJson"/> writes, as a string.</summary>
     public string ToJson(string? ruleName = null)
     {
         using var stream = new MemoryStream();
@@ -133,20 +133,10 @@ public sealed class DescribeWriter
     {
         var fields = new SortedSet<string>(StringComparer.Ordinal);
         var operators = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (ConditionNode node in ConditionRewriter.Descendants(condition))
+        foreach ((string op, ExpressionNode operand) in ConditionRewriter.CheckOperands(condition))
         {
-            switch (node)
-            {
-                case UnaryCheckNode unary:
-                    operators.Add(UnaryCheckNode.ExistsOperator);
-                    AddFields(fields, unary.Field);
-                    break;
-                case BinaryCheckNode binary:
-                    operators.Add(binary.OperatorText);
-                    AddFields(fields, binary.Left);
-                    AddFields(fields, binary.Right);
-                    break;
-            }
+            operators.Add(op);
+            AddFields(fields, operand);
         }
         return (fields, operators);
     }
@@ -188,7 +178,7 @@ public sealed class DescribeWriter
         WriteStrings(writer, "lists", lists);
         WriteStrings(writer, "macros", macros);
         writer.WriteString("output_compiled", rule.Output);
-        WriteStrings(writer, "output_fields", OutputFormat.Parse(rule.Output, _fields).FieldNames);
+        WriteStrings(writer, "output_fields", rule.Format.FieldNames);
         WriteStrings(writer, "plugins", []);
         writer.WriteEndObject();
 

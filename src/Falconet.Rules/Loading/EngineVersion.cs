@@ -48,6 +48,7 @@ public readonly record struct EngineVersion(uint Major, uint Minor, uint Patch) 
     /// <summary>Same major, and this version is at least <paramref name="required"/>.</summary>
     public bool IsCompatibleWith(EngineVersion required) => Major == required.Major && CompareTo(required) >= 0;
 
+    /// <summary>Orders versions component by component.</summary>
     public int CompareTo(EngineVersion other)
     {
         int c = Major.CompareTo(other.Major);
@@ -59,22 +60,6 @@ public readonly record struct EngineVersion(uint Major, uint Minor, uint Patch) 
         return c != 0 ? c : Patch.CompareTo(other.Patch);
     }
 
+    /// <summary>The version as written in rules files.</summary>
     public override string ToString() => $"{Major}.{Minor}.{Patch}";
-}
-
-/// <summary>
-/// Plugins whose fields Falconet provides itself. The official rules require the <c>container</c> plugin;
-/// Falconet's own container fields stand in for it, so it reports a compatible built-in provider.
-/// </summary>
-public static class BuiltinPlugins
-{
-    /// <summary>The name the official rules require.</summary>
-    public const string ContainerName = "container";
-
-    /// <summary>The container plugin version whose fields Falconet provides (shown by the host).</summary>
-    public const string ContainerVersion = "0.4.0";
-
-    /// <summary>All built-in providers: name → version.</summary>
-    public static IReadOnlyDictionary<string, string> All { get; } =
-        new Dictionary<string, string>(StringComparer.Ordinal) { [ContainerName] = ContainerVersion };
 }

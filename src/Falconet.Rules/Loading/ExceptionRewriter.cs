@@ -23,6 +23,7 @@ internal static class ExceptionRewriter
     private static readonly string[] s_modifiers = ["oneof", "anyof", "allof"];
 
     /// <summary>Checks comps/fields as Falco does when a rule with exceptions is defined or appended.</summary>
+    /// <param name="exception">The exception as read from the rule.</param>
     /// <param name="fields">The registry to check fields against, or null when the rule's source is unknown.</param>
     public static void Validate(ExceptionInfo exception, FieldRegistry? fields)
     {

@@ -26,8 +26,11 @@ public sealed class FileLoadResult
     /// <summary>The text of every rules file loaded so far, by name, for snippets.</summary>
     public IReadOnlyDictionary<string, string> Contents { get; }
 
+    /// <summary>Whether the file loaded without errors.</summary>
     public bool Success => _errors.Count == 0;
+    /// <summary>The errors, in the order they were found.</summary>
     public IReadOnlyList<LoadDiagnostic> Errors => _errors;
+    /// <summary>The warnings, in the order they were found.</summary>
     public IReadOnlyList<LoadDiagnostic> Warnings => _warnings;
 
     /// <summary>
@@ -36,7 +39,9 @@ public sealed class FileLoadResult
     /// </summary>
     public bool SchemaChecked { get; internal set; }
 
+    /// <summary>Whether the YAML matched the rules file schema.</summary>
     public bool SchemaValid => _schemaWarnings.Count == 0;
+    /// <summary>The schema mismatches, which Falco reports without failing the load.</summary>
     public IReadOnlyList<string> SchemaWarnings => _schemaWarnings;
 
     internal void Add(LoadDiagnostic diagnostic)

@@ -1,70 +1,7 @@
 namespace Falconet.Rules.Loading;
 
-/// <summary>Falco's load error codes (<c>LOAD_ERR_*</c>), in Falco's order.</summary>
-public enum LoadErrorCode
-{
-    FileRead,
-    YamlParse,
-    YamlValidate,
-    CompileCondition,
-    CompileOutput,
-    Validate,
-    Extension,
-}
-
-/// <summary>Falco's load warning codes, in Falco's order.</summary>
-public enum LoadWarningCode
-{
-    UnknownSource,
-    UnsafeNaCheck,
-    NoEventType,
-    UnknownFilter,
-    UnusedMacro,
-    UnusedList,
-    UnknownItem,
-    DeprecatedItem,
-    WarningExtension,
-    AppendNoValues,
-    ExceptionNameNotUnique,
-    InvalidMacroName,
-    InvalidListName,
-    CompileCondition,
-    UnknownKey,
-}
-
-/// <summary>
-/// The kind of item a location in a diagnostic's context chain points at. The strings Falco prints
-/// (<see cref="LoadCodes.ItemTypeText"/>) appear in the JSON as <c>item_type</c>.
-/// </summary>
-public enum LoadItemType
-{
-    ValueFor,
-    Exceptions,
-    Exception,
-    ExceptionValues,
-    ExceptionValue,
-    RulesContent,
-    RulesContentItem,
-    RequiredEngineVersion,
-    RequiredPluginVersions,
-    RequiredPluginVersionsEntry,
-    RequiredPluginVersionsAlternative,
-    List,
-    ListItem,
-    Macro,
-    MacroCondition,
-    Rule,
-    RuleCondition,
-    ConditionExpression,
-    RuleOutput,
-    RuleOutputExpression,
-    RulePriority,
-    Overrides,
-    ExtensionItem,
-}
-
 /// <summary>The code names and descriptions Falco prints for load errors and warnings.</summary>
-public static class LoadCodes
+internal static class LoadCodes
 {
     private static readonly string[] s_errorCodes =
     [

@@ -3,17 +3,6 @@ using System.Collections.Immutable;
 namespace Falconet.Rules.Loading;
 
 /// <summary>
-/// A position as Falco reports it: <c>Offset</c>, <c>Line</c> and <c>Column</c> are 0-based for YAML
-/// locations (yaml-cpp marks). For condition locations Falco adds the parser's 1-based position to the
-/// condition node's 0-based YAML mark; we keep that arithmetic so the JSON is identical.
-/// </summary>
-public readonly record struct LoadPosition(int Offset, int Line, int Column);
-
-/// <summary>One link of a diagnostic's context chain: which item, where.</summary>
-/// <param name="Name">The file name, or for condition locations the quoted, truncated condition text.</param>
-public sealed record LoadLocation(string Name, LoadPosition Position, LoadItemType ItemType, string ItemName);
-
-/// <summary>
 /// The chain of locations from the rules file down to the item a diagnostic is about
 /// (file → rule 'x' → rule condition → condition expression). Immutable; children share the parent's chain.
 /// </summary>
@@ -25,6 +14,7 @@ public sealed class LoadContext
         ConditionText = conditionText;
     }
 
+    /// <summary>The chain of items from the file down to the failing one.</summary>
     public ImmutableArray<LoadLocation> Locations { get; }
 
     /// <summary>For condition-expression contexts: the condition text the last position points into.</summary>
@@ -33,12 +23,14 @@ public sealed class LoadContext
     /// <summary>The rules file (first location's name).</summary>
     public string FileName => Locations[0].Name;
 
+    /// <summary>The innermost item.</summary>
     public LoadLocation Last => Locations[^1];
 
     /// <summary>The root context of a rules file: the whole document at position 0.</summary>
     public static LoadContext ForFile(string name) =>
         new([new LoadLocation(name, default, LoadItemType.RulesContent, "")], null);
 
+    /// <summary>The context of an item inside this one.</summary>
     public LoadContext Child(LoadPosition position, LoadItemType itemType, string itemName) =>
         new(Locations.Add(new LoadLocation(FileName, position, itemType, itemName)), null);
 

@@ -12,14 +12,19 @@ public sealed class LoadDiagnostic
         DeprecatedField = deprecatedField;
     }
 
+    /// <summary>An error that stops the load.</summary>
     public static LoadDiagnostic Error(LoadErrorCode code, string message, LoadContext context) => new(code, null, message, context, null);
 
+    /// <summary>A warning; <paramref name="deprecatedField"/> names the deprecated field it is about, if any.</summary>
     public static LoadDiagnostic Warning(LoadWarningCode code, string message, LoadContext context, string? deprecatedField = null) =>
         new(null, code, message, context, deprecatedField);
 
+    /// <summary>Whether it is an error (the load failed).</summary>
     public bool IsError => ErrorCode.HasValue;
 
+    /// <summary>The code, for errors.</summary>
     public LoadErrorCode? ErrorCode { get; }
+    /// <summary>The code, for warnings.</summary>
     public LoadWarningCode? WarningCode { get; }
 
     /// <summary>The code as Falco prints it, e.g. <c>LOAD_ERR_COMPILE_CONDITION</c> or <c>LOAD_UNUSED_LIST</c>.</summary>
@@ -33,7 +38,9 @@ public sealed class LoadDiagnostic
     /// </summary>
     public string CodeDescription => ErrorCode is { } e ? LoadCodes.Text(e) : LoadCodes.Description(WarningCode!.Value);
 
+    /// <summary>The message, in Falco's words where Falco has them.</summary>
     public string Message { get; }
+    /// <summary>Where it happened.</summary>
     public LoadContext Context { get; }
 
     /// <summary>For deprecated-field warnings (<c>evt.dir</c> …): the field.</summary>

@@ -1,45 +1,11 @@
 namespace Falconet.Rules.Loading;
 
-/// <summary>Thrown inside the loader to stop at the first error, as Falco does; never escapes the loader.</summary>
-internal sealed class RuleLoadException(LoadErrorCode code, string message, LoadContext context) : Exception(message)
-{
-    public LoadErrorCode Code { get; } = code;
-    public LoadContext Context { get; } = context;
-
-    public LoadDiagnostic ToDiagnostic() => LoadDiagnostic.Error(Code, Message, Context);
-}
-
-/// <summary>Items by name in definition order; a redefinition replaces the item in place.</summary>
-public sealed class IndexedItems<T> where T : class
-{
-    private readonly List<T> _items = [];
-    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
-
-    public int Count => _items.Count;
-    public IReadOnlyList<T> Items => _items;
-
-    public T? Find(string name) => _byName.TryGetValue(name, out int i) ? _items[i] : null;
-
-    internal void Set(string name, T item)
-    {
-        if (_byName.TryGetValue(name, out int i))
-        {
-            _items[i] = item;
-        }
-        else
-        {
-            _byName.Add(name, _items.Count);
-            _items.Add(item);
-        }
-    }
-}
-
 /// <summary>
 /// Collects items across rules files in load order and applies appends, overrides and redefinitions
 /// (falco-reference §1.4). One counter orders all lists, macros and rules, which is what the
 /// visibility rules of §1.6 compare.
 /// </summary>
-public sealed class RuleCollector
+internal sealed class RuleCollector
 {
     private int _nextIndex;
     private readonly List<PluginRequirement> _pluginRequirements = [];
@@ -86,38 +52,38 @@ public sealed class RuleCollector
         _pluginRequirements.Add(requirement);
     }
 
-    internal void DefineList(ListInfo list)
-    {
-        int id = _nextIndex++;
-        ListInfo? previous = Lists.Find(list.Name);
-        list.Index = previous?.Index ?? id;
-        list.Visibility = id;
-        Lists.Set(list.Name, list);
-    }
+    internal void DefineList(ListInfo list) => Define(Lists, list);
 
     internal void AppendList(ListInfo list)
     {
-        ListInfo previous = Lists.Find(list.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
-            "List uses 'append' or 'override.items: append' but no list by that name already exists", list.Context);
+        ListInfo previous = Append(Lists, list, "List uses 'append' or 'override.items: append' but no list by that name already exists");
         previous.Items.AddRange(list.Items);
-        previous.Visibility = _nextIndex++;
     }
 
-    internal void DefineMacro(MacroInfo macro)
-    {
-        int id = _nextIndex++;
-        MacroInfo? previous = Macros.Find(macro.Name);
-        macro.Index = previous?.Index ?? id;
-        macro.Visibility = id;
-        Macros.Set(macro.Name, macro);
-    }
+    internal void DefineMacro(MacroInfo macro) => Define(Macros, macro);
 
     internal void AppendMacro(MacroInfo macro)
     {
-        MacroInfo previous = Macros.Find(macro.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate,
-            "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists", macro.Context);
+        MacroInfo previous = Append(Macros, macro, "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists");
         previous.Condition = previous.Condition + " " + macro.Condition;
+    }
+
+    /// <summary>A (re)definition keeps the first definition's place in the order and sees everything defined so far.</summary>
+    private void Define<T>(IndexedItems<T> items, T item) where T : CollectedItem
+    {
+        int id = _nextIndex++;
+        T? previous = items.Find(item.Name);
+        item.Index = previous?.Index ?? id;
+        item.Visibility = id;
+        items.Set(item.Name, item);
+    }
+
+    /// <summary>The item an append extends, which from now on also sees what was defined before the append.</summary>
+    private T Append<T>(IndexedItems<T> items, T item, string missingMessage) where T : CollectedItem
+    {
+        T previous = items.Find(item.Name) ?? throw new RuleLoadException(LoadErrorCode.Validate, missingMessage, item.Context);
         previous.Visibility = _nextIndex++;
+        return previous;
     }
 
     internal void DefineRule(RuleInfo rule, ISet<string> knownSources, Falconet.Fields.FieldRegistry fields, FileLoadResult result)

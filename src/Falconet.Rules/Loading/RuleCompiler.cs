@@ -137,8 +137,11 @@ internal sealed class RuleCompiler
                     rule.Context));
                 output = output.Replace("%container.info", "", StringComparison.Ordinal);
             }
-            if (!OutputFormat.TryParse(output, _fields, out _, out OutputFormatException? outputError))
+            // Falco always renders rule outputs with missing values as <NA>: the engine runs this "*" form.
+            if (!OutputFormat.TryParse("*" + output, _fields, out OutputFormat? format, out OutputFormatException? outputError))
             {
+                // Error offsets are reported against the output as written, without the "*".
+                OutputFormat.TryParse(output, _fields, out _, out outputError);
                 bool unknownField = outputError!.Kind == OutputFormatErrorKind.UnknownField;
                 string message = outputError.Kind switch
                 {
@@ -167,10 +170,10 @@ internal sealed class RuleCompiler
             ast = ResolveMacros(ast, condition, rule.Context, name => byName.GetValueOrDefault(name));
             WarnDeprecatedFields(ast, rule.ConditionContext);
 
-            var warnings = new List<ConditionWarning>();
+            CompiledCondition compiledCondition;
             try
             {
-                _conditions.Bind(ast, warnings);
+                compiledCondition = _conditions.Compile(ast);
             }
             catch (ConditionCompileError error)
             {
@@ -185,7 +188,7 @@ internal sealed class RuleCompiler
                 }
                 throw new RuleLoadException(LoadErrorCode.CompileCondition, message, errorContext);
             }
-            foreach (ConditionWarning warning in warnings)
+            foreach (ConditionWarning warning in compiledCondition.Warnings)
             {
                 _result.Add(LoadDiagnostic.Warning(LoadWarningCode.CompileCondition, warning.Message,
                     rule.ConditionContext.ForCondition(condition, warning.Position.Offset, warning.Position.Line, warning.Position.Column)));
@@ -197,7 +200,7 @@ internal sealed class RuleCompiler
                 _result.Add(LoadDiagnostic.Warning(LoadWarningCode.NoEventType,
                     "Rule matches too many evt.type values. This has a significant performance penalty.", rule.Context));
             }
-            compiled.Add(new CompiledRule(rule, ast, exceptionFields, eventTypes, output));
+            compiled.Add(new CompiledRule(rule, ast, exceptionFields, eventTypes, output, compiledCondition, format!));
         }
         return compiled;
     }
@@ -220,31 +223,8 @@ internal sealed class RuleCompiler
     }
 
     /// <summary>Every field referenced by a condition, left and right operands included.</summary>
-    internal static IEnumerable<FieldRefNode> AllFields(ConditionNode ast)
-    {
-        foreach (ConditionNode node in ConditionRewriter.Descendants(ast))
-        {
-            switch (node)
-            {
-                case UnaryCheckNode unary:
-                    foreach (FieldRefNode field in ConditionRewriter.Fields(unary.Field))
-                    {
-                        yield return field;
-                    }
-                    break;
-                case BinaryCheckNode binary:
-                    foreach (FieldRefNode field in ConditionRewriter.Fields(binary.Left))
-                    {
-                        yield return field;
-                    }
-                    foreach (FieldRefNode field in ConditionRewriter.Fields(binary.Right))
-                    {
-                        yield return field;
-                    }
-                    break;
-            }
-        }
-    }
+    internal static IEnumerable<FieldRefNode> AllFields(ConditionNode ast) =>
+        ConditionRewriter.CheckOperands(ast).SelectMany(check => ConditionRewriter.Fields(check.Operand));
 
     /// <summary>
     /// Parses a condition and expands list names on its AST (falco-reference §1.6; Falco 0.44.1 resolves lists on the

@@ -196,15 +196,9 @@ internal sealed partial class RulesFileReader
         }
         foreach (YamlNode plugin in plugins.Children)
         {
-            LoadContext temporary = context.Child(Position(plugin), LoadItemType.RequiredPluginVersionsEntry, "");
-            if (plugin is not YamlMappingNode pluginMap)
-            {
-                throw Validate("Plugin version must be a mapping", temporary);
-            }
-            string name = DecodeString(pluginMap, "name", temporary)!;
-            LoadContext pluginContext = context.Child(Position(plugin), LoadItemType.RequiredPluginVersionsEntry, name);
-            string version = DecodeString(pluginMap, "version", pluginContext)!;
-            var alternatives = new List<PluginVersionRequirement> { new(name, version) };
+            (PluginVersionRequirement required, YamlMappingNode pluginMap, LoadContext pluginContext) =
+                ReadPluginVersion(plugin, context, LoadItemType.RequiredPluginVersionsEntry, "Plugin version must be a mapping");
+            var alternatives = new List<PluginVersionRequirement> { required };
             YamlNode? alternativesNode = Get(pluginMap, "alternatives");
             if (alternativesNode is not null)
             {
@@ -214,18 +208,29 @@ internal sealed partial class RulesFileReader
                 }
                 foreach (YamlNode alternative in alternativeSequence.Children)
                 {
-                    LoadContext alternativeContext = pluginContext.Child(Position(alternative), LoadItemType.RequiredPluginVersionsAlternative, "");
-                    if (alternative is not YamlMappingNode alternativeMap)
-                    {
-                        throw Validate("Plugin version alternative must be a mapping", alternativeContext);
-                    }
-                    string alternativeName = DecodeString(alternativeMap, "name", alternativeContext)!;
-                    alternativeContext = pluginContext.Child(Position(alternative), LoadItemType.RequiredPluginVersionsAlternative, alternativeName);
-                    alternatives.Add(new PluginVersionRequirement(alternativeName, DecodeString(alternativeMap, "version", alternativeContext)!));
+                    alternatives.Add(ReadPluginVersion(alternative, pluginContext, LoadItemType.RequiredPluginVersionsAlternative,
+                        "Plugin version alternative must be a mapping").Requirement);
                 }
             }
             _collector.RequirePlugins(new PluginRequirement(alternatives, pluginContext));
         }
+    }
+
+    /// <summary>
+    /// One <c>{name, version}</c> mapping of <c>required_plugin_versions</c> (an entry or one of its alternatives); errors
+    /// name the item as Falco does: unnamed until the name is read, then by name.
+    /// </summary>
+    private (PluginVersionRequirement Requirement, YamlMappingNode Map, LoadContext Context) ReadPluginVersion(
+        YamlNode node, LoadContext parent, LoadItemType type, string notMappingMessage)
+    {
+        LoadContext unnamed = parent.Child(Position(node), type, "");
+        if (node is not YamlMappingNode map)
+        {
+            throw Validate(notMappingMessage, unnamed);
+        }
+        string name = DecodeString(map, "name", unnamed)!;
+        LoadContext named = parent.Child(Position(node), type, name);
+        return (new PluginVersionRequirement(name, DecodeString(map, "version", named)!), map, named);
     }
 
     private void ReadList(YamlMappingNode item, LoadContext parent, string schemaPath)

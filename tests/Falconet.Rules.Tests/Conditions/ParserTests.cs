@@ -117,10 +117,10 @@ public sealed class ParserTests
     {
         var check = (BinaryCheckNode)ConditionParser.Parse("proc.aname[2] in (a, 'b c')");
         Assert.Equal(ComparisonOperator.In, check.Operator);
-        var field = Assert.IsType<FieldRefNode>(check.Left);
+        FieldRefNode field = Assert.IsType<FieldRefNode>(check.Left);
         Assert.Equal("proc.aname", field.Name);
         Assert.Equal("2", field.Argument);
-        var list = Assert.IsType<ListValueNode>(check.Right);
+        ListValueNode list = Assert.IsType<ListValueNode>(check.Right);
         Assert.Equal(["a", "b c"], list.Items.Cast<ValueNode>().Select(v => v.Value));
         Assert.True(((ValueNode)list.Items[1]).WasQuoted);
     }

@@ -46,7 +46,7 @@ public sealed class SharedRulesTests
         SharedData.SkipIfAbsent();
         LoadResult result = RulesLoader.Load([SharedData.Rules("falco_rules.yaml")], TestFields.Registry);
         Assert.True(result.Success, result.ToText());
-        using JsonDocument actual = JsonDocument.Parse(new DescribeWriter(result.RuleSet, TestFields.Registry).ToJson());
+        using JsonDocument actual = JsonDocument.Parse(new DescribeWriter(result.RuleSet).ToJson());
         using JsonDocument expected = JsonDocument.Parse(File.ReadAllText(SharedData.Expected("describe", "falco_rules.describe.json")));
 
         Assert.Equal(expected.RootElement.GetProperty("required_engine_version").GetString(),

@@ -11,6 +11,7 @@ public sealed record RuleSelector(bool Enable, string? RulePattern, string? Tag)
     private readonly Regex? _pattern = RulePattern is null ? null
         : new Regex("^" + Regex.Escape(RulePattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
+    /// <summary>Whether this entry names the rule, by name pattern or by one of its tags.</summary>
     public bool Matches(string ruleName, IReadOnlyCollection<string> tags) =>
         (_pattern is not null && _pattern.IsMatch(ruleName)) || (Tag is not null && tags.Contains(Tag));
 

@@ -5,22 +5,8 @@ using Falconet.Core.Events;
 
 namespace Falconet.Rules.Conditions;
 
-/// <summary>How values of a field type compare (the families of falco-reference §2.3).</summary>
-public enum ValueKind
-{
-    String,
-    Bytes,
-    Signed,
-    Unsigned,
-    Bool,
-    Ip,
-    Net,
-    Double,
-    Unsupported,
-}
-
 /// <summary>Type families and compile-time conversion of literal values (libsinsp <c>value_parser</c> rules).</summary>
-public static class ValueTypes
+internal static class ValueTypes
 {
     public static ValueKind KindOf(ParamType type) => type switch
     {
@@ -189,7 +175,7 @@ public static class ValueTypes
         {
             return false;
         }
-        var chars = new char[text.Length / 2];
+        char[] chars = new char[text.Length / 2];
         for (int i = 0; i < chars.Length; i++)
         {
             if (!byte.TryParse(text.AsSpan(i * 2, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b))

@@ -1,0 +1,6 @@
+namespace Falconet.Rules.Conditions;
+
+internal sealed class BoundExists(BoundOperand field) : BoundNode
+{
+    public BoundOperand Field { get; } = field;
+}

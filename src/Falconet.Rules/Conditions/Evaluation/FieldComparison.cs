@@ -1,0 +1,47 @@
+using Falconet.Fields;
+
+namespace Falconet.Rules.Conditions;
+
+/// <summary>Comparison of two extracted values of the same family (field-to-field).</summary>
+internal static class FieldComparison
+{
+    public static bool Compare(ValueKind kind, ComparisonOperator op, ref FieldValue l, ref FieldValue r)
+    {
+        switch (kind)
+        {
+            case ValueKind.String or ValueKind.Bytes:
+                if (l.String is not { } a || r.String is not { } b)
+                {
+                    return false;
+                }
+                return op switch
+                {
+                    ComparisonOperator.Equal or ComparisonOperator.In or ComparisonOperator.Intersects => string.Equals(a, b, StringComparison.Ordinal),
+                    ComparisonOperator.NotEqual => !string.Equals(a, b, StringComparison.Ordinal),
+                    ComparisonOperator.Less => string.CompareOrdinal(a, b) < 0,
+                    ComparisonOperator.LessOrEqual => string.CompareOrdinal(a, b) <= 0,
+                    ComparisonOperator.Greater => string.CompareOrdinal(a, b) > 0,
+                    ComparisonOperator.GreaterOrEqual => string.CompareOrdinal(a, b) >= 0,
+                    ComparisonOperator.Contains => a.Contains(b, StringComparison.Ordinal),
+                    ComparisonOperator.IContains => Matching.ContainsIgnoreAsciiCase(a, Matching.ToAsciiLower(b)),
+                    ComparisonOperator.StartsWith => a.StartsWith(b, StringComparison.Ordinal),
+                    ComparisonOperator.EndsWith => a.EndsWith(b, StringComparison.Ordinal),
+                    ComparisonOperator.Glob => Matching.Glob(b, a),
+                    ComparisonOperator.IGlob => Matching.Glob(b, a, ignoreCase: true),
+                    _ => false,
+                };
+            case ValueKind.Ip:
+                bool equal = l.Ip is not null && l.Ip.Equals(r.Ip);
+                return op == ComparisonOperator.NotEqual ? l.Ip is not null && r.Ip is not null && !equal : equal;
+            case ValueKind.Double:
+                return CompareOrdering(op, l.Double.CompareTo(r.Double));
+            case ValueKind.Unsigned:
+                return CompareOrdering(op, ((ulong)l.Int).CompareTo((ulong)r.Int));
+            default:
+                return CompareOrdering(op, l.Int.CompareTo(r.Int));
+        }
+    }
+
+    private static bool CompareOrdering(ComparisonOperator op, int cmp) =>
+        op is ComparisonOperator.In or ComparisonOperator.Intersects ? cmp == 0 : Ordering.Holds(op, cmp);
+}

@@ -1,0 +1,18 @@
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+internal sealed class OrEvaluator(ConditionEvaluator[] children) : ConditionEvaluator
+{
+    public override bool Evaluate(EventContext context)
+    {
+        foreach (ConditionEvaluator child in children)
+        {
+            if (child.Evaluate(context))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
