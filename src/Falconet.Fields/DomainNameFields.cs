@@ -32,6 +32,13 @@ public static class DomainNameFields
             && context.State.Dns.MatchesAny(ScopeOf(context), address, patterns, (long)context.Event.Timestamp);
     }
 
+    /// <summary>Whether the fd has the end that <paramref name="fieldName"/> names (without it, every comparison is false).</summary>
+    public static bool HasAddress(string fieldName, EventContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return TryGetAddress(context, s_ends[fieldName], out _);
+    }
+
     internal static void Register(FieldRegistry registry)
     {
         foreach ((string name, ConnectionEnd end) in s_ends)

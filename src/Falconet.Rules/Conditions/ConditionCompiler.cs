@@ -114,6 +114,11 @@ public sealed class ConditionCompiler
                 throw new ConditionCompileError("unsupported right-hand side", check.Right.Position);
         }
 
+        if (check.Left is FieldRefNode && DomainNameFields.IsDomainField(left.Extractor.Field.Name))
+        {
+            return BindDomainCheck(check, left, values, isList, warnings);
+        }
+
         ParamType valueType = left.Type;
         foreach (string value in values)
         {
@@ -128,6 +133,37 @@ public sealed class ConditionCompiler
             }
         }
         return new BoundCheck(left, op, check.Modifier, values, isList, null);
+    }
+
+    /// <summary>
+    /// <c>fd.*ip.name</c> with <c>=</c>, <c>!=</c> or <c>in</c>: whether the address has the name (or a name matching a
+    /// wildcard) in the DNS store, as Falco's DNS manager answers it, without a lookup on the event path.
+    /// </summary>
+    private BoundCheck BindDomainCheck(BinaryCheckNode check, BoundOperand left, IReadOnlyList<string> values, bool isList, List<ConditionWarning> warnings)
+    {
+        if (check.Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual or ComparisonOperator.In) || check.Modifier != ListModifier.None)
+        {
+            throw new ConditionCompileError("fd.*ip.name filter only supports '=' and '!=' operators", check.Position);
+        }
+        var patterns = new List<Falconet.Dns.DomainPattern>(values.Count);
+        foreach (string value in values)
+        {
+            bool wildcard = value.Contains('*', StringComparison.Ordinal);
+            if (wildcard && !_options.DomainWildcards)
+            {
+                continue; // Falco compares names literally: no address has a name with '*'.
+            }
+            if (Falconet.Dns.DomainPattern.TryParse(value, out Falconet.Dns.DomainPattern? pattern, out string? error))
+            {
+                patterns.Add(pattern!);
+            }
+            else if (wildcard)
+            {
+                // Loads, as in Falco, but can never match: say why.
+                warnings.Add(new ConditionWarning($"'{value}' is not a valid domain pattern ({error}); it never matches", check.Right.Position));
+            }
+        }
+        return new BoundCheck(left, check.Operator, ListModifier.None, values, isList, null, new Falconet.Dns.DomainPatternSet(patterns));
     }
 
     private BoundCheck BindFieldToField(BinaryCheckNode check, BoundOperand left, TransformerNode right)

@@ -34,6 +34,16 @@ internal static class ConditionInterpreter
 
     private static bool EvaluateCheck(BoundCheck check, EventContext context)
     {
+        if (check.Domains is not null)
+        {
+            // Written apart from DomainNameEvaluator: every name of the address, compared with each value in turn.
+            if (!DomainNameFields.HasAddress(check.Left.Extractor.Field.Name, context))
+            {
+                return false;
+            }
+            bool any = check.Domains.Patterns.Any(p => DomainNameFields.Matches(check.Left.Extractor.Field.Name, context, new Falconet.Dns.DomainPatternSet([p])));
+            return check.Operator == ComparisonOperator.NotEqual ? !any : any;
+        }
         if (check.RightField is { } right)
         {
             FieldValue l = default;

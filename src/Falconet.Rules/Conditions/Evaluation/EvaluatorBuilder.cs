@@ -22,6 +22,10 @@ internal static class EvaluatorBuilder
         {
             return new FieldToFieldEvaluator(check.Left, right, check.Operator);
         }
+        if (check.Domains is { } domains)
+        {
+            return new DomainNameEvaluator(check.Left.Extractor.Field.Name, domains, negate: check.Operator == ComparisonOperator.NotEqual);
+        }
         ValueMatcher matcher = BuildMatcher(check);
         if (check.Left.EitherEnd is { } eitherEnd)
         {
