@@ -25,9 +25,11 @@ public static class CommandLineDefinition
         var unbuffered = new Option<bool>("-U", "--unbuffered") { Description = "Flush outputs after every alert." };
         var printVersion = new Option<bool>("--print-version") { Description = "Print versions and exit.", Hidden = true };
         var verbose = new Option<bool>("-v") { Description = "Verbose: progress and statistics on stderr." };
+        var compat = new Option<string?>("--compat") { Description = "'falco': only what Falco 0.44 does (fd.*ip.name from a background resolver, no wildcards). Same as -o compat=falco.", HelpName = "falco" };
+        compat.AcceptOnlyFromAmong("falco");
 
         var root = new RootCommand("Falconet: Falco-compatible runtime threat detection. Without -e it captures live with eBPF (root).");
-        foreach (Option o in new Option[] { configFile, rules, options, capture, describeAll, describeOne, listFields, listNamesOnly, listFormat, listEvents, validate, dryRun, duration, unbuffered, printVersion, verbose })
+        foreach (Option o in new Option[] { configFile, rules, options, capture, describeAll, describeOne, listFields, listNamesOnly, listFormat, listEvents, validate, dryRun, duration, unbuffered, printVersion, verbose, compat })
         {
             root.Options.Add(o);
         }
@@ -37,7 +39,7 @@ public static class CommandLineDefinition
             {
                 ConfigFile = parse.GetValue(configFile),
                 RulesPaths = parse.GetValue(rules) ?? [],
-                Overrides = parse.GetValue(options) ?? [],
+                Overrides = parse.GetValue(compat) is { } mode ? ["compat=" + mode, .. parse.GetValue(options) ?? []] : parse.GetValue(options) ?? [],
                 CaptureFile = parse.GetValue(capture),
                 DescribeAll = parse.GetValue(describeAll),
                 DescribeRule = parse.GetValue(describeOne),

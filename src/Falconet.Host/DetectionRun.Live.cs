@@ -29,7 +29,8 @@ public sealed partial class DetectionRun
             throw new UserFacingException(problem);
         }
         IReadOnlyCollection<string> syscalls = SyscallsFor(engine);
-        var state = new SystemState();
+        using DnsSetup dns = DnsSetup.Start(options, engine, live: true, console.Error);
+        SystemState state = dns.State;
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         var drops = new DropMonitor(options, console, alert => Publish(outputs, alert));
         LiveCaptureStats stats;
@@ -49,7 +50,7 @@ public sealed partial class DetectionRun
                     RingBufferBytes = RingBufferBytes(options),
                     IgnoreOwnProcess = true,
                     // DNS answers feed fd.*ip.name: receives on port-53 sockets are captured even when no rule asks
-                    ObserveDns = true,
+                    ObserveDns = options.Dns.Mode != Falconet.Dns.DnsMode.Resolve,
                 }, state, out ProcScanStats _);
             }
             catch (LiveCaptureException e)

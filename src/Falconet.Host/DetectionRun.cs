@@ -28,8 +28,9 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
         int exitCode = ExitCodes.Success;
         string? failure = null;
         using (reader)
+        using (DnsSetup dns = DnsSetup.Start(options, engine, live: false, console.Error))
         {
-            var state = new SystemState();
+            SystemState state = dns.State;
             var evt = new ScapEvent();
             var progress = new ProgressReporter(console.Error, "replay", reader.Length > ProgressThresholdBytes || verbose);
             Action<Alert> onAlert = alert => Publish(outputs, alert);

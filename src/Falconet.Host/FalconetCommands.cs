@@ -78,7 +78,7 @@ public static class FalconetCommands
             return Validate(request.ValidatePaths, options, console);
         }
 
-        LoadResult rules = LoadRules(request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles);
+        LoadResult rules = LoadRules(request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles, LoaderOptions(options));
         if (!rules.Success)
         {
             console.Error.WriteLine(rules.ToText().TrimEnd());
@@ -117,6 +117,16 @@ public static class FalconetCommands
         return run.Live(request.DurationSeconds, cancellation);
     }
 
+    /// <summary>The loader's options the configuration implies: under <c>compat: falco</c>, no domain wildcards.</summary>
+    public static RulesLoaderOptions LoaderOptions(FalconetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new RulesLoaderOptions
+        {
+            ConditionOptions = new Falconet.Rules.Conditions.ConditionCompilerOptions { DomainWildcards = !options.Dns.CompatFalco },
+        };
+    }
+
     /// <summary>falco.yaml (<c>-c</c>, or the built-in one) with <c>-o key=value</c> overrides applied in order.</summary>
     public static FalconetOptions LoadConfiguration(string? configFile, IReadOnlyList<string> overrides)
     {
@@ -135,11 +145,11 @@ public static class FalconetCommands
     /// the paths as <c>&lt;builtin&gt;</c> (or by their full name, <c>&lt;builtin&gt;/falconet_rules.yaml</c>), so that
     /// local files loaded after them can append to or override them, as Falco users do with falco_rules.local.yaml.
     /// </summary>
-    public static LoadResult LoadRules(IReadOnlyList<string> paths)
+    public static LoadResult LoadRules(IReadOnlyList<string> paths, RulesLoaderOptions? loaderOptions = null)
     {
         if (paths.Count == 0)
         {
-            return RulesLoader.LoadText(EmbeddedDefaults.RulesFileName, EmbeddedDefaults.RulesYaml, FieldRegistry.Default);
+            return RulesLoader.LoadText(EmbeddedDefaults.RulesFileName, EmbeddedDefaults.RulesYaml, FieldRegistry.Default, loaderOptions);
         }
         foreach (string p in paths)
         {
@@ -147,7 +157,7 @@ public static class FalconetCommands
         }
         if (!paths.Any(EmbeddedDefaults.IsBuiltinRulesName))
         {
-            return RulesLoader.Load(paths, FieldRegistry.Default);
+            return RulesLoader.Load(paths, FieldRegistry.Default, loaderOptions);
         }
         var files = new List<(string Name, string Content)>();
         foreach (string p in paths)
@@ -171,7 +181,7 @@ public static class FalconetCommands
                 files.Add((p, ReadRulesFile(p)));
             }
         }
-        return RulesLoader.LoadText(files, FieldRegistry.Default);
+        return RulesLoader.LoadText(files, FieldRegistry.Default, loaderOptions);
     }
 
     /// <summary>

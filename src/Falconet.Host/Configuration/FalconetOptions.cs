@@ -43,8 +43,12 @@ public sealed class FalconetOptions
         EngineKind = tree.GetString("engine.kind", "modern_ebpf")!;
         ReplayCaptureFile = tree.GetString("engine.replay.capture_file");
         OutputsQueueCapacity = tree.GetInt64("outputs_queue.capacity", 0);
+        Dns = new DnsOptions(tree);
         Hostname = Environment.GetEnvironmentVariable("FALCO_HOSTNAME") is { Length: > 0 } h ? h : System.Net.Dns.GetHostName();
     }
+
+    /// <summary>The <c>dns</c> section and <c>compat</c>.</summary>
+    public DnsOptions Dns { get; }
 
     /// <summary>The whole configuration, for keys read where they are used (outputs, <c>rules:</c> selectors).</summary>
     public ConfigTree Tree { get; }

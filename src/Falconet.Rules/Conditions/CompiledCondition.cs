@@ -12,6 +12,46 @@ public sealed class CompiledCondition
         Evaluator = evaluator;
         Warnings = warnings;
         EventTypes = EventTypeExtraction.Compute(source);
+        var names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        CollectDomainNames(bound, names);
+        DomainNames = [.. names];
+    }
+
+    /// <summary>
+    /// The exact names the condition compares <c>fd.*ip.name</c> with: what a resolver must look up for the condition
+    /// to see Falco's answers (wildcards cannot be looked up and are not listed).
+    /// </summary>
+    public IReadOnlyList<string> DomainNames { get; }
+
+    private static void CollectDomainNames(BoundNode node, SortedSet<string> names)
+    {
+        switch (node)
+        {
+            case BoundAnd and:
+                foreach (BoundNode child in and.Children)
+                {
+                    CollectDomainNames(child, names);
+                }
+                break;
+            case BoundOr or:
+                foreach (BoundNode child in or.Children)
+                {
+                    CollectDomainNames(child, names);
+                }
+                break;
+            case BoundNot not:
+                CollectDomainNames(not.Operand, names);
+                break;
+            case BoundCheck { Domains: { } domains }:
+                foreach (Falconet.Dns.DomainPattern pattern in domains.Patterns)
+                {
+                    if (pattern.Kind == Falconet.Dns.DomainPatternKind.Exact)
+                    {
+                        names.Add(pattern.Name);
+                    }
+                }
+                break;
+        }
     }
 
     /// <summary>The condition tree that was compiled (macros expanded).</summary>
