@@ -42,7 +42,7 @@ public sealed class ConfigTree
         return Parse(text, path);
     }
 
-    /// <summary>Parses falco.yaml text; <paramref name="name"/> names it in error messages.</summary>
+    /// <summary>Parses falco.yaml text; <paramref name="displayName"/> names it in error messages.</summary>
     public static ConfigTree Parse(string yaml, string displayName)
     {
         var stream = new YamlStream();

@@ -18,7 +18,7 @@ public sealed class SyslogAlertSink : IAlertSink
     private readonly TimeProvider _clock;
     private Socket? _socket;
 
-    /// <summary><paramref name="time"/> stamps the messages (tests pass a fixed clock).</summary>
+    /// <summary><paramref name="clock"/> stamps the messages (tests pass a fixed clock).</summary>
     public SyslogAlertSink(SyslogOutputOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
