@@ -7,7 +7,7 @@ using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
 
-/// <summary>The fd.* and fs.path.* fields (falco-reference.md §3 fd/fs.path and §3.1).</summary>
+/// <summary>The fd.* and fs.path.* fields (libsinsp semantics; the client/server ends of a socket follow its role, not the event direction).</summary>
 internal static class FdFields
 {
     private const string NotAvailable = FieldValueFormatter.NotAvailable;

@@ -5,7 +5,7 @@ using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
 
-/// <summary>The proc.* and thread.* fields (falco-reference.md §3 proc/thread, libsinsp semantics).</summary>
+/// <summary>The proc.* and thread.* fields (libsinsp semantics: proc.cmdline starts with comm, proc.a* look at ancestors, not self).</summary>
 internal static class ProcessFields
 {
     public static void Register(FieldRegistry registry)

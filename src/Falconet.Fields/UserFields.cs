@@ -4,7 +4,7 @@ using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
 
-/// <summary>The user.* and group.* fields (falco-reference.md §3.2: root fallback for uid 0, "&lt;NA&gt;" when unknown).</summary>
+/// <summary>The user.* and group.* fields (names fall back to root for uid 0 and "&lt;NA&gt;" when unknown, as in libsinsp).</summary>
 internal static class UserFields
 {
     public static void Register(FieldRegistry registry)

@@ -6,7 +6,7 @@ using Falconet.Core.Events;
 namespace Falconet.Scap;
 
 /// <summary>
-/// Builds synthetic <see cref="ScapEvent"/>s parameter by parameter, in the wire encodings of scap-format.md §2.3/§2.4.
+/// Builds synthetic <see cref="ScapEvent"/>s parameter by parameter, in the scap wire encodings (little-endian, length-prefixed parameters).
 /// <code>EventBuilder.Create(23, ts, tid).Errno(0).SockTupleV4("10.0.0.5", 54321, "93.184.216.34", 80).Fd(3).SockAddrV4("93.184.216.34", 80).Build()</code>
 /// <see cref="Build"/> checks the parameters against the event table (count, and the width of fixed-size types)
 /// so a test cannot silently build an event no reader would produce.

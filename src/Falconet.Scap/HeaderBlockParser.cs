@@ -6,7 +6,7 @@ using Falconet.Core.Snapshot;
 namespace Falconet.Scap;
 
 /// <summary>
-/// Turns the bodies of the header-region blocks (MI, IL, UL, PL, FDL; scap-format.md §1.6–§1.10) into snapshot records.
+/// Turns the bodies of the header-region blocks (MI, IL, UL, PL, FDL) into snapshot records.
 /// Problems are reported as <see cref="MalformedBlockException"/> naming the entry and field.
 /// </summary>
 internal static class HeaderBlockParser
@@ -237,7 +237,7 @@ internal static class HeaderBlockParser
     }
 
     /// <summary>
-    /// Two incompatible tails follow root in PL_V9 entries (§1.9): the old "compat" one (≤ 29 bytes) and the
+    /// Two incompatible tails follow root in PL_V9 entries: the old "compat" one (≤ 29 bytes) and the
     /// libs ≥ 0.11 one; each field is present only if the entry is long enough for it.
     /// </summary>
     private static void ParseV9Tail(ref SpanCursor e, ThreadRecord t)

@@ -18,7 +18,7 @@ internal readonly record struct BlockClass(BlockKind Kind, int Version, string N
     public bool IsEvent => Kind == BlockKind.Event;
 }
 
-/// <summary>Block type ids of scap-format.md §1.3 (the <c>0x80xxABCD</c> ids are pre-release aliases).</summary>
+/// <summary>Block type ids of the scap format (the <c>0x80xxABCD</c> ids are pre-release aliases).</summary>
 public static class ScapBlockTypes
 {
     /// <summary>SHB: starts a section; carries the byte-order magic and format version.</summary>

@@ -15,7 +15,7 @@ public sealed class ScapReader : IDisposable
     /// <summary>Blocks larger than this are taken as corrupt lengths rather than allocated.</summary>
     public const int MaxBlockLength = 64 * 1024 * 1024;
 
-    /// <summary>Non-LARGE event blocks: at most 65536 body bytes plus the 8-byte header (§1.11).</summary>
+    /// <summary>Non-LARGE event blocks: at most 65536 body bytes plus the 8-byte block header; larger events use the LARGE block types.</summary>
     public const int MaxEventBlockLength = 65536 + 8;
 
     private const int BlockHeaderSize = 8;

@@ -9,7 +9,7 @@ using Falconet.Core.Snapshot;
 namespace Falconet.Scap;
 
 /// <summary>
-/// Writes scap captures in the profile that both sysdig 0.29.3 and current Falco read (scap-format.md §1.14):
+/// Writes scap captures in the profile that both sysdig 0.29.3 and current Falco read (checked by round-trips through both):
 /// SHB 1.2 without options, MI, IL_V2, UL_V2, one PL_V9 block with the compat tail, one FDL_V2 block per thread,
 /// then EV_V2 blocks (EVF_V2 when the event has block flags, the LARGE variants for large-payload event types).
 /// Events are written as given (type, parameters); choosing layouts old readers understand is the caller's job.

@@ -4,7 +4,7 @@ using System.Net;
 namespace Falconet.State;
 
 /// <summary>
-/// A decoded PT_SOCKADDR or PT_SOCKTUPLE parameter (scap-format.md §2.4), viewing the event's bytes.
+/// A decoded PT_SOCKADDR or PT_SOCKTUPLE parameter (a family byte, then addresses and ports), viewing the event's bytes.
 /// For a sockaddr only the source half is filled. IPv4-mapped IPv6 tuples are reported as IPv4, as libsinsp does.
 /// </summary>
 internal ref struct SocketTuple

@@ -28,9 +28,6 @@ internal static unsafe partial class Libbpf
     [LibraryImport(LibraryName, EntryPoint = "bpf_object__find_map_by_name", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint ObjectFindMapByName(nint obj, string name);
 
-    [LibraryImport(LibraryName, EntryPoint = "bpf_program__set_autoload")]
-    public static partial int ProgramSetAutoload(nint prog, [MarshalAs(UnmanagedType.U1)] bool autoload);
-
     [LibraryImport(LibraryName, EntryPoint = "bpf_program__attach", SetLastError = true)]
     public static partial nint ProgramAttach(nint prog);
 
@@ -63,9 +60,6 @@ internal static unsafe partial class Libbpf
 
     [LibraryImport(LibraryName, EntryPoint = "libbpf_num_possible_cpus")]
     public static partial int NumPossibleCpus();
-
-    [LibraryImport(LibraryName, EntryPoint = "libbpf_get_error")]
-    public static partial long GetError(nint ptr);
 
     [LibraryImport(LibraryName, EntryPoint = "libbpf_set_print")]
     public static partial nint SetPrint(delegate* unmanaged[Cdecl]<int, byte*, nint, int> printFunction);

@@ -226,7 +226,7 @@ public sealed class ArgumentRenderer
                 AppendFdList(context, payload, raw);
                 break;
             case ParamType.Syscallid when payload.Length >= 2:
-                // The PPM_SC name table is not carried; the id prints without its name.
+                // The raw PPM_SC id only: evt.type names the syscall through SyscallTable, the argument stays a number.
                 raw.Append(BinaryPrimitives.ReadUInt16LittleEndian(payload));
                 break;
             case ParamType.Sigtype:

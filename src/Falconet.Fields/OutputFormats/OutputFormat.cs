@@ -91,7 +91,7 @@ public sealed class OutputFormat
                     $"field transformers ('{format[nameStart..pos]}(...)' at offset {start}) are not supported in output formats yet", start);
             }
             string token = format[nameStart..pos].TrimEnd('.', '-');
-            FieldSlot slot = ResolveField(format, registry, start, nameStart, ref token, ref pos, width);
+            FieldSlot slot = ResolveField(format, registry, nameStart, ref token, ref pos, width);
             if (literal.Length > 0)
             {
                 segments.Add(new Segment(literal.ToString(), null));
@@ -123,7 +123,7 @@ public sealed class OutputFormat
         }
     }
 
-    private static FieldSlot ResolveField(string format, FieldRegistry registry, int percentOffset, int nameStart, ref string token, ref int pos, int width)
+    private static FieldSlot ResolveField(string format, FieldRegistry registry, int nameStart, ref string token, ref int pos, int width)
     {
         // Longest registered name wins; what follows a shorter match is literal text again (e.g. "%proc.name.").
         string candidate = token;

@@ -4,7 +4,7 @@ using Falconet.Fields;
 namespace Falconet.Rules.Conditions;
 
 /// <summary>
-/// Type-checks a condition against a <see cref="FieldRegistry"/> (falco-reference §2.3–2.6) and compiles it.
+/// Type-checks a condition against a <see cref="FieldRegistry"/> (operators per type family, field arguments, transformers, field-to-field types) and compiles it.
 /// Macro references must have been substituted; an unresolved one is an error.
 /// </summary>
 public sealed class ConditionCompiler

@@ -3,7 +3,7 @@ using System.Text;
 namespace Falconet.Rules.Conditions;
 
 /// <summary>
-/// Parses Falco's condition language (falco-reference §2.1–2.2) into an AST whose nodes carry their
+/// Parses Falco's condition language into an AST whose nodes carry their
 /// position. Precedence: <c>not</c> binds tightest, then <c>and</c>, then <c>or</c>; chains are n-ary.
 /// Macro references stay <see cref="MacroRefNode"/>s; list names on the right of <c>in</c> stay bare
 /// <see cref="ValueNode"/>s (Falco substitutes lists textually before parsing).
@@ -602,7 +602,6 @@ public static class ConditionParser
 
         private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 
-        /// <summary>A quoted string at the current position, unescaped (falco-reference §2.2).</summary>
         /// <summary>Lexes a quoted string at the start of the text; <paramref name="end"/> is where it stopped.</summary>
         public string ReadQuotedAtStart(out int end)
         {

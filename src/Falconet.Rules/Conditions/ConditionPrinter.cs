@@ -3,7 +3,7 @@ using System.Text;
 namespace Falconet.Rules.Conditions;
 
 /// <summary>
-/// The canonical string form of a condition (falco-reference §2.8): what Falco's describe output shows
+/// The canonical string form of a condition: what Falco's describe output shows
 /// as <c>condition_compiled</c>. <c>and</c>/<c>or</c> are parenthesised, <c>not</c> is not; values
 /// are quoted only when they contain a blank, <c>=</c>, a quote, a backslash or a control character.
 /// </summary>

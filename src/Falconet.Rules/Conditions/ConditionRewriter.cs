@@ -84,7 +84,7 @@ internal abstract class ConditionRewriter
     /// <summary>
     /// Expands list names on the right of <c>in</c>/<c>intersects</c>/<c>pmatch</c> and modifiers: an unquoted list item
     /// (or a bare list name as the whole right-hand side) for which <paramref name="lookup"/> returns items is replaced
-    /// by those items. This is the AST form of Falco's textual list substitution (falco-reference §1.6).
+    /// by those items. This is the AST form of Falco's textual list substitution, which ignores definition order.
     /// </summary>
     public static ConditionNode ExpandLists(ConditionNode condition, Func<string, IReadOnlyList<string>?> lookup) =>
         new ListExpander(lookup).Visit(condition);

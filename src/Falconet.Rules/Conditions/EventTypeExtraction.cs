@@ -1,7 +1,7 @@
 namespace Falconet.Rules.Conditions;
 
 /// <summary>
-/// Which event types a condition can match (falco-reference §2.7): negations are pushed to the leaves,
+/// Which event types a condition can match, as Falco indexes rules: negations are pushed to the leaves,
 /// <c>and</c> intersects, <c>or</c> unites; <c>evt.type</c> comparisons give their sets, <c>evt.num</c>
 /// comparisons that can never hold give the empty set, every other leaf gives all types.
 /// </summary>

@@ -3,7 +3,7 @@ namespace Falconet.Rules.Conditions;
 /// <summary>Variations of <see cref="EventTypeExtraction"/>.</summary>
 public sealed record EventTypeExtractionOptions
 {
-    /// <summary>The plain algorithm of falco-reference §2.7.</summary>
+    /// <summary>Falco's plain algorithm (negations to the leaves, and intersects, or unites).</summary>
     public static EventTypeExtractionOptions Default { get; } = new();
 
     /// <summary>

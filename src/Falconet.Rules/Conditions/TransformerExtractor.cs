@@ -5,7 +5,7 @@ using Falconet.State;
 namespace Falconet.Rules.Conditions;
 
 /// <summary>
-/// A field extractor with a transformer applied (<c>tolower toupper b64 basename len</c>, falco-reference §2.5).
+/// A field extractor with a transformer applied (<c>tolower toupper b64 basename len</c>; b64 decodes).
 /// The last input and output are remembered so that a value held in state (the same string instance event
 /// after event) is transformed once, not on every event.
 /// </summary>

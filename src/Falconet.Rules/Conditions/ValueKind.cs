@@ -1,6 +1,6 @@
 namespace Falconet.Rules.Conditions;
 
-/// <summary>How values of a field type compare (the families of falco-reference §2.3).</summary>
+/// <summary>How values of a field type compare (Falco's type families: strings, numbers, bool, IP address, IP network, bytes).</summary>
 public enum ValueKind
 {
     /// <summary>Text values.</summary>

@@ -45,7 +45,7 @@ internal static class ValueTypes
         _ => "unsupported",
     };
 
-    /// <summary>The operators a type family allows (falco-reference §2.3 <c>flt_is_comparable</c>).</summary>
+    /// <summary>The operators a type family allows (Falco's <c>flt_is_comparable</c>: e.g. numbers allow no string operators, lists only in/intersects/exists).</summary>
     public static bool Allows(ValueKind kind, bool isList, ComparisonOperator op)
     {
         if (isList)

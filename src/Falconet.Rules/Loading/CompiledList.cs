@@ -2,7 +2,7 @@ using Falconet.Rules.Conditions;
 
 namespace Falconet.Rules.Loading;
 
-/// <summary>A list after list-in-list expansion (falco-reference §1.6).</summary>
+/// <summary>A list after list-in-list expansion (an item naming a list defined earlier becomes that list's raw items, one level deep).</summary>
 public sealed class CompiledList(ListInfo info, IReadOnlyList<string> items, IReadOnlyList<string> referencedLists)
 {
     /// <summary>The list as collected.</summary>

@@ -8,7 +8,7 @@ using Falconet.Rules.Conditions;
 namespace Falconet.Rules.Loading;
 
 /// <summary>
-/// Writes what <c>falco -L</c> / <c>-l RULE</c> print: with JSON output the shape of falco-reference §1.8
+/// Writes what <c>falco -L</c> / <c>-l RULE</c> print: with JSON output the shape of Falco's describe JSON
 /// (<c>rules[]</c>, <c>macros[]</c>, <c>lists[]</c> with <c>info</c> and <c>details</c>), otherwise name and
 /// description per rule. Set-valued arrays are written sorted (Falco's order is a hash order).
 /// </summary>

@@ -6,8 +6,8 @@ namespace Falconet.Rules.Loading;
 public readonly record struct EngineVersion(uint Major, uint Minor, uint Patch) : IComparable<EngineVersion>
 {
     /// <summary>
-    /// The Falco rules engine version Falconet implements (the engine of the Falco we are compatible with,
-    /// per falco-reference §0). <c>required_engine_version</c> must be same major and not newer.
+    /// The Falco rules engine version Falconet implements (the engine of the Falco we are compatible with:
+    /// Falco's engine version header says 0.63.0). <c>required_engine_version</c> must be same major and not newer.
     /// </summary>
     public static EngineVersion Current { get; } = new(0, 63, 0);
 

@@ -3,7 +3,7 @@ using Falconet.Fields;
 namespace Falconet.Rules.Loading;
 
 /// <summary>
-/// Validates rule exceptions and rewrites them to condition text (falco-reference §1.5):
+/// Validates rule exceptions and rewrites them to condition text:
 /// <c>(&lt;condition&gt;) and not &lt;ex1&gt; and not &lt;ex2&gt; …</c>. The text is joined before parsing, as in Falco.
 /// </summary>
 internal static class ExceptionRewriter

@@ -2,8 +2,8 @@ namespace Falconet.Rules.Loading;
 
 /// <summary>
 /// Collects items across rules files in load order and applies appends, overrides and redefinitions
-/// (falco-reference §1.4). One counter orders all lists, macros and rules, which is what the
-/// visibility rules of §1.6 compare.
+/// as Falco does. One counter orders all lists, macros and rules: a list or macro sees only the lists and
+/// macros defined before its last definition or append, and a redefined rule keeps its original place.
 /// </summary>
 internal sealed class RuleCollector
 {

@@ -5,7 +5,7 @@ using Falconet.Rules.Conditions;
 namespace Falconet.Rules.Loading;
 
 /// <summary>
-/// Compiles everything collected so far (falco-reference §1.6): lists (list-in-list), macros (list substitution,
+/// Compiles everything collected so far, in definition order: lists (list-in-list), macros (list substitution,
 /// expansion of visible macros, loop detection), rules (exceptions, output check, condition check, event types),
 /// then unused-item warnings. Stops at the first error, as Falco does.
 /// </summary>
@@ -227,7 +227,7 @@ internal sealed class RuleCompiler
         ConditionRewriter.CheckOperands(ast).SelectMany(check => ConditionRewriter.Fields(check.Operand));
 
     /// <summary>
-    /// Parses a condition and expands list names on its AST (falco-reference §1.6; Falco 0.44.1 resolves lists on the
+    /// Parses a condition and expands list names on its AST (Falco 0.44.1 resolves lists on the
     /// parsed condition, so a list name only expands where a list is expected: <c>in (...)</c>, <c>intersects</c>,
     /// <c>pmatch</c>). Every list is visible, whatever the definition order.
     /// </summary>

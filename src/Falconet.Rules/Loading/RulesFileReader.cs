@@ -8,7 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace Falconet.Rules.Loading;
 
 /// <summary>
-/// Reads one rules file (YAML text) into a <see cref="RuleCollector"/>, following falco-reference §1.1–§1.5:
+/// Reads one rules file (YAML text) into a <see cref="RuleCollector"/>, as Falco does:
 /// item kinds by first key present, per-kind keys, override matrix, exceptions. Stops at the first error.
 /// Positions are kept from YamlDotNet marks and reported 0-based, as yaml-cpp does for Falco.
 /// </summary>

@@ -4,7 +4,7 @@ namespace Falconet.Rules.Loading;
 
 /// <summary>
 /// Loads Falco rules files: YAML reading with positions, appends/overrides across files, list/macro
-/// resolution, exceptions, condition checks, and Falco's load result (falco-reference §1).
+/// resolution, exceptions, condition checks, and Falco's load result (codes, warnings, text and JSON).
 /// </summary>
 public static class RulesLoader
 {

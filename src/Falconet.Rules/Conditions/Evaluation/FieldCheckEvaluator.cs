@@ -3,7 +3,7 @@ using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 
-/// <summary>Extract, then match. Several values (list fields, any-ancestor fields) follow the rules of §2.3/§2.4.</summary>
+/// <summary>Extract, then match. Several values (list fields, any-ancestor fields) follow Falco: <c>in</c> needs every value in the set, <c>intersects</c> one; any-ancestor fields match if one ancestor does.</summary>
 internal sealed class FieldCheckEvaluator(FieldExtractor extractor, ValueMatcher matcher, bool isListField, bool everyValue) : ConditionEvaluator
 {
     public override bool Evaluate(EventContext context)

@@ -8,6 +8,6 @@ namespace Falconet.Rules.Conditions;
 /// </summary>
 public abstract record ConditionNode(SourcePosition Position)
 {
-    /// <summary>The canonical form (falco-reference §2.8), as Falco's describe output prints it.</summary>
+    /// <summary>The canonical form, as Falco's describe output prints it.</summary>
     public sealed override string ToString() => ConditionPrinter.Print(this);
 }

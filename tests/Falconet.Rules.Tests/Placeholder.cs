@@ -1,1 +1,0 @@
-namespace Falconet.Rules.Tests;
