@@ -8,6 +8,9 @@ public static class EmbeddedDefaults
     /// <summary>The name diagnostics use for the built-in rules file.</summary>
     public const string RulesFileName = "<builtin>/falconet_rules.yaml";
 
+    /// <summary>The name of the generated file that lists the machine's DNS resolvers for the built-in rules.</summary>
+    public const string DnsServersFileName = "<builtin>/falconet_dns_servers.yaml";
+
     /// <summary>The name error messages give the built-in falco.yaml.</summary>
     public const string ConfigFileName = "<builtin>/falconet.yaml";
 

@@ -78,7 +78,7 @@ public static class FalconetCommands
             return Validate(request.ValidatePaths, options, console);
         }
 
-        LoadResult rules = LoadRules(request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles, LoaderOptions(options));
+        LoadResult rules = LoadRules(request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles, LoaderOptions(options), DnsServersOf(options));
         if (!rules.Success)
         {
             console.Error.WriteLine(rules.ToText().TrimEnd());
@@ -117,6 +117,31 @@ public static class FalconetCommands
         return run.Live(request.DurationSeconds, cancellation);
     }
 
+    /// <summary>
+    /// The built-in rules file, then, when the machine's resolvers are known, a second built-in file that fills the
+    /// built-in <c>falconet_dns_servers</c> list with them (lookups to them are not outbound alerts).
+    /// </summary>
+    private static IEnumerable<(string Name, string Content)> BuiltinRules(IReadOnlyList<System.Net.IPAddress>? dnsServers)
+    {
+        yield return (EmbeddedDefaults.RulesFileName, EmbeddedDefaults.RulesYaml);
+        if (dnsServers is { Count: > 0 })
+        {
+            string items = string.Join(", ", dnsServers.Select(a => $"'\"{a}\"'"));
+            yield return (EmbeddedDefaults.DnsServersFileName,
+                $"- list: falconet_dns_servers\n  items: [{items}]\n  override:\n    items: replace\n");
+        }
+    }
+
+    /// <summary>The resolvers the built-in rules treat as expected DNS destinations: dns.servers, else /etc/resolv.conf's.</summary>
+    public static IReadOnlyList<System.Net.IPAddress> DnsServersOf(FalconetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        IEnumerable<System.Net.IPEndPoint> servers = options.Dns.Servers ?? (File.Exists(Falconet.Dns.ResolvConf.DefaultPath)
+            ? Falconet.Dns.ResolvConf.LoadNameservers()
+            : []);
+        return [.. servers.Select(e => e.Address).Distinct()];
+    }
+
     /// <summary>The loader's options the configuration implies: under <c>compat: falco</c>, no domain wildcards.</summary>
     public static RulesLoaderOptions LoaderOptions(FalconetOptions options)
     {
@@ -145,11 +170,11 @@ public static class FalconetCommands
     /// the paths as <c>&lt;builtin&gt;</c> (or by their full name, <c>&lt;builtin&gt;/falconet_rules.yaml</c>), so that
     /// local files loaded after them can append to or override them, as Falco users do with falco_rules.local.yaml.
     /// </summary>
-    public static LoadResult LoadRules(IReadOnlyList<string> paths, RulesLoaderOptions? loaderOptions = null)
+    public static LoadResult LoadRules(IReadOnlyList<string> paths, RulesLoaderOptions? loaderOptions = null, IReadOnlyList<System.Net.IPAddress>? dnsServers = null)
     {
         if (paths.Count == 0)
         {
-            return RulesLoader.LoadText(EmbeddedDefaults.RulesFileName, EmbeddedDefaults.RulesYaml, FieldRegistry.Default, loaderOptions);
+            return RulesLoader.LoadText([.. BuiltinRules(dnsServers)], FieldRegistry.Default, loaderOptions);
         }
         foreach (string p in paths)
         {
@@ -164,7 +189,7 @@ public static class FalconetCommands
         {
             if (EmbeddedDefaults.IsBuiltinRulesName(p))
             {
-                files.Add((EmbeddedDefaults.RulesFileName, EmbeddedDefaults.RulesYaml));
+                files.AddRange(BuiltinRules(dnsServers));
             }
             else if (Directory.Exists(p))
             {
