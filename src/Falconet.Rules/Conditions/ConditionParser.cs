@@ -422,24 +422,29 @@ public static class ConditionParser
                 transformer = new TransformerNode(name, arguments, null, PositionAt(start));
                 return true;
             }
-            while (true)
-            {
-                arguments.Add(ParseTransformerArgument(allowList: true));
-                SkipBlanks();
-                if (Peek() == ',')
-                {
-                    _pos++;
-                    _lastToken = ",";
-                    SkipBlanks();
-                    continue;
-                }
-                Expect(')');
-                break;
-            }
+            ParseTransformerArguments(arguments, allowList: true);
+            Expect(')');
             Leave();
             string? argument = Peek() == '[' ? ParseOptionalFieldArgument() : null;
             transformer = new TransformerNode(name, arguments, argument, PositionAt(start));
             return true;
+        }
+
+        /// <summary>Reads one or more comma-separated transformer arguments, stopping before the closing bracket.</summary>
+        private void ParseTransformerArguments(List<ExpressionNode> into, bool allowList)
+        {
+            while (true)
+            {
+                into.Add(ParseTransformerArgument(allowList));
+                SkipBlanks();
+                if (Peek() != ',')
+                {
+                    return;
+                }
+                _pos++;
+                _lastToken = ",";
+                SkipBlanks();
+            }
         }
 
         private ExpressionNode ParseTransformerArgument(bool allowList)
@@ -453,19 +458,7 @@ public static class ConditionParser
                 SkipBlanks();
                 if (Peek() != ')')
                 {
-                    while (true)
-                    {
-                        items.Add(ParseTransformerArgument(allowList: false));
-                        SkipBlanks();
-                        if (Peek() == ',')
-                        {
-                            _pos++;
-                            _lastToken = ",";
-                            SkipBlanks();
-                            continue;
-                        }
-                        break;
-                    }
+                    ParseTransformerArguments(items, allowList: false);
                 }
                 Expect(')');
                 return new ListValueNode(items, PositionAt(start));
