@@ -7,13 +7,8 @@ public sealed class FileAlertSink : ReopenableLineSink<FileStream>
 
     /// <summary>Checks the options; the file is opened at the first alert.</summary>
     public FileAlertSink(FileOutputOptions options)
-        : base(options?.Buffered ?? false, options?.KeepAlive ?? false)
+        : base(options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Filename))
-        {
-            throw new ArgumentException("file_output.filename is empty", nameof(options));
-        }
         _options = options;
     }
 

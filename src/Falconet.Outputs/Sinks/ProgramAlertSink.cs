@@ -12,13 +12,8 @@ public sealed class ProgramAlertSink : ReopenableLineSink<Process>
 
     /// <summary>Checks the options; the program starts at the first alert.</summary>
     public ProgramAlertSink(ProgramOutputOptions options)
-        : base(options?.Buffered ?? false, options?.KeepAlive ?? false)
+        : base(options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Program))
-        {
-            throw new ArgumentException("program_output.program is empty", nameof(options));
-        }
         _options = options;
     }
 
