@@ -1,4 +1,5 @@
 using System.Text;
+using Falconet.Core.Text;
 
 namespace Falconet.Rules.Conditions;
 
@@ -30,21 +31,8 @@ public static class ConditionParser
     }
 
     /// <summary>Parses without throwing for syntax errors.</summary>
-    public static bool TryParse(string condition, out ConditionNode? node, out ConditionSyntaxError? error, int maxDepth = MaxDepth)
-    {
-        try
-        {
-            node = Parse(condition, maxDepth);
-            error = null;
-            return true;
-        }
-        catch (ConditionSyntaxError e)
-        {
-            node = null;
-            error = e;
-            return false;
-        }
-    }
+    public static bool TryParse(string condition, out ConditionNode? node, out ConditionSyntaxError? error, int maxDepth = MaxDepth) =>
+        ParseAttempt.Run(() => Parse(condition, maxDepth), out node, out error);
 
     /// <summary>
     /// Reads <paramref name="text"/> as one quoted string of the condition language (<c>"a \"b\""</c>, <c>'c'</c>) with
