@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Falconet.Core.Snapshot;
 using Falconet.Fields.ArgumentRendering;
 using Falconet.Fields.Caching;
 using Falconet.Fields.OutputFormats;
@@ -111,10 +112,10 @@ internal static class FdFields
         }
         return fd.L4Proto switch
         {
-            FdInfo.L4Tcp => "tcp",
-            FdInfo.L4Udp => "udp",
-            FdInfo.L4Icmp => "icmp",
-            FdInfo.L4Raw => "raw",
+            ScapL4Protocol.Tcp => "tcp",
+            ScapL4Protocol.Udp => "udp",
+            ScapL4Protocol.Icmp => "icmp",
+            ScapL4Protocol.Raw => "raw",
             _ => NotAvailable,
         };
     }

@@ -32,12 +32,8 @@ public static class OutputsFactory
             }
             if (c.GetBool("file_output.enabled", false))
             {
-                sinks.Add(new FileAlertSink(new FileOutputOptions
-                {
-                    Filename = c.GetString("file_output.filename", "./events.txt")!,
-                    KeepAlive = c.GetBool("file_output.keep_alive", false),
-                    Buffered = buffered,
-                }));
+                var file = new FileOutputOptions { Filename = c.GetString("file_output.filename", "./events.txt")! };
+                sinks.Add(new FileAlertSink(WithLineKeys(file, c, "file_output", buffered)));
             }
             if (c.GetBool("syslog_output.enabled", false))
             {
@@ -45,12 +41,8 @@ public static class OutputsFactory
             }
             if (c.GetBool("program_output.enabled", false))
             {
-                sinks.Add(new ProgramAlertSink(new ProgramOutputOptions
-                {
-                    Program = c.GetString("program_output.program", "")!,
-                    KeepAlive = c.GetBool("program_output.keep_alive", false),
-                    Buffered = buffered,
-                }));
+                var program = new ProgramOutputOptions { Program = c.GetString("program_output.program", "")! };
+                sinks.Add(new ProgramAlertSink(WithLineKeys(program, c, "program_output", buffered)));
             }
             if (c.GetBool("http_output.enabled", false))
             {
@@ -91,5 +83,13 @@ public static class OutputsFactory
             QueueCapacity = (int)capacity,
             OutputTimeout = TimeSpan.FromMilliseconds(c.GetInt64("output_timeout", 2000)),
         }, (level, message) => console.Error.WriteLine($"falconet: {message}"));
+    }
+
+    /// <summary>The keys every line output shares: its section's <c>keep_alive</c>, and <c>buffered_outputs</c> (off under <c>-U</c>).</summary>
+    private static T WithLineKeys<T>(T options, ConfigTree c, string section, bool buffered)
+        where T : LineOutputOptions
+    {
+        LineOutputOptions keyed = (LineOutputOptions)options with { KeepAlive = c.GetBool(section + ".keep_alive", false), Buffered = buffered };
+        return (T)keyed;
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Falconet.Core.Alerts;
+using Falconet.Core.Text;
 
 namespace Falconet.Outputs;
 
@@ -267,31 +268,25 @@ public sealed class AlertFormatter
         for (int i = first; i < text.Length; i++)
         {
             char c = text[i];
-            switch (c)
+            if (ShortEscapes.Of(c) is { } shortEscape)
             {
-                case '\n': escaped.Append("\\n"); break;
-                case '\r': escaped.Append("\\r"); break;
-                case '\t': escaped.Append("\\t"); break;
-                case '\b': escaped.Append("\\b"); break;
-                case '\f': escaped.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c == 0x7F)
-                    {
-                        escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                    {
-                        escaped.Append(c).Append(text[++i]);
-                    }
-                    else if (char.IsSurrogate(c))
-                    {
-                        escaped.Append('\uFFFD');
-                    }
-                    else
-                    {
-                        escaped.Append(c);
-                    }
-                    break;
+                escaped.Append(shortEscape);
+            }
+            else if (c < 0x20 || c == 0x7F)
+            {
+                escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                escaped.Append(c).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                escaped.Append('\uFFFD');
+            }
+            else
+            {
+                escaped.Append(c);
             }
         }
         return escaped.ToString();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Falconet.Core.Events;
+using Falconet.Core.Snapshot;
 
 namespace Falconet.State;
 
@@ -100,18 +101,18 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
 
     private static byte L4FromSocketArgs(long proto, long type) => proto switch
     {
-        6 => FdInfo.L4Tcp,
-        17 => FdInfo.L4Udp,
-        1 or 58 => FdInfo.L4Icmp,
-        255 => FdInfo.L4Raw,
+        6 => ScapL4Protocol.Tcp,
+        17 => ScapL4Protocol.Udp,
+        1 or 58 => ScapL4Protocol.Icmp,
+        255 => ScapL4Protocol.Raw,
         0 => (type & 0xff) switch
         {
-            1 => FdInfo.L4Tcp,
-            2 => FdInfo.L4Udp,
-            3 => FdInfo.L4Raw,
-            _ => FdInfo.L4Unknown,
+            1 => ScapL4Protocol.Tcp,
+            2 => ScapL4Protocol.Udp,
+            3 => ScapL4Protocol.Raw,
+            _ => ScapL4Protocol.Unknown,
         },
-        _ => FdInfo.L4Unknown,
+        _ => ScapL4Protocol.Unknown,
     };
 
     public void ParseBind(ScapEvent evt, ThreadInfo thread)
@@ -207,9 +208,9 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
         {
             fd.Kind = family == SocketTuple.FamilyInet ? FdKind.Ipv4Socket : FdKind.Ipv6Socket;
         }
-        if (fd.L4Proto == FdInfo.L4Unknown)
+        if (fd.L4Proto == ScapL4Protocol.Unknown)
         {
-            fd.L4Proto = FdInfo.L4Udp;
+            fd.L4Proto = ScapL4Protocol.Udp;
         }
         (IPAddress? oldClient, ushort oldClientPort, IPAddress? oldServer, ushort oldServerPort) = (fd.ClientIp, fd.ClientPort, fd.ServerIp, fd.ServerPort);
         if (!localIsClient)
@@ -286,7 +287,7 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
         {
             if (tuple.IsInet)
             {
-                fd.L4Proto = FdInfo.L4Tcp;
+                fd.L4Proto = ScapL4Protocol.Tcp;
                 // Inbound tuples are remote → local, i.e. client → server.
                 ApplyInetTuple(fd, tuple.Family, tuple.SourceIp, tuple.SourcePort, tuple.DestinationIp, tuple.DestinationPort,
                     localIsClient: true, keepClient: false);
@@ -398,7 +399,7 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
                 return;
             }
             // A datagram socket we never saw created: add it as UDP.
-            fd = new FdInfo { Fd = fdNumber, L4Proto = FdInfo.L4Udp };
+            fd = new FdInfo { Fd = fdNumber, L4Proto = ScapL4Protocol.Udp };
             thread.Fds.Set(fd);
         }
         if (fd.IsIpSocket || fd.IsServerSocket)

@@ -1,4 +1,5 @@
 using System.Net;
+using Falconet.Core.Snapshot;
 
 namespace Falconet.State;
 
@@ -10,24 +11,6 @@ namespace Falconet.State;
 /// </summary>
 public sealed class FdInfo
 {
-    /// <summary>SCAP_L4_UNKNOWN.</summary>
-    public const byte L4Unknown = 0;
-
-    /// <summary>SCAP_L4_NA: not a network socket.</summary>
-    public const byte L4Na = 1;
-
-    /// <summary>SCAP_L4_TCP.</summary>
-    public const byte L4Tcp = 2;
-
-    /// <summary>SCAP_L4_UDP.</summary>
-    public const byte L4Udp = 3;
-
-    /// <summary>SCAP_L4_ICMP.</summary>
-    public const byte L4Icmp = 4;
-
-    /// <summary>SCAP_L4_RAW.</summary>
-    public const byte L4Raw = 5;
-
     private string _name = "";
     private string? _directory;
     private string? _fileName;
@@ -71,7 +54,7 @@ public sealed class FdInfo
     /// <summary>Device number of the file's filesystem.</summary>
     public uint Dev { get; internal set; }
 
-    /// <summary>One of the <c>L4*</c> constants (SCAP_L4_*).</summary>
+    /// <summary>One of the <see cref="ScapL4Protocol"/> numbers (SCAP_L4_*).</summary>
     public byte L4Proto { get; internal set; }
 
     /// <summary>Whether this process is the client or the server of a socket.</summary>
@@ -102,7 +85,7 @@ public sealed class FdInfo
     public bool IsCloexec { get; internal set; }
 
     /// <summary>Whether the socket carries TCP.</summary>
-    public bool IsTcp => L4Proto == L4Tcp;
+    public bool IsTcp => L4Proto == ScapL4Protocol.Tcp;
 
     /// <summary>Any socket kind, IP or unix.</summary>
     public bool IsSocket => Kind is FdKind.Ipv4Socket or FdKind.Ipv6Socket or FdKind.Ipv4ServerSocket or FdKind.Ipv6ServerSocket or FdKind.Unix;
@@ -134,7 +117,7 @@ public sealed class FdInfo
         {
             return;
         }
-        Name = L4Proto is L4Icmp or L4Raw ? $"{ClientIp}->{ServerIp}" : $"{ClientIp}:{ClientPort}->{ServerIp}:{ServerPort}";
+        Name = L4Proto is ScapL4Protocol.Icmp or ScapL4Protocol.Raw ? $"{ClientIp}->{ServerIp}" : $"{ClientIp}:{ClientPort}->{ServerIp}:{ServerPort}";
     }
 
     /// <summary>The DNS stream of a TCP socket to or from port 53 (messages span reads).</summary>

@@ -206,7 +206,7 @@ public sealed class SnapshotLoader : ISnapshotSink
             fd.ClientPort = record.SourcePort;
             fd.ServerIp = record.DestinationIp;
             fd.ServerPort = record.DestinationPort;
-            fd.IsConnected = record.L4Proto == FdInfo.L4Tcp;
+            fd.IsConnected = record.L4Proto == ScapL4Protocol.Tcp;
             if (fd.Name.Length == 0)
             {
                 fd.Name = $"{FormatAddress(record.SourceIp)}:{record.SourcePort}->{FormatAddress(record.DestinationIp)}:{record.DestinationPort}";

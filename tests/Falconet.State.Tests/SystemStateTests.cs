@@ -143,7 +143,7 @@ public sealed class SystemStateTests
         FdInfo fd = state.Context.Fd!;
         Assert.Equal("10.0.0.5:54321->93.184.216.34:80", fd.Name);
         Assert.Equal(SocketRole.Client, fd.Role);
-        Assert.Equal(FdInfo.L4Tcp, fd.L4Proto);
+        Assert.Equal(ScapL4Protocol.Tcp, fd.L4Proto);
         Assert.True(fd.IsConnected);
         Assert.True(state.Context.FdNameChanged);
 
@@ -169,7 +169,7 @@ public sealed class SystemStateTests
         state.Process(SendTo(Ts(), Shell, 6, "10.0.0.5", 40000, "8.8.8.8", 53));
         FdInfo fd = state.Context.Fd!;
         Assert.Equal(SocketRole.Client, fd.Role);
-        Assert.Equal(FdInfo.L4Udp, fd.L4Proto);
+        Assert.Equal(ScapL4Protocol.Udp, fd.L4Proto);
         Assert.Equal("10.0.0.5:40000->8.8.8.8:53", fd.Name);
         Assert.True(fd.IsConnected);
         Assert.True(state.Context.FdNameChanged);

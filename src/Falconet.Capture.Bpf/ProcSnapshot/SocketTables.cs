@@ -22,7 +22,6 @@ internal sealed record SocketEntry(
 /// </summary>
 internal sealed class SocketTables
 {
-    private const byte L4Tcp = 2, L4Udp = 3, L4Raw = 5;
     private const string TcpListenState = "0A";
 
     private readonly Dictionary<ulong, SocketEntry> _byInode = [];
@@ -30,12 +29,12 @@ internal sealed class SocketTables
     public static SocketTables Read(string netDirectory)
     {
         var tables = new SocketTables();
-        tables.ReadInet(Path.Combine(netDirectory, "tcp"), v6: false, L4Tcp);
-        tables.ReadInet(Path.Combine(netDirectory, "tcp6"), v6: true, L4Tcp);
-        tables.ReadInet(Path.Combine(netDirectory, "udp"), v6: false, L4Udp);
-        tables.ReadInet(Path.Combine(netDirectory, "udp6"), v6: true, L4Udp);
-        tables.ReadInet(Path.Combine(netDirectory, "raw"), v6: false, L4Raw);
-        tables.ReadInet(Path.Combine(netDirectory, "raw6"), v6: true, L4Raw);
+        tables.ReadInet(Path.Combine(netDirectory, "tcp"), v6: false, ScapL4Protocol.Tcp);
+        tables.ReadInet(Path.Combine(netDirectory, "tcp6"), v6: true, ScapL4Protocol.Tcp);
+        tables.ReadInet(Path.Combine(netDirectory, "udp"), v6: false, ScapL4Protocol.Udp);
+        tables.ReadInet(Path.Combine(netDirectory, "udp6"), v6: true, ScapL4Protocol.Udp);
+        tables.ReadInet(Path.Combine(netDirectory, "raw"), v6: false, ScapL4Protocol.Raw);
+        tables.ReadInet(Path.Combine(netDirectory, "raw6"), v6: true, ScapL4Protocol.Raw);
         tables.ReadUnix(Path.Combine(netDirectory, "unix"));
         tables.ReadNetlink(Path.Combine(netDirectory, "netlink"));
         return tables;
@@ -74,7 +73,7 @@ internal sealed class SocketTables
                 continue;
             }
             bool unconnected = remotePort == 0 && (remote.Equals(IPAddress.Any) || remote.Equals(IPAddress.IPv6Any));
-            bool server = l4 == L4Tcp ? f[3] == TcpListenState : unconnected;
+            bool server = l4 == ScapL4Protocol.Tcp ? f[3] == TcpListenState : unconnected;
             ScapFdType type = (v6, server) switch
             {
                 (false, false) => ScapFdType.Ipv4Socket,

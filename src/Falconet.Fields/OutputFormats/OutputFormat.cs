@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Falconet.Core.Text;
 
 namespace Falconet.Fields.OutputFormats;
 
@@ -107,21 +108,8 @@ public sealed class OutputFormat
     }
 
     /// <summary>Like <see cref="Parse"/> but returns the error instead of throwing.</summary>
-    public static bool TryParse(string format, FieldRegistry registry, out OutputFormat? result, out OutputFormatException? error)
-    {
-        try
-        {
-            result = Parse(format, registry);
-            error = null;
-            return true;
-        }
-        catch (OutputFormatException e)
-        {
-            result = null;
-            error = e;
-            return false;
-        }
-    }
+    public static bool TryParse(string format, FieldRegistry registry, out OutputFormat? result, out OutputFormatException? error) =>
+        ParseAttempt.Run(() => Parse(format, registry), out result, out error);
 
     private static FieldSlot ResolveField(string format, FieldRegistry registry, int nameStart, ref string token, ref int pos, int width)
     {

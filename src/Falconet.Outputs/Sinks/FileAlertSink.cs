@@ -1,21 +1,10 @@
 namespace Falconet.Outputs.Sinks;
 
 /// <summary><c>file_output</c>: appends one line per alert. No rotation; <see cref="ReopenableLineSink{T}.Reopen"/> closes the file (SIGUSR1).</summary>
-public sealed class FileAlertSink : ReopenableLineSink<FileStream>
+/// <param name="options">Checked by the base; the file is opened at the first alert.</param>
+public sealed class FileAlertSink(FileOutputOptions options) : ReopenableLineSink<FileStream>(options)
 {
-    private readonly FileOutputOptions _options;
-
-    /// <summary>Checks the options; the file is opened at the first alert.</summary>
-    public FileAlertSink(FileOutputOptions options)
-        : base(options?.Buffered ?? false, options?.KeepAlive ?? false)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Filename))
-        {
-            throw new ArgumentException("file_output.filename is empty", nameof(options));
-        }
-        _options = options;
-    }
+    private readonly FileOutputOptions _options = options;
 
     /// <inheritdoc />
     public override string Name => "file";

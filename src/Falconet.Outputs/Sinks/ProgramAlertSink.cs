@@ -4,23 +4,12 @@ using System.Text;
 namespace Falconet.Outputs.Sinks;
 
 /// <summary><c>program_output</c>: pipes each alert line into a program's standard input.</summary>
-public sealed class ProgramAlertSink : ReopenableLineSink<Process>
+/// <param name="options">Checked by the base; the program starts at the first alert.</param>
+public sealed class ProgramAlertSink(ProgramOutputOptions options) : ReopenableLineSink<Process>(options)
 {
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private readonly ProgramOutputOptions _options;
-
-    /// <summary>Checks the options; the program starts at the first alert.</summary>
-    public ProgramAlertSink(ProgramOutputOptions options)
-        : base(options?.Buffered ?? false, options?.KeepAlive ?? false)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Program))
-        {
-            throw new ArgumentException("program_output.program is empty", nameof(options));
-        }
-        _options = options;
-    }
+    private readonly ProgramOutputOptions _options = options;
 
     /// <inheritdoc />
     public override string Name => "program";

@@ -13,11 +13,16 @@ public abstract class ReopenableLineSink<TTarget> : IAlertSink
     private readonly bool _keepAlive;
     private TTarget? _target;
 
-    /// <summary>Takes the output's <c>buffered_outputs</c> and <c>keep_alive</c> settings.</summary>
-    protected ReopenableLineSink(bool buffered, bool keepAlive)
+    /// <summary>Checks the options (the target must be named) and takes <c>buffered_outputs</c> and <c>keep_alive</c>.</summary>
+    protected ReopenableLineSink(LineOutputOptions options)
     {
-        _buffered = buffered;
-        _keepAlive = keepAlive;
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Target))
+        {
+            throw new ArgumentException(options.TargetKey + " is empty", nameof(options));
+        }
+        _buffered = options.Buffered;
+        _keepAlive = options.KeepAlive;
     }
 
     /// <inheritdoc />

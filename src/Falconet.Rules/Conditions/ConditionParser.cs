@@ -1,4 +1,5 @@
 using System.Text;
+using Falconet.Core.Text;
 
 namespace Falconet.Rules.Conditions;
 
@@ -30,21 +31,8 @@ public static class ConditionParser
     }
 
     /// <summary>Parses without throwing for syntax errors.</summary>
-    public static bool TryParse(string condition, out ConditionNode? node, out ConditionSyntaxError? error, int maxDepth = MaxDepth)
-    {
-        try
-        {
-            node = Parse(condition, maxDepth);
-            error = null;
-            return true;
-        }
-        catch (ConditionSyntaxError e)
-        {
-            node = null;
-            error = e;
-            return false;
-        }
-    }
+    public static bool TryParse(string condition, out ConditionNode? node, out ConditionSyntaxError? error, int maxDepth = MaxDepth) =>
+        ParseAttempt.Run(() => Parse(condition, maxDepth), out node, out error);
 
     /// <summary>
     /// Reads <paramref name="text"/> as one quoted string of the condition language (<c>"a \"b\""</c>, <c>'c'</c>) with
@@ -422,24 +410,29 @@ public static class ConditionParser
                 transformer = new TransformerNode(name, arguments, null, PositionAt(start));
                 return true;
             }
-            while (true)
-            {
-                arguments.Add(ParseTransformerArgument(allowList: true));
-                SkipBlanks();
-                if (Peek() == ',')
-                {
-                    _pos++;
-                    _lastToken = ",";
-                    SkipBlanks();
-                    continue;
-                }
-                Expect(')');
-                break;
-            }
+            ParseTransformerArguments(arguments, allowList: true);
+            Expect(')');
             Leave();
             string? argument = Peek() == '[' ? ParseOptionalFieldArgument() : null;
             transformer = new TransformerNode(name, arguments, argument, PositionAt(start));
             return true;
+        }
+
+        /// <summary>Reads one or more comma-separated transformer arguments, stopping before the closing bracket.</summary>
+        private void ParseTransformerArguments(List<ExpressionNode> into, bool allowList)
+        {
+            while (true)
+            {
+                into.Add(ParseTransformerArgument(allowList));
+                SkipBlanks();
+                if (Peek() != ',')
+                {
+                    return;
+                }
+                _pos++;
+                _lastToken = ",";
+                SkipBlanks();
+            }
         }
 
         private ExpressionNode ParseTransformerArgument(bool allowList)
@@ -453,19 +446,7 @@ public static class ConditionParser
                 SkipBlanks();
                 if (Peek() != ')')
                 {
-                    while (true)
-                    {
-                        items.Add(ParseTransformerArgument(allowList: false));
-                        SkipBlanks();
-                        if (Peek() == ',')
-                        {
-                            _pos++;
-                            _lastToken = ",";
-                            SkipBlanks();
-                            continue;
-                        }
-                        break;
-                    }
+                    ParseTransformerArguments(items, allowList: false);
                 }
                 Expect(')');
                 return new ListValueNode(items, PositionAt(start));

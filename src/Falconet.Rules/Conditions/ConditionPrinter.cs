@@ -1,4 +1,5 @@
 using System.Text;
+using Falconet.Core.Text;
 
 namespace Falconet.Rules.Conditions;
 
@@ -157,14 +158,18 @@ public static class ConditionPrinter
             {
                 case '"': builder.Append("\\\""); break;
                 case '\\': builder.Append("\\\\"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
                 // A NUL would end the string in libsinsp; print it back in its escaped form so it re-parses.
                 case '\0': builder.Append("\\x00"); break;
-                default: builder.Append(c); break;
+                default:
+                    if (ShortEscapes.Of(c) is { } shortEscape)
+                    {
+                        builder.Append(shortEscape);
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                    }
+                    break;
             }
         }
         builder.Append('"');

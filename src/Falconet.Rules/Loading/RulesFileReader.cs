@@ -12,7 +12,8 @@ namespace Falconet.Rules.Loading;
 /// item kinds by first key present, per-kind keys, override matrix, exceptions. Stops at the first error.
 /// Positions are kept from YamlDotNet marks and reported 0-based, as yaml-cpp does for Falco.
 /// </summary>
-internal sealed partial class RulesFileReader
+internal sealed partial class RulesFileReader(
+    RuleCollector collector, FileLoadResult result, FieldRegistry fields, ISet<string> knownSources, string fileName, string content)
 {
     private const string ListNamePattern = "([^()\"'[:space:]=,]+)";
     private const string MacroNamePattern = "([a-zA-Z]+[a-zA-Z0-9_]*)";
@@ -49,36 +50,19 @@ internal sealed partial class RulesFileReader
         "EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFO", "INFORMATIONAL", "DEBUG",
     };
 
-    private readonly RuleCollector _collector;
-    private readonly FileLoadResult _result;
-    private readonly FieldRegistry _fields;
-    private readonly ISet<string> _knownSources;
-    private readonly string _name;
-    private readonly string _content;
-
-    public RulesFileReader(RuleCollector collector, FileLoadResult result, FieldRegistry fields, ISet<string> knownSources, string name, string content)
-    {
-        _collector = collector;
-        _result = result;
-        _fields = fields;
-        _knownSources = knownSources;
-        _name = name;
-        _content = content;
-    }
-
     /// <summary>Reads the file; false after the first error (already recorded in the result).</summary>
     public bool Read()
     {
-        LoadContext fileContext = LoadContext.ForFile(_name);
+        LoadContext fileContext = LoadContext.ForFile(fileName);
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(_content));
+            stream.Load(new StringReader(content));
         }
         catch (YamlException e)
         {
             LoadContext at = fileContext.Child(Position(e.Start), LoadItemType.ValueFor, "");
-            _result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse, YamlMessage(e), at));
+            result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse, YamlMessage(e), at));
             return false;
         }
         catch (InvalidOperationException)
@@ -87,12 +71,12 @@ internal sealed partial class RulesFileReader
             // construct (e.g. "[a, b" at the end of the file): report it where the input ends.
             LoadPosition end = EndOfContent();
             LoadContext at = fileContext.Child(end, LoadItemType.ValueFor, "");
-            _result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse,
+            result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse,
                 $"yaml error at line {end.Line + 1}, column {end.Column + 1}: unexpected end of input (an unclosed flow collection or quoted scalar?)", at));
             return false;
         }
 
-        _result.SchemaChecked = true;
+        result.SchemaChecked = true;
         int documentIndex = 0;
         foreach (YamlDocument document in stream.Documents)
         {
@@ -123,7 +107,7 @@ internal sealed partial class RulesFileReader
             }
             catch (RuleLoadException e)
             {
-                _result.Add(e.ToDiagnostic());
+                result.Add(e.ToDiagnostic());
                 return false;
             }
             documentIndex++;
@@ -162,8 +146,8 @@ internal sealed partial class RulesFileReader
         else
         {
             LoadContext context = parent.Child(Position(item), LoadItemType.RulesContentItem, "");
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownItem, "Unknown top level item", context));
-            _result.AddSchemaWarning($"{schemaPath}: item has none of the keys rule, macro, list, required_engine_version, required_plugin_versions");
+            result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownItem, "Unknown top level item", context));
+            result.AddSchemaWarning($"{schemaPath}: item has none of the keys rule, macro, list, required_engine_version, required_plugin_versions");
         }
     }
 
@@ -182,7 +166,7 @@ internal sealed partial class RulesFileReader
         {
             throw Validate($"Unable to parse engine version '{text}' as a semver string. Expected \"x.y.z\" semver format.", context);
         }
-        _collector.RequireEngineVersion(version, context);
+        collector.RequireEngineVersion(version, context);
     }
 
     private void ReadPluginVersions(YamlMappingNode item, LoadContext parent, string schemaPath)
@@ -212,7 +196,7 @@ internal sealed partial class RulesFileReader
                         "Plugin version alternative must be a mapping").Requirement);
                 }
             }
-            _collector.RequirePlugins(new PluginRequirement(alternatives, pluginContext));
+            collector.RequirePlugins(new PluginRequirement(alternatives, pluginContext));
         }
     }
 
@@ -235,36 +219,24 @@ internal sealed partial class RulesFileReader
 
     private void ReadList(YamlMappingNode item, LoadContext parent, string schemaPath)
     {
-        string name = DecodeString(item, "list", parent.Child(Position(item), LoadItemType.List, ""))!;
-        LoadContext context = parent.Child(Position(item), LoadItemType.List, name);
-        WarnUnknownKeys(item, s_listKeys, context, schemaPath);
-        if (!ListNameRegex().IsMatch(name))
-        {
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.InvalidListName,
-                "List has an invalid name. List names must match a regular expression: " + ListNamePattern, context));
-        }
+        (string name, LoadContext context) = ReadNamedItem(item, parent, schemaPath, LoadItemType.List, s_listKeys,
+            ListNameRegex(), LoadWarningCode.InvalidListName, "List", ListNamePattern);
         var list = new ListInfo(name, context);
         list.Items.AddRange(DecodeSequence(item, "items", context, optional: false)!);
         if (AppendsToExisting(item, "items", context))
         {
-            _collector.AppendList(list);
+            collector.AppendList(list);
         }
         else
         {
-            _collector.DefineList(list);
+            collector.DefineList(list);
         }
     }
 
     private void ReadMacro(YamlMappingNode item, LoadContext parent, string schemaPath)
     {
-        string name = DecodeString(item, "macro", parent.Child(Position(item), LoadItemType.Macro, ""))!;
-        LoadContext context = parent.Child(Position(item), LoadItemType.Macro, name);
-        WarnUnknownKeys(item, s_macroKeys, context, schemaPath);
-        if (!MacroNameRegex().IsMatch(name))
-        {
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.InvalidMacroName,
-                "Macro has an invalid name. Macro names must match a regular expression: " + MacroNamePattern, context));
-        }
+        (string name, LoadContext context) = ReadNamedItem(item, parent, schemaPath, LoadItemType.Macro, s_macroKeys,
+            MacroNameRegex(), LoadWarningCode.InvalidMacroName, "Macro", MacroNamePattern);
         var macro = new MacroInfo(name, context)
         {
             Condition = DecodeString(item, "condition", context)!,
@@ -272,12 +244,30 @@ internal sealed partial class RulesFileReader
         };
         if (AppendsToExisting(item, "condition", context))
         {
-            _collector.AppendMacro(macro);
+            collector.AppendMacro(macro);
         }
         else
         {
-            _collector.DefineMacro(macro);
+            collector.DefineMacro(macro);
         }
+    }
+
+    /// <summary>
+    /// Lists and macros open alike: the name (under the item's first key, <paramref name="keys"/>[0]), the named
+    /// context, unknown keys, and a warning when the name does not match the kind's pattern.
+    /// </summary>
+    private (string Name, LoadContext Context) ReadNamedItem(YamlMappingNode item, LoadContext parent, string schemaPath,
+        LoadItemType type, string[] keys, Regex nameRegex, LoadWarningCode invalidName, string kind, string namePattern)
+    {
+        string name = DecodeString(item, keys[0], parent.Child(Position(item), type, ""))!;
+        LoadContext context = parent.Child(Position(item), type, name);
+        WarnUnknownKeys(item, keys, context, schemaPath);
+        if (!nameRegex.IsMatch(name))
+        {
+            result.Add(LoadDiagnostic.Warning(invalidName,
+                kind + " has an invalid name. " + kind + " names must match a regular expression: " + namePattern, context));
+        }
+        return (name, context);
     }
 
     /// <summary>
@@ -289,7 +279,7 @@ internal sealed partial class RulesFileReader
         bool append = DecodeBool(item, "append", context) ?? false;
         if (append)
         {
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, AppendDeprecated, context));
+            result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, AppendDeprecated, context));
         }
         HashSet<string> overridable = new(StringComparer.Ordinal) { key };
         (HashSet<string> overrideAppend, HashSet<string> overrideReplace) = DecodeOverrides(item, overridable, overridable, context);
@@ -309,7 +299,7 @@ internal sealed partial class RulesFileReader
         bool appendFlag = DecodeBool(item, "append", context) ?? false;
         if (appendFlag)
         {
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, AppendDeprecated, context));
+            result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, AppendDeprecated, context));
         }
         (HashSet<string> overrideAppend, HashSet<string> overrideReplace) = DecodeOverrides(item, s_ruleAppendable, s_ruleReplaceable, context);
         bool hasOverrides = overrideAppend.Count > 0 || overrideReplace.Count > 0;
@@ -335,13 +325,13 @@ internal sealed partial class RulesFileReader
             {
                 update.Exceptions = ReadExceptions(item, context, append: true);
             }
-            _collector.AppendRule(update, _fields);
+            collector.AppendRule(update, fields);
         }
         else if (!Has(item, "condition") && !Has(item, "output") && !Has(item, "desc") && !Has(item, "priority"))
         {
             bool enabled = DecodeBool(item, "enabled", context, optional: false)!.Value;
-            _result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, EnabledDeprecated, context));
-            _collector.EnableRule(name, enabled, context);
+            result.Add(LoadDiagnostic.Warning(LoadWarningCode.DeprecatedItem, EnabledDeprecated, context));
+            collector.EnableRule(name, enabled, context);
         }
         else
         {
@@ -362,7 +352,7 @@ internal sealed partial class RulesFileReader
             rule.CaptureDuration = DecodeUInt64(item, "capture_duration", context) ?? 0;
             rule.Tags = DecodeTags(item, context) ?? new SortedSet<string>(StringComparer.Ordinal);
             rule.Exceptions = ReadExceptions(item, context, append: false) ?? [];
-            _collector.DefineRule(rule, _knownSources, _fields, _result);
+            collector.DefineRule(rule, knownSources, fields, result);
         }
     }
 
@@ -380,7 +370,7 @@ internal sealed partial class RulesFileReader
         if (overrideAppend.Count > 0)
         {
             RuleUpdate update = ReadTextualUpdate(item, name, expected, overrideAppend, "append", context);
-            _collector.AppendRule(update, _fields);
+            collector.AppendRule(update, fields);
         }
         if (overrideReplace.Count > 0)
         {
@@ -409,7 +399,7 @@ internal sealed partial class RulesFileReader
             {
                 update.SkipIfUnknownFilter = DecodeBool(item, "skip-if-unknown-filter", context, optional: false);
             }
-            _collector.ReplaceInRule(update);
+            collector.ReplaceInRule(update);
         }
         foreach (string key in expected.Order(StringComparer.Ordinal))
         {
@@ -535,14 +525,14 @@ internal sealed partial class RulesFileReader
                 string keyText = ScalarText(key) ?? "";
                 if (!s_exceptionKeys.Contains(keyText))
                 {
-                    _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownKey, $"Unknown key '{keyText}'. The key will be ignored.",
+                    result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownKey, $"Unknown key '{keyText}'. The key will be ignored.",
                         context.Child(Position(key), LoadItemType.ValueFor, keyText)));
                 }
             }
             var exception = new ExceptionInfo(name, context);
             if (exceptions.Exists(e => e.Name == name))
             {
-                _result.Add(LoadDiagnostic.Warning(LoadWarningCode.ExceptionNameNotUnique,
+                result.Add(LoadDiagnostic.Warning(LoadWarningCode.ExceptionNameNotUnique,
                     $"Multiple definitions of exception '{name}' in the same rule", context));
             }
             exception.Fields = DecodeExceptionEntry(Get(map, "fields"), "fields", context, optional: append);
@@ -563,7 +553,7 @@ internal sealed partial class RulesFileReader
             }
             else if (append)
             {
-                _result.Add(LoadDiagnostic.Warning(LoadWarningCode.AppendNoValues, "Overriding/appending exception with no values", context));
+                result.Add(LoadDiagnostic.Warning(LoadWarningCode.AppendNoValues, "Overriding/appending exception with no values", context));
             }
             exceptions.Add(exception);
         }
@@ -611,7 +601,7 @@ internal sealed partial class RulesFileReader
         }
         if (schemaPath is not null && !s_schemaPriorities.Contains(text.Trim()))
         {
-            _result.AddSchemaWarning($"{schemaPath}/priority: '{text}' is not one of the schema's priority names");
+            result.AddSchemaWarning($"{schemaPath}/priority: '{text}' is not one of the schema's priority names");
         }
         return priority;
     }
@@ -623,9 +613,9 @@ internal sealed partial class RulesFileReader
             string keyText = ScalarText(key) ?? "";
             if (!keys.Contains(keyText))
             {
-                _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownKey, $"Unknown key '{keyText}'. The key will be ignored.",
+                result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownKey, $"Unknown key '{keyText}'. The key will be ignored.",
                     context.Child(Position(key), LoadItemType.ValueFor, keyText)));
-                _result.AddSchemaWarning($"{schemaPath}: additional property '{keyText}' is not allowed");
+                result.AddSchemaWarning($"{schemaPath}: additional property '{keyText}' is not allowed");
             }
         }
     }
@@ -743,8 +733,8 @@ internal sealed partial class RulesFileReader
 
     private LoadPosition EndOfContent()
     {
-        int lastNewline = _content.LastIndexOf('\n');
-        return new LoadPosition(_content.Length, _content.Count(c => c == '\n'), _content.Length - lastNewline - 1);
+        int lastNewline = content.LastIndexOf('\n');
+        return new LoadPosition(content.Length, content.Count(c => c == '\n'), content.Length - lastNewline - 1);
     }
 
     private static LoadPosition Position(Mark mark) =>
