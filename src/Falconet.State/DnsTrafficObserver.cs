@@ -67,21 +67,23 @@ internal sealed class DnsTrafficObserver(DnsObservationStore store)
         long now = (long)evt.Timestamp;
         if (store.ConnectionOpened(thread.ContainerId, address, now) > 0)
         {
-            fd.DnsPin = new DnsPin(thread.ContainerId, address, now);
+            fd.DnsPin = new DnsPin(store, thread.ContainerId, address, now);
         }
     }
 
     /// <summary>The fd goes away (close, or a new connect on it): its pin, if any, is released.</summary>
-    public void Release(FdInfo fd)
+    public static void Release(FdInfo fd)
     {
-        if (fd.DnsPin is { } pin)
-        {
-            store.ConnectionClosed(pin.Scope, pin.Address, pin.OpenedAtNs);
-            fd.DnsPin = null;
-        }
+        fd.ReleaseDnsPin();
         fd.DnsStream?.Reset();
     }
 }
 
-/// <summary>The binding pin an open connection holds in the DNS store: who opened it, to which address, when.</summary>
-internal sealed record DnsPin(string Scope, DnsAddress Address, long OpenedAtNs);
+/// <summary>
+/// The binding pin an open connection holds in the DNS store: who opened it, to which address, when. Released when
+/// the fd goes: close, replacement, close-on-exec, or the exit of the process that held it.
+/// </summary>
+internal sealed class DnsPin(DnsObservationStore store, string scope, DnsAddress address, long openedAtNs)
+{
+    public void Release() => store.ConnectionClosed(scope, address, openedAtNs);
+}

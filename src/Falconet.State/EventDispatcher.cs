@@ -197,7 +197,7 @@ internal sealed class EventDispatcher(
                 fdEvents.ParseClose(evt, thread!);
                 if (fdEvents.IsClosing(fdNumber) && thread!.Fds.Find(fdNumber) is { } closing)
                 {
-                    dns.Release(closing);
+                    DnsTrafficObserver.Release(closing);
                 }
                 break;
             case EventAction.Dup:

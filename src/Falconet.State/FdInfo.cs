@@ -126,6 +126,13 @@ public sealed class FdInfo
     /// <summary>The names this connection keeps valid past their TTL while it is open.</summary>
     internal DnsPin? DnsPin { get; set; }
 
+    /// <summary>Lets the DNS names this connection kept valid expire normally again.</summary>
+    internal void ReleaseDnsPin()
+    {
+        DnsPin?.Release();
+        DnsPin = null;
+    }
+
     /// <summary>A shallow copy (dup, fork without CLONE_FILES). The copy holds no pin and no DNS stream of its own.</summary>
     internal FdInfo Clone()
     {

@@ -27,9 +27,33 @@ public sealed class FdTable
     /// <summary>The fd numbered <paramref name="fd"/>, null when not open.</summary>
     public FdInfo? Find(long fd) => _fds.TryGetValue(fd, out FdInfo? info) ? info : null;
 
-    internal void Set(FdInfo info) => _fds[info.Fd] = info;
+    internal void Set(FdInfo info)
+    {
+        if (_fds.TryGetValue(info.Fd, out FdInfo? replaced) && !ReferenceEquals(replaced, info))
+        {
+            replaced.ReleaseDnsPin();
+        }
+        _fds[info.Fd] = info;
+    }
 
-    internal bool Remove(long fd) => _fds.Remove(fd);
+    internal bool Remove(long fd)
+    {
+        if (!_fds.Remove(fd, out FdInfo? removed))
+        {
+            return false;
+        }
+        removed.ReleaseDnsPin();
+        return true;
+    }
+
+    /// <summary>Releases what the open fds hold outside the table (DNS pins): the process that owned them exited.</summary>
+    internal void ReleaseAll()
+    {
+        foreach (FdInfo fd in _fds.Values)
+        {
+            fd.ReleaseDnsPin();
+        }
+    }
 
     /// <summary>Removes the fds that close on exec (O_CLOEXEC / SOCK_CLOEXEC), collecting their numbers in <paramref name="scratch"/>.</summary>
     internal void RemoveCloexec(List<long> scratch)
@@ -44,7 +68,7 @@ public sealed class FdTable
         }
         foreach (long fd in scratch)
         {
-            _fds.Remove(fd);
+            Remove(fd);
         }
         scratch.Clear();
     }

@@ -353,6 +353,11 @@ internal sealed class ThreadEventParser(ThreadTable threads, ParamReader reader,
 
     private void RemoveThread(long tid, long reaperTid)
     {
+        if (threads.Find(tid) is { IsMainThread: true } main)
+        {
+            // The kernel closes an exiting process's fds without close events: connections no longer hold names.
+            main.Fds.ReleaseAll();
+        }
         if (threads.Remove(tid, reaperTid))
         {
             converter.Release(tid);
