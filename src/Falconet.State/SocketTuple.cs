@@ -7,7 +7,7 @@ namespace Falconet.State;
 /// A decoded PT_SOCKADDR or PT_SOCKTUPLE parameter (a family byte, then addresses and ports), viewing the event's bytes.
 /// For a sockaddr only the source half is filled. IPv4-mapped IPv6 tuples are reported as IPv4, as libsinsp does.
 /// </summary>
-internal ref struct SocketTuple
+public ref struct SocketTuple
 {
     /// <summary>AF_UNIX.</summary>
     public const byte FamilyUnix = 1;
@@ -18,30 +18,47 @@ internal ref struct SocketTuple
     /// <summary>AF_INET6.</summary>
     public const byte FamilyInet6 = 10;
 
+    /// <summary>The address family (<see cref="FamilyUnix"/>, <see cref="FamilyInet"/>, <see cref="FamilyInet6"/>).</summary>
     public byte Family;
+
+    /// <summary>The source (or a sockaddr's only) address: 4 or 16 bytes.</summary>
     public ReadOnlySpan<byte> SourceIp;
+
+    /// <summary>The source (or a sockaddr's only) port.</summary>
     public ushort SourcePort;
+
+    /// <summary>The destination address of a socktuple.</summary>
     public ReadOnlySpan<byte> DestinationIp;
+
+    /// <summary>The destination port of a socktuple.</summary>
     public ushort DestinationPort;
+
+    /// <summary>The kernel address of a unix tuple's source socket.</summary>
     public ulong UnixSource;
+
+    /// <summary>The kernel address of a unix tuple's peer socket.</summary>
     public ulong UnixDestination;
 
     /// <summary>Unix socket path without its NUL.</summary>
     public ReadOnlySpan<byte> Path;
 
+    /// <summary>An IPv4 or IPv6 address.</summary>
     public readonly bool IsInet => Family is FamilyInet or FamilyInet6;
 
     /// <summary>Parses a socktuple; false when the parameter is absent or too short for its family.</summary>
-    public static bool TryParseTuple(ReadOnlySpan<byte> p, out SocketTuple tuple) => TryParse(p, ends: 2, out tuple);
+    public static bool TryParseTuple(ReadOnlySpan<byte> p, out SocketTuple tuple) => TryParse(p, ends: 2, mapIpv4: true, out tuple);
 
     /// <summary>Parses a sockaddr into the source half; false when absent or too short.</summary>
-    public static bool TryParseAddress(ReadOnlySpan<byte> p, out SocketTuple address) => TryParse(p, ends: 1, out address);
+    public static bool TryParseAddress(ReadOnlySpan<byte> p, out SocketTuple address) => TryParse(p, ends: 1, mapIpv4: true, out address);
+
+    /// <summary>Parses a sockaddr as written, an IPv4-mapped IPv6 address left as IPv6 (how event arguments print it).</summary>
+    public static bool TryParseAddressAsWritten(ReadOnlySpan<byte> p, out SocketTuple address) => TryParse(p, ends: 1, mapIpv4: false, out address);
 
     /// <summary>
     /// A family byte, then per end (one for a sockaddr, two for a socktuple) an address and a little-endian port;
     /// for unix sockets a tuple has the two kernel socket addresses before the path, a sockaddr only the path.
     /// </summary>
-    private static bool TryParse(ReadOnlySpan<byte> p, int ends, out SocketTuple tuple)
+    private static bool TryParse(ReadOnlySpan<byte> p, int ends, bool mapIpv4, out SocketTuple tuple)
     {
         tuple = default;
         if (p.Length < 1)
@@ -64,7 +81,7 @@ internal ref struct SocketTuple
                 tuple.DestinationIp = p.Slice(1 + endLength, ipLength);
                 tuple.DestinationPort = BinaryPrimitives.ReadUInt16LittleEndian(p[(1 + endLength + ipLength)..]);
             }
-            if (IsIpv4Mapped(tuple.SourceIp) && (ends == 1 || IsIpv4Mapped(tuple.DestinationIp)))
+            if (mapIpv4 && IsIpv4Mapped(tuple.SourceIp) && (ends == 1 || IsIpv4Mapped(tuple.DestinationIp)))
             {
                 tuple.Family = FamilyInet;
                 tuple.SourceIp = tuple.SourceIp[12..];

@@ -471,11 +471,8 @@ public sealed class ArgumentRenderer
             case 1:
                 AppendSanitizedUtf8(raw, p[1..]);
                 break;
-            case 2 when p.Length >= 7:
-                AppendEndpoint(raw, p.Slice(1, 4), p[5..]);
-                break;
-            case 10 when p.Length >= 19:
-                AppendEndpoint(raw, p.Slice(1, 16), p[17..]);
+            case SocketTuple.FamilyInet or SocketTuple.FamilyInet6 when SocketTuple.TryParseAddressAsWritten(p, out SocketTuple address):
+                AppendEndpoint(raw, address.SourceIp, address.SourcePort);
                 break;
             default:
                 AppendBadFamily(raw, family);
@@ -488,19 +485,11 @@ public sealed class ArgumentRenderer
         byte family = p[0];
         switch (family)
         {
-            case 2 when p.Length >= 13:
-                AppendEndpoint(raw, p.Slice(1, 4), p[5..]);
+            // A tuple of two IPv4-mapped addresses prints as IPv4, as libsinsp does (SocketTuple maps them).
+            case SocketTuple.FamilyInet or SocketTuple.FamilyInet6 when SocketTuple.TryParseTuple(p, out SocketTuple tuple):
+                AppendEndpoint(raw, tuple.SourceIp, tuple.SourcePort);
                 raw.Append("->");
-                AppendEndpoint(raw, p.Slice(7, 4), p[11..]);
-                break;
-            case 10 when p.Length >= 37:
-                ReadOnlySpan<byte> source = p.Slice(1, 16);
-                ReadOnlySpan<byte> destination = p.Slice(19, 16);
-                // A tuple of two IPv4-mapped addresses prints as IPv4, as libsinsp does.
-                bool mapped = IsIpv4Mapped(source) && IsIpv4Mapped(destination);
-                AppendEndpoint(raw, mapped ? source[12..] : source, p[17..]);
-                raw.Append("->");
-                AppendEndpoint(raw, mapped ? destination[12..] : destination, p[35..]);
+                AppendEndpoint(raw, tuple.DestinationIp, tuple.DestinationPort);
                 break;
             case 1 when p.Length >= 17:
                 AppendFormatted(raw, BinaryPrimitives.ReadUInt64LittleEndian(p[1..]), "x");
@@ -515,8 +504,8 @@ public sealed class ArgumentRenderer
         }
     }
 
-    /// <summary><c>address:port</c>; the port is the little-endian u16 at the start of <paramref name="port"/>.</summary>
-    private void AppendEndpoint(StringBuilder raw, ReadOnlySpan<byte> ip, ReadOnlySpan<byte> port)
+    /// <summary><c>address:port</c>.</summary>
+    private void AppendEndpoint(StringBuilder raw, ReadOnlySpan<byte> ip, ushort port)
     {
         if (ip.Length == 4)
         {
@@ -526,7 +515,7 @@ public sealed class ArgumentRenderer
         {
             AppendIpv6(raw, ip);
         }
-        raw.Append(':').Append(BinaryPrimitives.ReadUInt16LittleEndian(port));
+        raw.Append(':').Append(port);
     }
 
     /// <summary>What an address parameter too short for its family, or of another family, prints.</summary>
@@ -547,9 +536,6 @@ public sealed class ArgumentRenderer
     }
 
     private void AppendIpv6(StringBuilder raw, ReadOnlySpan<byte> ip16) => raw.Append(Addresses.GetText(ip16));
-
-    private static bool IsIpv4Mapped(ReadOnlySpan<byte> ip) =>
-        ip[..10].IndexOfAnyExcept((byte)0) < 0 && ip[10] == 0xFF && ip[11] == 0xFF;
 
     /// <summary>PT_FDLIST: u16 count, then per entry i64 fd and i16 poll flags: <c>fd:&lt;typechar&gt;&lt;flags hex&gt;</c>.</summary>
     private static void AppendFdList(EventContext context, ReadOnlySpan<byte> p, StringBuilder raw)
