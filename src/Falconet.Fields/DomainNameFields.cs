@@ -18,26 +18,9 @@ public static class DomainNameFields
         ["fd.rip.name"] = ConnectionEnd.Remote,
     };
 
-    /// <summary>Whether <paramref name="fieldName"/> is one of the four domain-name fields.</summary>
-    public static bool IsDomainField(string fieldName) => s_ends.ContainsKey(fieldName);
-
-    /// <summary>
-    /// Whether the address at the end that <paramref name="fieldName"/> names has a valid name matching
-    /// <paramref name="patterns"/> for the event's workload. False when the fd has no such end. Allocation-free.
-    /// </summary>
-    public static bool Matches(string fieldName, EventContext context, DomainPatternSet patterns)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return TryGetAddress(context, s_ends[fieldName], out DnsAddress address)
-            && context.State.Dns.MatchesAny(ScopeOf(context), address, patterns, (long)context.Event.Timestamp);
-    }
-
-    /// <summary>Whether the fd has the end that <paramref name="fieldName"/> names (without it, every comparison is false).</summary>
-    public static bool HasAddress(string fieldName, EventContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return TryGetAddress(context, s_ends[fieldName], out _);
-    }
+    /// <summary>The domain-name field called <paramref name="fieldName"/>, null when it is not one of the four.</summary>
+    public static DomainNameField? Find(string fieldName) =>
+        s_ends.TryGetValue(fieldName, out ConnectionEnd end) ? new DomainNameField(end) : null;
 
     internal static void Register(FieldRegistry registry)
     {
@@ -59,9 +42,9 @@ public static class DomainNameFields
         }
     }
 
-    private static string ScopeOf(EventContext context) => context.Thread?.ContainerId ?? DnsObservationStore.HostScope;
+    internal static string ScopeOf(EventContext context) => context.Thread?.ContainerId ?? DnsObservationStore.HostScope;
 
-    private static bool TryGetAddress(EventContext context, ConnectionEnd end, out DnsAddress address)
+    internal static bool TryGetAddress(EventContext context, ConnectionEnd end, out DnsAddress address)
     {
         address = default;
         if (!FdFields.TryGetEnd(context, end, out IPAddress? ip, out ushort _) || ip is null)
@@ -72,3 +55,4 @@ public static class DomainNameFields
         return ip.TryWriteBytes(bytes, out int length) && DnsAddress.TryFromBytes(bytes[..length], out address);
     }
 }
+

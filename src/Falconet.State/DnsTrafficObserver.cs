@@ -63,19 +63,12 @@ internal sealed class DnsTrafficObserver(DnsObservationStore store)
         {
             return;
         }
-        Release(fd);
+        fd.ReleaseDnsPin();
         long now = (long)evt.Timestamp;
         if (store.ConnectionOpened(thread.ContainerId, address, now) > 0)
         {
             fd.DnsPin = new DnsPin(store, thread.ContainerId, address, now);
         }
-    }
-
-    /// <summary>The fd goes away (close, or a new connect on it): its pin, if any, is released.</summary>
-    public static void Release(FdInfo fd)
-    {
-        fd.ReleaseDnsPin();
-        fd.DnsStream?.Reset();
     }
 }
 

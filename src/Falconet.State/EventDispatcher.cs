@@ -194,11 +194,7 @@ internal sealed class EventDispatcher(
                 fdEvents.ParseAccept(evt, thread!);
                 break;
             case EventAction.Close:
-                fdEvents.ParseClose(evt, thread!);
-                if (fdEvents.IsClosing(fdNumber) && thread!.Fds.Find(fdNumber) is { } closing)
-                {
-                    DnsTrafficObserver.Release(closing);
-                }
+                fdEvents.ParseClose(evt, thread!); // the fd's DNS pin goes with it (FdTable.Remove)
                 break;
             case EventAction.Dup:
             case EventAction.Dup3:

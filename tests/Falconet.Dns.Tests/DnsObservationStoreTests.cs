@@ -1,3 +1,4 @@
+using Falconet.Benchmarks;
 using Falconet.Dns;
 
 namespace Falconet.Dns.Tests;
@@ -187,38 +188,5 @@ public sealed class DnsObservationStoreTests
             Assert.Equal(mode != DnsMode.Observed, store.HasName("any-container", s_ip20, "listed.test", Second));
             Assert.Equal(mode != DnsMode.Resolve, store.HasName("c1", s_ip20, "seen.test", Second));
         }
-    }
-}
-
-/// <summary>Answers with unique names and rotating addresses, written in place into one buffer.</summary>
-internal sealed class UniqueAnswerFeed
-{
-    private readonly byte[] _buffer = new byte[128];
-    private readonly int _nameAt;
-    private readonly int _length;
-    private readonly int _addressAt;
-    private uint _next;
-
-    public UniqueAnswerFeed()
-    {
-        var w = new DnsMessageWriter(_buffer);
-        w.WriteHeader(new DnsHeader(1, Messages.ResponseFlags, 1, 1, 0, 0));
-        w.WriteQuestion("n00000000.bench.test", DnsRecordType.A);
-        w.WriteAddressForQuestion(DnsAddress.Parse("10.0.0.0"), 300);
-        _length = w.Length;
-        _nameAt = DnsHeader.Length + 2;
-        _addressAt = _length - 4;
-    }
-
-    public ReadOnlySpan<byte> Next()
-    {
-        uint n = _next++;
-        for (int i = 7; i >= 0; i--)
-        {
-            _buffer[_nameAt + i] = (byte)"0123456789abcdef"[(int)(n & 0xF)];
-            n >>= 4;
-        }
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_addressAt), 0x0A00_0000 | (_next & 0x00FF_FFFF));
-        return _buffer.AsSpan(0, _length);
     }
 }

@@ -65,16 +65,8 @@ public sealed class DnsOptions
     /// <summary>The store's options.</summary>
     public DnsStoreOptions StoreOptions => new() { MaxEntries = MaxEntries, Mode = Mode };
 
-    private static IPEndPoint ParseServer(string text)
-    {
-        if (IPAddress.TryParse(text, out IPAddress? address))
-        {
-            return new IPEndPoint(address, 53);
-        }
-        if (IPEndPoint.TryParse(text, out IPEndPoint? endpoint))
-        {
-            return endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, 53) : endpoint;
-        }
-        throw new ConfigException(string.Create(CultureInfo.InvariantCulture, $"configuration key dns.servers: '{text}' is not an address or address:port"));
-    }
+    private static IPEndPoint ParseServer(string text) =>
+        IPEndPoint.TryParse(text, out IPEndPoint? endpoint)
+            ? endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, 53) : endpoint
+            : throw new ConfigException(string.Create(CultureInfo.InvariantCulture, $"configuration key dns.servers: '{text}' is not an address or address:port"));
 }

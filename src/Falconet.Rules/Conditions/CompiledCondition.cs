@@ -43,7 +43,7 @@ public sealed class CompiledCondition
                 CollectDomainNames(not.Operand, names);
                 break;
             case BoundCheck { Domains: { } domains }:
-                foreach (Falconet.Dns.DomainPattern pattern in domains.Patterns)
+                foreach (Falconet.Dns.DomainPattern pattern in domains.Patterns.Patterns)
                 {
                     if (pattern.Kind == Falconet.Dns.DomainPatternKind.Exact)
                     {

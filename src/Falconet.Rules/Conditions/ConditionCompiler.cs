@@ -114,9 +114,9 @@ public sealed class ConditionCompiler
                 throw new ConditionCompileError("unsupported right-hand side", check.Right.Position);
         }
 
-        if (check.Left is FieldRefNode && DomainNameFields.IsDomainField(left.Extractor.Field.Name))
+        if (check.Left is FieldRefNode && DomainNameFields.Find(left.Extractor.Field.Name) is { } domainField)
         {
-            return BindDomainCheck(check, left, values, isList, warnings);
+            return BindDomainCheck(check, left, domainField, values, isList, warnings);
         }
 
         ParamType valueType = left.Type;
@@ -139,7 +139,8 @@ public sealed class ConditionCompiler
     /// <c>fd.*ip.name</c> with <c>=</c>, <c>!=</c> or <c>in</c>: whether the address has the name (or a name matching a
     /// wildcard) in the DNS store, as Falco's DNS manager answers it, without a lookup on the event path.
     /// </summary>
-    private BoundCheck BindDomainCheck(BinaryCheckNode check, BoundOperand left, IReadOnlyList<string> values, bool isList, List<ConditionWarning> warnings)
+    private BoundCheck BindDomainCheck(BinaryCheckNode check, BoundOperand left, DomainNameField field, IReadOnlyList<string> values, bool isList,
+        List<ConditionWarning> warnings)
     {
         if (check.Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual or ComparisonOperator.In) || check.Modifier != ListModifier.None)
         {
@@ -163,7 +164,8 @@ public sealed class ConditionCompiler
                 warnings.Add(new ConditionWarning($"'{value}' is not a valid domain pattern ({error}); it never matches", check.Right.Position));
             }
         }
-        return new BoundCheck(left, check.Operator, ListModifier.None, values, isList, null, new Falconet.Dns.DomainPatternSet(patterns));
+        return new BoundCheck(left, check.Operator, ListModifier.None, values, isList, null,
+            new DomainNameCheck(field, new Falconet.Dns.DomainPatternSet(patterns)));
     }
 
     private BoundCheck BindFieldToField(BinaryCheckNode check, BoundOperand left, TransformerNode right)

@@ -34,14 +34,20 @@ internal static class ConditionInterpreter
 
     private static bool EvaluateCheck(BoundCheck check, EventContext context)
     {
-        if (check.Domains is not null)
+        if (check.Domains is { } domains)
         {
-            // Written apart from DomainNameEvaluator: every name of the address, compared with each value in turn.
-            if (!DomainNameFields.HasAddress(check.Left.Extractor.Field.Name, context))
+            // Written apart from DomainNameEvaluator: each value tried on its own set, then combined.
+            if (!domains.Field.TryMatch(context, domains.Patterns, out _))
             {
-                return false;
+                return false; // no address at that end
             }
-            bool any = check.Domains.Patterns.Any(p => DomainNameFields.Matches(check.Left.Extractor.Field.Name, context, new Falconet.Dns.DomainPatternSet([p])));
+            var results = new List<bool>();
+            foreach (Falconet.Dns.DomainPattern pattern in domains.Patterns.Patterns)
+            {
+                domains.Field.TryMatch(context, new Falconet.Dns.DomainPatternSet([pattern]), out bool one);
+                results.Add(one);
+            }
+            bool any = results.Contains(true);
             return check.Operator == ComparisonOperator.NotEqual ? !any : any;
         }
         if (check.RightField is { } right)

@@ -5,11 +5,11 @@ namespace Falconet.Rules.Conditions;
 /// <see cref="RightField"/> (field-to-field) is set. <see cref="IsListRhs"/> tells whether the literal was a list.
 /// </summary>
 internal sealed class BoundCheck(BoundOperand left, ComparisonOperator op, ListModifier modifier, IReadOnlyList<string>? values, bool isListRhs, BoundOperand? rightField,
-    Falconet.Dns.DomainPatternSet? domains = null)
+    DomainNameCheck? domains = null)
     : BoundNode
 {
-    /// <summary>For <c>fd.*ip.name</c>: the names and patterns the address must (or, for <c>!=</c>, must not) have.</summary>
-    public Falconet.Dns.DomainPatternSet? Domains { get; } = domains;
+    /// <summary>For <c>fd.*ip.name</c>: the field and the names and patterns its address must (for <c>!=</c>: must not) have.</summary>
+    public DomainNameCheck? Domains { get; } = domains;
 
     public BoundOperand Left { get; } = left;
     public ComparisonOperator Operator { get; } = op;

@@ -8,14 +8,7 @@ namespace Falconet.Rules.Conditions;
 /// <c>fd.*ip.name = / != / in</c>: asks the DNS store whether the address has a name in the set, for the event's
 /// workload. No address at that end: false for every operator (Falco's missing-value rule).
 /// </summary>
-internal sealed class DomainNameEvaluator(string fieldName, DomainPatternSet domains, bool negate) : ConditionEvaluator
+internal sealed class DomainNameEvaluator(DomainNameField field, DomainPatternSet domains, bool negate) : ConditionEvaluator
 {
-    public override bool Evaluate(EventContext context)
-    {
-        if (!DomainNameFields.HasAddress(fieldName, context))
-        {
-            return false;
-        }
-        return DomainNameFields.Matches(fieldName, context, domains) != negate;
-    }
+    public override bool Evaluate(EventContext context) => field.TryMatch(context, domains, out bool matched) && matched != negate;
 }

@@ -24,7 +24,7 @@ internal static class EvaluatorBuilder
         }
         if (check.Domains is { } domains)
         {
-            return new DomainNameEvaluator(check.Left.Extractor.Field.Name, domains, negate: check.Operator == ComparisonOperator.NotEqual);
+            return new DomainNameEvaluator(domains.Field, domains.Patterns, negate: check.Operator == ComparisonOperator.NotEqual);
         }
         ValueMatcher matcher = BuildMatcher(check);
         if (check.Left.EitherEnd is { } eitherEnd)
