@@ -18,59 +18,9 @@ internal readonly record struct BlockClass(BlockKind Kind, int Version, string N
     public bool IsEvent => Kind == BlockKind.Event;
 }
 
-/// <summary>Block type ids of the scap format (the <c>0x80xxABCD</c> ids are pre-release aliases).</summary>
-public static class ScapBlockTypes
+// The ids themselves are generated into ScapBlockTypes.g.cs from tools/wire-facts.json.
+public static partial class ScapBlockTypes
 {
-    /// <summary>SHB: starts a section; carries the byte-order magic and format version.</summary>
-    public const uint SectionHeader = 0x0A0D0D0A;
-    /// <summary>MI: the capturing host.</summary>
-    public const uint MachineInfo = 0x201;
-    /// <summary>PL: threads, layout version 1.</summary>
-    public const uint ProcessListV1 = 0x202;
-    /// <summary>FDL: one thread's fds, layout version 1.</summary>
-    public const uint FdListV1 = 0x203;
-    /// <summary>EV: event with the v1 header (no parameter count).</summary>
-    public const uint EventV1 = 0x204;
-    /// <summary>IL: network interfaces, layout version 1.</summary>
-    public const uint InterfaceListV1 = 0x205;
-    /// <summary>UL: users and groups, layout version 1.</summary>
-    public const uint UserListV1 = 0x206;
-    /// <summary>PL: threads, layout version 2.</summary>
-    public const uint ProcessListV2 = 0x207;
-    /// <summary>EVF: v1-header event with block flags.</summary>
-    public const uint EventFlagsV1 = 0x208;
-    /// <summary>PL: threads, layout version 3.</summary>
-    public const uint ProcessListV3 = 0x209;
-    /// <summary>PL: threads, layout version 4.</summary>
-    public const uint ProcessListV4 = 0x210;
-    /// <summary>PL: threads, layout version 5.</summary>
-    public const uint ProcessListV5 = 0x211;
-    /// <summary>PL: threads, layout version 6.</summary>
-    public const uint ProcessListV6 = 0x212;
-    /// <summary>PL: threads, layout version 7.</summary>
-    public const uint ProcessListV7 = 0x213;
-    /// <summary>PL: threads, layout version 8.</summary>
-    public const uint ProcessListV8 = 0x214;
-    /// <summary>PL: threads, layout version 9.</summary>
-    public const uint ProcessListV9 = 0x215;
-    /// <summary>EV_V2: event with the v2 header.</summary>
-    public const uint EventV2 = 0x216;
-    /// <summary>EVF_V2: v2 event with block flags.</summary>
-    public const uint EventFlagsV2 = 0x217;
-    /// <summary>FDL: one thread's fds, layout version 2.</summary>
-    public const uint FdListV2 = 0x218;
-    /// <summary>IL: network interfaces, layout version 2.</summary>
-    public const uint InterfaceListV2 = 0x219;
-    /// <summary>UL: users and groups, layout version 2.</summary>
-    public const uint UserListV2 = 0x220;
-    /// <summary>EV_V2_LARGE: v2 event with u32 parameter lengths.</summary>
-    public const uint EventV2Large = 0x221;
-    /// <summary>EVF_V2_LARGE: large v2 event with block flags.</summary>
-    public const uint EventFlagsV2Large = 0x222;
-
-    /// <summary>The SHB byte-order magic as a little-endian reader sees it.</summary>
-    public const uint ByteOrderMagic = 0x1A2B3C4D;
-
     internal static BlockClass Classify(uint type) => type switch
     {
         SectionHeader => new(BlockKind.SectionHeader, 1, "SHB"),

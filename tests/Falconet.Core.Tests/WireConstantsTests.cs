@@ -72,6 +72,43 @@ public sealed partial class WireConstantsTests
         Assert.Equal(WireConstants.AtFdCwd, CDefines(header, "PPM_AT_")["FDCWD"]);
     }
 
+    /// <summary>The committed generated files are what the generator writes today from the event table and the facts file.</summary>
+    [Fact]
+    public void GeneratedFilesAreFresh()
+    {
+        string table = SharedData.Data("event-table.json");
+        if (!File.Exists(table))
+        {
+            Assert.False(Oracle.InCi, $"{table} is missing under CI");
+            Assert.Skip(SharedData.AbsentReason);
+        }
+        Oracle.Require(File.Exists("/usr/bin/python3"), "python3 is not installed");
+        var start = new System.Diagnostics.ProcessStartInfo("python3")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (string argument in (string[])[Path.Combine(SharedData.RepositoryRoot, "tools", "gen-event-table.py"), table, "--check"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), "gen-event-table.py --check did not finish");
+        Assert.True(process.ExitCode == 0, "stale generated files; run tools/gen-event-table.py: " + errors);
+    }
+
+    /// <summary>The generated libs enums keep the values readers and the event table rely on.</summary>
+    [Fact]
+    public void GeneratedEnumsKeepTheLibsValues()
+    {
+        Assert.Equal(48, (int)ParamType.Pid32);
+        Assert.Equal(1u << 10, (uint)EventCategory.Syscall);
+        Assert.Equal(1u << 11, (uint)EventFlags.LargePayload);
+        Assert.Equal(21, (int)Falconet.Core.Snapshot.ScapFdType.PidFd);
+        Assert.Equal(3, Falconet.Core.Snapshot.ScapL4Protocol.Udp);
+    }
+
     [Theory]
     [InlineData(0u, PpmOpenFlags.Rdonly)]
     [InlineData(0x1u | 0x40u | 0x200u, PpmOpenFlags.Wronly | PpmOpenFlags.Creat | PpmOpenFlags.Trunc)]
@@ -113,8 +150,9 @@ public sealed partial class WireConstantsTests
     }
 
     // A literal -100 assigned to anything, a PPM_O_/F_O_/PPM_AT_ define or NR_/T_/NP_ enum member with a
-    // number, or a const giving an open flag or AT_FDCWD its value.
-    [GeneratedRegex(@"=\s*-100\b|#define\s+(PPM_O_|F_O_|PPM_AT_)\w+\s+\(?-?\d|\b(NR|T|NP)_\w+\s*=\s*\d|const\s+u?int\s+PpmOpen\w*\s*=\s*\d|const\s+long\s+AtFdCwd\s*=\s*-")]
+    // number, a const giving an open flag, AT_FDCWD or a 0x2xx block id its value, or a second declaration of
+    // the generated libs enums (PT_, PF_, EC_, EF_, scap_fd_type) and SCAP_L4_ constants.
+    [GeneratedRegex(@"=\s*-100\b|#define\s+(PPM_O_|F_O_|PPM_AT_)\w+\s+\(?-?\d|\b(NR|T|NP)_\w+\s*=\s*\d|const\s+u?int\s+PpmOpen\w*\s*=\s*\d|const\s+long\s+AtFdCwd\s*=\s*-|const\s+uint\s+\w+\s*=\s*0x2[0-2][0-9A-Fa-f]\b|\b(enum|class)\s+(ParamType|ParamFormat|EventCategory|EventFlags|ScapFdType|ScapL4Protocol)\b")]
     private static partial Regex WireDefinition();
 
     [GeneratedRegex(@"\[""([a-z0-9_]+)""\]\s*=\s*\d")]

@@ -117,55 +117,6 @@ public sealed class ThreadRecord
     public bool ExeFromMemfd { get; set; }
 }
 
-/// <summary>fd types of the FDL block (scap_fd_type).</summary>
-public enum ScapFdType : byte
-{
-    /// <summary>SCAP_FD_UNKNOWN.</summary>
-    Unknown = 0,
-    /// <summary>Regular file (old layout).</summary>
-    File = 1,
-    /// <summary>Directory.</summary>
-    Directory = 2,
-    /// <summary>Connected IPv4 socket.</summary>
-    Ipv4Socket = 3,
-    /// <summary>Connected IPv6 socket.</summary>
-    Ipv6Socket = 4,
-    /// <summary>Listening IPv4 socket.</summary>
-    Ipv4ServerSocket = 5,
-    /// <summary>Listening IPv6 socket.</summary>
-    Ipv6ServerSocket = 6,
-    /// <summary>Pipe or FIFO.</summary>
-    Fifo = 7,
-    /// <summary>Unix-domain socket.</summary>
-    UnixSocket = 8,
-    /// <summary>eventfd.</summary>
-    Event = 9,
-    /// <summary>A kind libscap does not describe.</summary>
-    Unsupported = 10,
-    /// <summary>signalfd.</summary>
-    SignalFd = 11,
-    /// <summary>epoll.</summary>
-    EventPoll = 12,
-    /// <summary>inotify.</summary>
-    Inotify = 13,
-    /// <summary>timerfd.</summary>
-    TimerFd = 14,
-    /// <summary>Netlink socket.</summary>
-    Netlink = 15,
-    /// <summary>Regular file (current layout, with open flags).</summary>
-    FileV2 = 16,
-    /// <summary>BPF object.</summary>
-    Bpf = 17,
-    /// <summary>userfaultfd.</summary>
-    UserFaultFd = 18,
-    /// <summary>io_uring.</summary>
-    IoUring = 19,
-    /// <summary>memfd.</summary>
-    Memfd = 20,
-    /// <summary>pidfd.</summary>
-    PidFd = 21,
-}
-
 /// <summary>One fd of the fd list (FDL blocks, or /proc/PID/fd).</summary>
 public sealed class FdRecord
 {
