@@ -101,7 +101,7 @@ public sealed partial class GeneralisationTests
     private static readonly HashSet<string> s_itemKeys = ["list", "items", "override", "rule", "exceptions"];
     private static readonly HashSet<string> s_exceptionKeys = ["name", "fields", "comps", "values"];
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:/-]+$")]
+    [GeneratedRegex(@"^([A-Za-z0-9._:/-]+|=)$")]
     private static partial Regex PlainValue();
 
     /// <summary>Only keys and operators Falco 0.44 documents, and no value with a wildcard character.</summary>
