@@ -245,6 +245,7 @@ public static class LearnCommand
             capture = LiveCapture.OpenWithSnapshot(new LiveCaptureOptions
             {
                 Syscalls = syscalls,
+                RingBufferBytes = RingBufferBytes(options),
                 IgnoreOwnProcess = true,
                 ObserveDns = true,
             }, state, out ProcScanStats _);
@@ -283,6 +284,17 @@ public static class LearnCommand
                 console.Error.WriteLine($"falconet: learn: {stats.Dropped} kernel events were dropped: connections among them are not in the allowlist");
             }
         }
+    }
+
+    /// <summary>engine.modern_ebpf.buf_size_preset as detection reads it: 4 = 8 MiB, each step doubling.</summary>
+    private static int RingBufferBytes(FalconetOptions options)
+    {
+        long preset = options.Tree.GetInt64("engine.modern_ebpf.buf_size_preset", 4);
+        if (preset is < 1 or > 10)
+        {
+            throw new ConfigException($"configuration key engine.modern_ebpf.buf_size_preset: {preset} must be between 1 and 10");
+        }
+        return 1 << (int)(17 + preset);
     }
 
     private static int ReportCheck(ConnectionObserver observer, LearnRequest request, ConsoleStreams console)

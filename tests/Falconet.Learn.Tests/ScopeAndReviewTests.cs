@@ -82,6 +82,25 @@ public sealed class ScopeAndReviewTests
         // 8.8.8.8 is in the built-in allowed_outbound_destination_ipaddrs: observed, not added.
         Assert.Matches(@"^\s*1\s+8\.8\.8\.8:443\s+-\s+wget\s+already allowed$", lines[3]);
         Assert.DoesNotContain("8.8.8.8\"", File.ReadAllText(temp.File("learned.yaml")), StringComparison.Ordinal);
+
+        ProcessResult top = LearnRun.Learn("-e", capture, "-w", temp.File("top.yaml"), "--top", "1");
+        string[] topLines = top.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, topLines.Length);
+        Assert.Equal("… 2 more destinations (3 connections)", topLines[2]);
+    }
+
+    [Fact]
+    public void Image_scope_names_host_processes_by_container_id()
+    {
+        using var temp = new TempDirectory();
+        string capture = temp.File("c.scap");
+        CurlOnly().Write(capture);
+        string learned = temp.File("image.yaml");
+        string text = LearnRun.LearnFile(learned, "-e", capture, "--scope", "image");
+        Assert.Contains("fields: [container.id, fd.sip.name, fd.sport]", text, StringComparison.Ordinal);
+        Assert.Contains("- ['\"host\"', '\"api.example.net\"', 443]", text, StringComparison.Ordinal);
+        LearnRun.AssertValid(learned);
+        Assert.Empty(LearnRun.FlagshipAlerts(capture, learned));
     }
 
     [Fact]
