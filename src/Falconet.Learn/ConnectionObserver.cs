@@ -76,8 +76,7 @@ internal sealed class ConnectionObserver
         string key = string.Create(CultureInfo.InvariantCulture, $"{scope.Id}\u0002{address}\u0002{port}\u0002{name}");
         if (!_destinations.TryGetValue(key, out ObservedDestination? destination))
         {
-            bool allowed = _flagship is not null && !_flagship.Evaluate(context);
-            destination = new ObservedDestination(scope, address, port, name, allowed)
+            destination = new ObservedDestination(scope, address, port, name)
             {
                 FirstNs = context.Event.Timestamp,
                 Example = $"{Text(_procName, context) ?? "?"} {Text(_l4, context) ?? ""} {Text(_fdName, context) ?? ""}".Replace("  ", " ", StringComparison.Ordinal),
@@ -85,6 +84,11 @@ internal sealed class ConnectionObserver
             _destinations.Add(key, destination);
         }
         destination.Count++;
+        // Per connection: an allowlist with per-process exceptions allows one process's connection and not another's.
+        if (_flagship is null || _flagship.Evaluate(context))
+        {
+            destination.Alerting++;
+        }
         destination.LastNs = context.Event.Timestamp;
         if (destination.Processes.Count < 16 && Text(_procName, context) is { } process)
         {

@@ -301,12 +301,12 @@ public static class LearnCommand
     {
         foreach (ObservedDestination d in observer.Destinations)
         {
-            d.Decision = d.AlreadyAllowed ? "allowed" : "would alert";
+            d.Decision = d.AlreadyAllowed ? "allowed" : d.Alerting == d.Count ? "would alert" : $"{d.Alerting} of {d.Count} would alert";
         }
         SummaryTable.Write(console.Out, observer.Destinations, request.TableRows, "VERDICT");
         ObservedDestination[] alerting = [.. observer.Destinations.Where(d => !d.AlreadyAllowed)];
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{alerting.Sum(d => d.Count)} of {observer.Connections} outbound connections ({alerting.Length} of {observer.Destinations.Count} destinations) would alert ('{AllowlistWriter.FlagshipRule}')"));
+            $"{alerting.Sum(d => d.Alerting)} of {observer.Connections} outbound connections ({alerting.Length} of {observer.Destinations.Count} destinations) would alert ('{AllowlistWriter.FlagshipRule}')"));
         return alerting.Length > 0 ? WouldAlert : ExitCodes.Success;
     }
 

@@ -3,15 +3,18 @@ using System.Net;
 namespace Falconet.Learn;
 
 /// <summary>Every outbound connection of one workload to one server address and port, with the name it resolved.</summary>
-internal sealed class ObservedDestination(ScopeKey scope, IPAddress address, int port, string? name, bool allowed)
+internal sealed class ObservedDestination(ScopeKey scope, IPAddress address, int port, string? name)
 {
     public ScopeKey Scope { get; } = scope;
     public IPAddress Address { get; } = address;
     public int Port { get; } = port;
     /// <summary>The name the workload resolved the address from (observed DNS), if any.</summary>
     public string? Name { get; } = name;
-    /// <summary>Whether the loaded rules already allowed it (the flagship rule did not match).</summary>
-    public bool AlreadyAllowed { get; } = allowed;
+    /// <summary>Connections the loaded flagship rule matched (would alert on); evaluated on each one.</summary>
+    public long Alerting { get; set; }
+
+    /// <summary>Whether the loaded rules allowed every one of its connections.</summary>
+    public bool AlreadyAllowed => Alerting == 0;
 
     public ulong FirstNs { get; set; }
     public ulong LastNs { get; set; }

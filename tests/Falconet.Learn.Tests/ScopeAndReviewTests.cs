@@ -38,6 +38,12 @@ public sealed class ScopeAndReviewTests
         LearnRun.LearnFile(hostWide, "-e", learning);
         // Host-wide lists have no workload and no port: the same traffic is allowed.
         Assert.Empty(LearnRun.FlagshipAlerts(enforcing, hostWide));
+
+        // --check judges each connection: curl's to api.example.net:443 is allowed, wget's is not.
+        ProcessResult check = LearnRun.Learn("--check", learned, "-e", enforcing);
+        Assert.True(check.ExitCode == LearnCommand.WouldAlert, check.ToString());
+        Assert.Matches(@"\s2\s+198\.51\.100\.7:443\s+api\.example\.net\s+curl,wget\s+1 of 2 would alert", check.StandardOutput);
+        Assert.Contains("3 of 7 outbound connections", check.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
