@@ -93,6 +93,8 @@ public static class CommandLineDefinition
         sample.SetAction(parse => FalconetCommands.WriteSampleCapture(parse.GetValue(sampleOut)!, console));
         root.Subcommands.Add(sample);
 
+        root.Subcommands.Add(LearnCommandDefinition.Build(console, cancellation));
+
         return root;
     }
 }
