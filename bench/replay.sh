@@ -8,8 +8,10 @@
 #                 make-big-capture.py --events N --seed 1 when missing, never inside the repository
 #   --out DIR     where outputs and timings go (default: a new folder under /tmp)
 # environment:
-#   FALCONET_DLL     the falconet.dll to time (default: the one ./falconet builds, after running it once so it is
-#                    current); the timed command is `dotnet FALCONET_DLL ...`, without the launcher's check
+#   FALCONET         the command timed (default: ./falconet, the launcher: its staleness check, its runtime settings
+#                    and the ReadyToRun build it makes; it is run once untimed first so that any build is done)
+#   FALCONET_DLL     time `dotnet FALCONET_DLL ...` instead (another build; the launcher's GC setting is then not applied
+#                    unless DOTNET_GCgen0size is set)
 #   FALCONET_SHARED  shared reference data (default ../shared beside the repository)
 #   SYSDIG           sysdig binary (default /usr/bin/sysdig)
 #
@@ -63,12 +65,14 @@ out="${out:-$(mktemp -d /tmp/falconet-replay.XXXXXX)}"
 mkdir -p "$out"
 rm -f "$out"/*.times "$out"/*.failed
 
-if [[ -z "${FALCONET_DLL:-}" ]]; then
+if [[ -n "${FALCONET_DLL:-}" ]]; then
+  [[ -f "$FALCONET_DLL" ]] || { echo "replay: $FALCONET_DLL: no such file" >&2; exit 2; }
+  falconet=(dotnet "$FALCONET_DLL")
+else
+  falconet=("${FALCONET:-$root/falconet}")
   echo "replay: building falconet if needed..." >&2
-  "$root/falconet" --version >/dev/null
+  "${falconet[@]}" --version >/dev/null
 fi
-dll="${FALCONET_DLL:-$root/.falconet-build/falconet.dll}"
-[[ -f "$dll" ]] || { echo "replay: $dll: no such file" >&2; exit 2; }
 
 # A rule the engine must evaluate on frequent event types, that never matches: what rules cost when nothing fires.
 cat >"$out/never.yaml" <<'YAML'
@@ -103,7 +107,6 @@ measure() {
 }
 
 rm -f "$out"/*.counts
-falconet=(dotnet "$dll")
 for ((i = 1; i <= runs; i++)); do
   echo "replay: round $i/$runs (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   measure a-flagship "${falconet[@]}" -r "$seed_rules" -e "$capture" -o json_output=true
