@@ -33,6 +33,8 @@ public sealed class WholePathAllocationTests
     private static readonly Dictionary<string, int> s_stateBudgets = new()
     {
         ["clone<"] = 1024,
+        ["clone>"] = 16,
+        ["close>"] = 16,
         ["execve<"] = 64,
         ["open<"] = 224,
         ["openat<"] = 224,
