@@ -5,13 +5,14 @@
 #
 # usage: tools/compare-builds.sh REV_A REV_B [--time CAPTURE] [--runs N]
 #   REV_A, REV_B  git revisions of this repository (e.g. c30e4c5 HEAD); each is built in Release in a temporary worktree
-#   --time        also replay CAPTURE (e.g. from ../shared/tools/make-big-capture.py) with seed_rule.yaml, N times each
+#   --time        also replay CAPTURE (e.g. from ../shared/tools/make-big-capture.py) with falco_rules.yaml + seed_rule.yaml,
+#                 N times each, and compare those alerts too
 # environment: FALCONET_SHARED (default ../shared beside the repository)
 # exit: 0 when the alerts are identical, 1 when they differ, 2 on a usage or build error
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${FALCONET_SHARED:-$root/../shared}"
-[[ $# -ge 2 ]] || { sed -n '2,10p' "$0"; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '2,11p' "$0"; exit 2; }
 rev_a="$1"; rev_b="$2"; shift 2
 timed=""; runs=5
 while [[ $# -gt 0 ]]; do
@@ -54,11 +55,19 @@ if [[ -n "$timed" ]]; then
   for side in a b; do : >"$work/cpu-$side"; done
   for ((i = 0; i < runs; i++)); do
     for side in a b; do
-      /usr/bin/time -f '%U %S %M' -o "$work/t" dotnet "$work/bin-$side/falconet.dll" -r "$shared/rules/seed_rule.yaml" -e "$timed" \
-        -o json_output=true >/dev/null 2>&1 || true
+      /usr/bin/time -f '%U %S %M' -o "$work/t" dotnet "$work/bin-$side/falconet.dll" -r "$shared/rules/falco_rules.yaml" \
+        -r "$shared/rules/seed_rule.yaml" -e "$timed" -o json_output=true >"$work/timed.$side.out" 2>/dev/null || true
       awk '{ printf "%.2f %d\n", $1 + $2, $3 }' "$work/t" >>"$work/cpu-$side"
     done
   done
+  # The timed runs' alerts too (of the last round), byte for byte: the big capture reaches far more code than the
+  # shared captures (thousands of replayed processes, reused fds and threads).
+  if ! cmp -s "$work/timed.a.out" "$work/timed.b.out"; then
+    echo "DIFFERENT: $(basename "$timed") falco_rules+seed_rule ($(wc -l <"$work/timed.a.out") vs $(wc -l <"$work/timed.b.out") alerts)"
+    status=1
+  else
+    echo "identical: $(basename "$timed") falco_rules+seed_rule ($(wc -l <"$work/timed.a.out") alerts)"
+  fi
   for side in a b; do
     rev="$rev_a"; [[ $side == b ]] && rev="$rev_b"
     sort -n "$work/cpu-$side" | awk -v rev="$rev" -v n="$runs" '{ c[NR] = $1; m[NR] = $2 } END { i = int((n + 1) / 2); printf "%s: median user+sys %.2f s, peak RSS %d KiB (runs: %d)\n", rev, c[i], m[i], n }'

@@ -40,7 +40,11 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
                 while (!cancellation.IsCancellationRequested && reader.TryReadEvent(evt))
                 {
                     _eventsRead++;
-                    progress.Report(evt.Number, reader.Progress);
+                    if ((evt.Number & ProgressReporter.EventMask) == 0)
+                    {
+                        // Progress reads the file position: not on every event.
+                        progress.Report(evt.Number, reader.Progress);
+                    }
                     if (state.Process(evt))
                     {
                         engine.Evaluate(state.Context, onAlert);

@@ -50,7 +50,10 @@ public static class InspectCommand
                 reader.ReadHeader(state);
                 while (!cancellation.IsCancellationRequested && reader.TryReadEvent(evt))
                 {
-                    progress.Report(evt.Number, reader.Progress);
+                    if ((evt.Number & ProgressReporter.EventMask) == 0)
+                    {
+                        progress.Report(evt.Number, reader.Progress);
+                    }
                     if (!state.Process(evt))
                     {
                         continue;

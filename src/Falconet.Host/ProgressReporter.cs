@@ -13,10 +13,13 @@ public sealed class ProgressReporter(TextWriter error, string label, bool enable
     private TimeSpan _next = s_interval;
     private bool _printed;
 
-    /// <summary>Cheap enough to call per event: it looks at the clock only every 4096 calls.</summary>
+    /// <summary>Callers report only events whose number has none of these bits set (one in 4096).</summary>
+    public const ulong EventMask = 0xFFF;
+
+    /// <summary>Looks at the clock only for event numbers that are multiples of 4096 (<see cref="EventMask"/>).</summary>
     public void Report(ulong events, double fraction)
     {
-        if (!enabled || (events & 0xFFF) != 0 || _clock.Elapsed < _next)
+        if (!enabled || (events & EventMask) != 0 || _clock.Elapsed < _next)
         {
             return;
         }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Falconet.Core.Events;
 
 namespace Falconet.State;
@@ -9,7 +8,9 @@ namespace Falconet.State;
 /// </summary>
 internal static class LayoutMap
 {
-    private static readonly ConcurrentDictionary<int, sbyte[]> s_maps = new();
+    // [from][target * 2 + oldFdFromFd], filled on first use. Read on every converted event, so a plain array: two
+    // threads building the same map at once store equal, immutable arrays, which is harmless.
+    private static readonly sbyte[]?[]?[] s_maps = new sbyte[]?[]?[EventTable.EventMax];
 
     /// <summary>
     /// For each parameter of <paramref name="target"/>, its index in <paramref name="from"/>'s layout, -1 when absent.
@@ -18,8 +19,9 @@ internal static class LayoutMap
     /// </summary>
     public static ReadOnlySpan<sbyte> Get(ushort from, ushort target, bool oldFdFromFd)
     {
-        int key = (from << 17) | (target << 1) | (oldFdFromFd ? 1 : 0);
-        return s_maps.GetOrAdd(key, static k => Build((ushort)(k >> 17), (ushort)((k >> 1) & 0xffff), (k & 1) != 0));
+        sbyte[]?[] row = s_maps[from] ??= new sbyte[]?[EventTable.EventMax * 2];
+        int slot = (target * 2) + (oldFdFromFd ? 1 : 0);
+        return row[slot] ??= Build(from, target, oldFdFromFd);
     }
 
     private static sbyte[] Build(ushort from, ushort target, bool oldFdFromFd)

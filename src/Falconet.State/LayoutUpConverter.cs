@@ -19,6 +19,26 @@ internal sealed class LayoutUpConverter
 
     private readonly ScapEvent _scratch = new();
 
+    // The stored enter event last looked up: an exit usually follows its own enter, so one compare replaces the
+    // second hash lookup. Removing or clearing entries forgets it.
+    private long _cachedTid = -1;
+    private ScapEvent? _cachedEnter;
+
+    private ScapEvent? FindEnter(long tid)
+    {
+        if (tid == _cachedTid && _cachedEnter is { } cached)
+        {
+            return cached;
+        }
+        if (!_lastEnter.TryGetValue(tid, out ScapEvent? stored))
+        {
+            return null;
+        }
+        _cachedTid = tid;
+        _cachedEnter = stored;
+        return stored;
+    }
+
     /// <summary>Keeps a copy of a syscall enter event for the exit that follows it on the same thread.</summary>
     public void StoreEnter(ScapEvent evt)
     {
@@ -26,10 +46,13 @@ internal sealed class LayoutUpConverter
         {
             return;
         }
-        if (!_lastEnter.TryGetValue(evt.ThreadId, out ScapEvent? stored))
+        ScapEvent? stored = FindEnter(evt.ThreadId);
+        if (stored is null)
         {
             stored = _freeEnters.Count > 0 ? _freeEnters.Pop() : new ScapEvent();
             _lastEnter[evt.ThreadId] = stored;
+            _cachedTid = evt.ThreadId;
+            _cachedEnter = stored;
         }
         stored.CopyFrom(evt);
     }
@@ -37,6 +60,7 @@ internal sealed class LayoutUpConverter
     /// <summary>Keeps a gone thread's stored enter event for the next new thread.</summary>
     public void Release(long tid)
     {
+        _cachedEnter = null;
         if (_lastEnter.Remove(tid, out ScapEvent? stored) && _freeEnters.Count < MaxFreeEnters)
         {
             _freeEnters.Push(stored);
@@ -44,7 +68,11 @@ internal sealed class LayoutUpConverter
     }
 
     /// <summary>Forgets every stored enter event (a new capture section).</summary>
-    public void Clear() => _lastEnter.Clear();
+    public void Clear()
+    {
+        _lastEnter.Clear();
+        _cachedEnter = null;
+    }
 
     /// <summary>
     /// Brings an event in an old layout to the current one. An id only ever gains trailing parameters, so a short
@@ -56,12 +84,12 @@ internal sealed class LayoutUpConverter
     {
         ushort current = EventTable.CurrentId(evt.Type);
         EventInfo target = EventTable.Get(current);
-        if (current == evt.Type && evt.ParamCount >= target.Parameters.Count)
+        if (current == evt.Type && evt.ParamCount >= target.ParameterCount)
         {
             return;
         }
         ScapEvent? enter = null;
-        if (!evt.IsEnter && _lastEnter.TryGetValue(evt.ThreadId, out ScapEvent? stored) && EventActions.SameName(stored.Type, current))
+        if (!evt.IsEnter && FindEnter(evt.ThreadId) is { } stored && EventActions.SameName(stored.Type, current))
         {
             enter = stored;
         }
@@ -79,7 +107,7 @@ internal sealed class LayoutUpConverter
         evt.ConvertTo(current);
         ReadOnlySpan<sbyte> sourceMap = source is null ? default : LayoutMap.Get(source.Type, current, oldFdFromFd: false);
         ReadOnlySpan<sbyte> enterMap = enter is null ? default : LayoutMap.Get(enter.Type, current, oldFdFromFd: true);
-        for (int i = first; i < target.Parameters.Count; i++)
+        for (int i = first; i < target.ParameterCount; i++)
         {
             int fromSource = source is null ? -1 : sourceMap[i];
             if (fromSource >= 0)

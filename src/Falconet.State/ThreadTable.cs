@@ -11,6 +11,9 @@ public sealed class ThreadTable
     /// <summary>The first thread of each process's list, by pid (the list runs through <see cref="ThreadInfo.NextInProcess"/>).</summary>
     private readonly Dictionary<long, ThreadInfo> _firstThreadByPid = [];
 
+    private long _lastTid;
+    private ThreadInfo? _lastThread;
+
     /// <summary>Every thread by tid.</summary>
     public IReadOnlyDictionary<long, ThreadInfo> All => _threads;
 
@@ -18,7 +21,22 @@ public sealed class ThreadTable
     public int Count => _threads.Count;
 
     /// <summary>The thread <paramref name="tid"/>, null when unknown.</summary>
-    public ThreadInfo? Find(long tid) => _threads.TryGetValue(tid, out ThreadInfo? t) ? t : null;
+    public ThreadInfo? Find(long tid)
+    {
+        // Consecutive events mostly come from the same thread (an enter and its exit): one compare instead of a
+        // hash lookup. Every change of _threads forgets the entry.
+        if (tid == _lastTid && _lastThread is { } last)
+        {
+            return last;
+        }
+        if (!_threads.TryGetValue(tid, out ThreadInfo? t))
+        {
+            return null;
+        }
+        _lastTid = tid;
+        _lastThread = t;
+        return t;
+    }
 
     /// <summary>The main thread (thread-group leader) of <paramref name="thread"/>, itself for a main thread; null when unknown.</summary>
     public ThreadInfo? FindMainThread(ThreadInfo thread) => thread.IsMainThread ? thread : Find(thread.Pid);
@@ -59,6 +77,7 @@ public sealed class ThreadTable
             Unlink(replaced);
         }
         _threads[thread.Tid] = thread;
+        _lastThread = null;
         Link(thread);
     }
 
@@ -87,6 +106,7 @@ public sealed class ThreadTable
         {
             return false;
         }
+        _lastThread = null;
         Unlink(thread);
         DetachFromParent(thread);
         if (thread.ChildCount > 0)
@@ -128,6 +148,7 @@ public sealed class ThreadTable
     internal void Clear()
     {
         _threads.Clear();
+        _lastThread = null;
         _firstThreadByPid.Clear();
     }
 

@@ -114,4 +114,25 @@ public sealed class ThreadTableTests
     private sealed class TestCache : ThreadFieldCache
     {
     }
+
+    [Fact]
+    public void FindNeverReturnsAThreadTheTableNoLongerHolds()
+    {
+        // Find remembers the last thread it found; every change of the table must forget it.
+        var table = new ThreadTable();
+        var first = new ThreadInfo(42) { Pid = 42 };
+        table.Store(first);
+        Assert.Same(first, table.Find(42));
+        Assert.Same(first, table.Find(42));
+        var replacement = new ThreadInfo(42) { Pid = 42 };
+        table.Store(replacement);
+        Assert.Same(replacement, table.Find(42));
+        Assert.True(table.Remove(42, reaperTid: 0));
+        Assert.Null(table.Find(42));
+        table.Store(first);
+        Assert.Same(first, table.Find(42));
+        table.Clear();
+        Assert.Null(table.Find(42));
+        Assert.Null(table.Find(0));
+    }
 }

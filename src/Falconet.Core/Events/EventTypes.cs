@@ -36,6 +36,15 @@ public sealed record EventInfo(ushort Id, string EnumName, string Name, EventCat
     /// <summary>The exclusive part of the category (file, net, process …), without the syscall/tracepoint/meta flags.</summary>
     public EventCategory Kind => Category & (EventCategory)0x3FF;
 
+    // Read on every decoded event: a field and an array, not calls through IReadOnlyList.
+    private readonly ParamType[] _parameterTypes = [.. Parameters.Select(p => p.Type)];
+
+    /// <summary>Number of parameters of the layout (<c>Parameters.Count</c>, without an interface call).</summary>
+    public int ParameterCount => _parameterTypes.Length;
+
+    /// <summary>The wire type of parameter <paramref name="index"/> of the layout.</summary>
+    public ParamType ParameterType(int index) => _parameterTypes[index];
+
     /// <summary>Index of the parameter named <paramref name="name"/>, or -1.</summary>
     public int IndexOfParam(string name)
     {

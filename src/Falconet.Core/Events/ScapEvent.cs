@@ -83,7 +83,8 @@ public sealed class ScapEvent
     public bool TryGetInt64(int index, out long value)
     {
         ReadOnlySpan<byte> p = GetParam(index);
-        bool signed = (uint)index < (uint)Info.Parameters.Count && IsSignedType(Info.Parameters[index].Type);
+        EventInfo info = Info;
+        bool signed = (uint)index < (uint)info.ParameterCount && IsSignedType(info.ParameterType(index));
         switch (p.Length)
         {
             case 1: value = signed ? (sbyte)p[0] : p[0]; return true;
@@ -170,9 +171,9 @@ public sealed class ScapEvent
         else
         {
             uint n = BinaryPrimitives.ReadUInt32LittleEndian(raw[22..]);
-            if (n > MaxParams || n > info.Parameters.Count)
+            if (n > MaxParams || n > info.ParameterCount)
             {
-                return $"{info.Name} (type {type}) has {n} parameters, more than the {info.Parameters.Count} of its layout";
+                return $"{info.Name} (type {type}) has {n} parameters, more than the {info.ParameterCount} of its layout";
             }
             nparams = (int)n;
         }
@@ -181,7 +182,7 @@ public sealed class ScapEvent
 
     private static int InferParamCount(EventInfo info, ReadOnlySpan<byte> body, int lenWidth)
     {
-        for (int n = info.Parameters.Count; n >= 0; n--)
+        for (int n = info.ParameterCount; n >= 0; n--)
         {
             long total = (long)n * lenWidth;
             if (total > body.Length)

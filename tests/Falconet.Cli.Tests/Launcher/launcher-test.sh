@@ -17,14 +17,15 @@ printf '{}\n' >"$tree/global.json"
 printf '<Project />\n' >"$tree/Directory.Build.props"
 
 # Only the utilities the launcher uses are on PATH, so clang-14/bpftool on this machine do not count as installed.
-for tool in bash env find sort cksum cut mkdir touch mv rm cat flock dirname sleep; do
+for tool in bash env find sort cksum cut mkdir touch mv rm cat flock dirname sleep uname grep; do
   if p="$(command -v "$tool")"; then ln -s "$p" "$tmp/base/$tool"; fi
 done
 builds="$tmp/builds"
 : >"$builds"
 cat >"$tmp/base/dotnet" <<STUB
 #!$(command -v bash)
-if [[ "\$1" == build ]]; then
+if [[ "\$1" == build || "\$1" == publish ]]; then
+  echo "\$*" >>"$tmp/build-args"
   while [[ \$# -gt 0 ]]; do [[ "\$1" == -o ]] && out="\$2"; shift; done
   echo build >>"$builds"
   sleep 1 # long enough for a second launcher to reach the staleness check while this build runs
@@ -65,6 +66,12 @@ run & second=$!
 wait "$first"; wait "$second"
 expect 7 "two first runs at once build once"
 [[ "$(PATH="$tmp/base" "$tree/falconet")" == ran ]] || { echo "FAIL: the launcher does not run the build"; failures=$((failures + 1)); }
+# The build is a ReadyToRun publish (start-up, docs/performance.md) on the machines it knows.
+case "$(uname -m)" in
+  x86_64|aarch64)
+    if grep -q -- '-p:PublishReadyToRun=true' "$tmp/build-args"; then echo "ok: builds are ReadyToRun publishes"
+    else echo "FAIL: the launcher did not publish with ReadyToRun"; failures=$((failures + 1)); fi ;;
+esac
 
 if [[ "$failures" -ne 0 ]]; then
   echo "$failures failure(s)"
