@@ -21,6 +21,9 @@ public sealed partial class DetectionRun
         "open", "openat", "openat2", "creat", "pipe", "pipe2", "sendto", "sendmsg", "recvfrom", "recvmsg",
     ];
 
+    /// <summary>The system calls state needs whatever the rules say (also recorded by a filtered live capture).</summary>
+    internal static IReadOnlyList<string> StateSyscalls => s_stateSyscalls;
+
     /// <summary>Live detection: eBPF capture, /proc snapshot, rules, until cancelled or -M expires.</summary>
     public int Live(int? durationSeconds, CancellationToken cancellation)
     {
@@ -141,7 +144,7 @@ public sealed partial class DetectionRun
     }
 
     /// <summary>falco.yaml's engine.modern_ebpf.buf_size_preset: 4 = 8 MiB per Falco's table (1 → 1 MiB … 7 → 64 MiB).</summary>
-    private static int RingBufferBytes(Configuration.FalconetOptions options)
+    internal static int RingBufferBytes(Configuration.FalconetOptions options)
     {
         long preset = options.Tree.GetInt64("engine.modern_ebpf.buf_size_preset", 4);
         if (preset is < 1 or > 10)
