@@ -105,8 +105,8 @@ public static class CommandLineDefinition
         var input = new Option<string?>("-e") { Description = "Re-write this capture instead of recording live.", HelpName = "CAPTURE" };
         var seconds = new Option<int?>("-M") { Description = "Stop after this many seconds (live: wall clock; with -e: event time from the first event).", HelpName = "SECONDS" };
         var events = new Option<long?>("-n") { Description = "Stop after writing this many events.", HelpName = "N" };
-        var size = new Option<long?>("-S") { Description = "Stop once the files hold this many megabytes (10^6 bytes).", HelpName = "MB" };
-        var rotate = new Option<long?>("-C") { Description = "Start a new numbered file whenever the current one reaches this many megabytes.", HelpName = "MB" };
+        var size = new Option<double?>("-S") { Description = "Stop once the files hold this many megabytes (10^6 bytes).", HelpName = "MB" };
+        var rotate = new Option<double?>("-C") { Description = "Start a new numbered file whenever the current one reaches this many megabytes.", HelpName = "MB" };
         var keep = new Option<int?>("-W") { Description = "With -C: keep only the newest this many files.", HelpName = "N" };
         var verbose = new Option<bool>("-v") { Description = "Progress every second on stderr." };
         var config = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys; the ring buffer size applies).", HelpName = "FILE" };

@@ -12,6 +12,9 @@ internal sealed class BlockAlignedFileStream : Stream
 
     private readonly FileStream _file;
     private readonly byte[] _buffer = new byte[BufferSize];
+    // Where each buffered Write ends: after a failed flush, whole writes are retried one by one so the file keeps
+    // as many complete blocks as fit.
+    private readonly List<int> _writeEnds = new(1024);
     private int _buffered;
     private long _committed;
     private bool _failed;
@@ -61,6 +64,7 @@ internal sealed class BlockAlignedFileStream : Stream
         }
         data.CopyTo(_buffer.AsSpan(_buffered));
         _buffered += data.Length;
+        _writeEnds.Add(_buffered);
     }
 
     public override void Flush()
@@ -80,7 +84,39 @@ internal sealed class BlockAlignedFileStream : Stream
         }
         int count = _buffered;
         _buffered = 0;
-        WriteToDisk(_buffer.AsSpan(0, count));
+        try
+        {
+            WriteToDisk(_buffer.AsSpan(0, count));
+        }
+        catch (IOException)
+        {
+            SalvageWholeWrites();
+            throw;
+        }
+        finally
+        {
+            _writeEnds.Clear();
+        }
+    }
+
+    /// <summary>After a failed flush (already cut back): writes the buffered blocks one by one until one does not fit.</summary>
+    private void SalvageWholeWrites()
+    {
+        int start = 0;
+        foreach (int end in _writeEnds)
+        {
+            try
+            {
+                _file.Write(_buffer.AsSpan(start, end - start));
+                _committed += end - start;
+                start = end;
+            }
+            catch (IOException)
+            {
+                TruncateToCommitted();
+                return;
+            }
+        }
     }
 
     private void WriteToDisk(ReadOnlySpan<byte> data)
@@ -104,6 +140,7 @@ internal sealed class BlockAlignedFileStream : Stream
         try
         {
             _file.SetLength(_committed);
+            _file.Position = _committed;
         }
         catch (IOException)
         {

@@ -20,7 +20,7 @@ namespace Falconet.Host;
 /// </summary>
 public static class CaptureCommand
 {
-    private const long Megabyte = 1_000_000;
+    private const double Megabyte = 1_000_000;
     private const long ProgressThresholdBytes = 8 * 1024 * 1024;
 
     /// <summary>Runs the recording; returns the exit code.</summary>
@@ -42,7 +42,7 @@ public static class CaptureCommand
         string? failure = null;
         long eventsRead = 0;
         var files = new CaptureFileSet(request.OutputPath, request.Compress,
-            (request.RotateMegabytes ?? 0) * Megabyte, request.MaxFiles ?? 0, (request.MaxSizeMegabytes ?? 0) * Megabyte);
+            (long)((request.RotateMegabytes ?? 0) * Megabyte), request.MaxFiles ?? 0, (long)((request.MaxSizeMegabytes ?? 0) * Megabyte));
         string stopReason = "end of input";
         try
         {
@@ -76,7 +76,7 @@ public static class CaptureCommand
             console.Error.WriteLine($"falconet: no event {(filter is null ? "was recorded" : "matched the filter")}; nothing written to {request.OutputPath}");
             return ExitCodes.Success;
         }
-        string written = files.Files.Count == 1 ? files.Files.First() : $"{files.Files.Count} files ({string.Join(", ", files.Files)})";
+        string written = files.Files.Count == 1 ? files.Files.First() : $"{files.Files.Count} files ({files.Files.First()} … {files.Files.Last()})";
         console.Error.WriteLine($"falconet: {files.EventsWritten} of {eventsRead} events written to {written}, {files.BytesWritten} bytes ({stopReason})");
         return ExitCodes.Success;
     }

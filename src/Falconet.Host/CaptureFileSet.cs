@@ -21,6 +21,8 @@ public sealed class CaptureFileSet : IDisposable
     private BlockAlignedFileStream? _stream;
     private long _closedBytes;
     private int _nextIndex;
+    private long _eventsInFile;
+    private bool _failed;
 
     /// <summary>
     /// Files at <paramref name="path"/>; gzip when <paramref name="compress"/>. <paramref name="rotateBytes"/> &gt; 0
@@ -57,13 +59,14 @@ public sealed class CaptureFileSet : IDisposable
     public bool LimitReached => _maxTotalBytes > 0 && BytesWritten >= _maxTotalBytes;
 
     /// <summary>True when the current file is full and the next file should start (at an event that may begin one).</summary>
-    public bool RotationDue => _rotateBytes > 0 && _stream is not null && _stream.Size >= _rotateBytes;
+    public bool RotationDue => _rotateBytes > 0 && _stream is not null && _eventsInFile > 0 && _stream.Size >= _rotateBytes;
 
     /// <summary>Opens the next file and writes its state blocks.</summary>
     public void Start(ScapSnapshot header)
     {
         ArgumentNullException.ThrowIfNull(header);
         CloseCurrent();
+        _eventsInFile = 0;
         string path = _rotateBytes > 0 ? NumberedPath(_path, _nextIndex++) : _path;
         Guard(path, () =>
         {
@@ -96,9 +99,11 @@ public sealed class CaptureFileSet : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _failed = true;
             throw Failure(_stream!.Path, e);
         }
         EventsWritten++;
+        _eventsInFile++;
     }
 
     /// <summary>Pushes buffered blocks to disk.</summary>
@@ -125,7 +130,21 @@ public sealed class CaptureFileSet : IDisposable
         _stream = null;
         try
         {
-            Guard(stream.Path, writer.Dispose);
+            if (_failed)
+            {
+                // Closing a file whose write failed: the first error is the one reported; the file keeps its blocks.
+                try
+                {
+                    writer.Dispose();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+            else
+            {
+                Guard(stream.Path, writer.Dispose);
+            }
         }
         finally
         {
@@ -146,7 +165,7 @@ public sealed class CaptureFileSet : IDisposable
         return Path.Combine(directory, numbered);
     }
 
-    private static void Guard(string path, Action action)
+    private void Guard(string path, Action action)
     {
         try
         {
@@ -154,6 +173,7 @@ public sealed class CaptureFileSet : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _failed = true;
             throw Failure(path, e);
         }
     }

@@ -15,10 +15,10 @@ public sealed class CaptureRequest
     public int? DurationSeconds { get; init; }
     /// <summary><c>-n</c>: stop after this many events written.</summary>
     public long? MaxEvents { get; init; }
-    /// <summary><c>-S</c>: stop once the files hold this many megabytes (10^6 bytes).</summary>
-    public long? MaxSizeMegabytes { get; init; }
+    /// <summary><c>-S</c>: stop once the files hold this many megabytes (10^6 bytes; fractions allowed).</summary>
+    public double? MaxSizeMegabytes { get; init; }
     /// <summary><c>-C</c>: start a new numbered file each time the current one reaches this many megabytes.</summary>
-    public long? RotateMegabytes { get; init; }
+    public double? RotateMegabytes { get; init; }
     /// <summary><c>-W</c>: with <c>-C</c>, keep only the newest this many files.</summary>
     public int? MaxFiles { get; init; }
     /// <summary><c>-v</c>: progress and statistics on stderr even for short runs.</summary>
