@@ -62,7 +62,9 @@ public sealed partial class DetectionRun
                 throw new UserFacingException(e.Message);
             }
             using (capture)
+            using (TriggeredCapture? captures = TriggeredCapture.Create(options, engine, state, console.Error, alert => Publish(outputs, alert), live: true))
             {
+                _captures = captures;
                 if (verbose)
                 {
                     console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {engine.Rules.Count} rules enabled");
@@ -71,6 +73,7 @@ public sealed partial class DetectionRun
                 Action<ScapEvent> consumer = evt =>
                 {
                     _eventsRead++;
+                    _captures?.Record(evt);
                     if (state.Process(evt))
                     {
                         engine.Evaluate(state.Context, onAlert);
