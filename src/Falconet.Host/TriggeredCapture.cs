@@ -126,18 +126,23 @@ public sealed class TriggeredCapture : IDisposable
             return alert;
         }
         ulong deadline = alert.TimestampNs + (duration ?? _defaultDurationNs);
-        if (_file is null && !Start(alert.TimestampNs))
+        if (_file is null)
         {
-            return alert;
+            // The file may already be complete when Start returns (the window alone reached the size limit); the
+            // alert still names it.
+            string? started = Start(alert.TimestampNs);
+            _deadlineNs = deadline;
+            return started is null ? alert : alert with { CaptureFile = started };
         }
         _deadlineNs = Math.Max(_deadlineNs, deadline);
-        return _file is { CurrentPath: { } path } ? alert with { CaptureFile = path } : alert;
+        return _file.CurrentPath is { } path ? alert with { CaptureFile = path } : alert;
     }
 
     /// <summary>Completes the running capture (end of the run).</summary>
     public void Dispose() => Close();
 
-    private bool Start(ulong triggerNs)
+    /// <summary>Opens a capture file with the state blocks and the window; returns its path, null when it could not be written.</summary>
+    private string? Start(ulong triggerNs)
     {
         string path = $"{_pathPrefix}_{triggerNs:D20}_{_eventNumber:D20}.scap";
         var file = new CaptureFileSet(path, _compress);
@@ -151,21 +156,21 @@ public sealed class TriggeredCapture : IDisposable
             _deadlineNs = 0;
             ulong from = triggerNs > _windowNs ? triggerNs - _windowNs : 0;
             _ring.ForEach(from, _scratch, Write);
-            return _file is not null;
+            return path;
         }
         catch (CaptureWriteException e)
         {
             _log.WriteLine($"falconet: capture stopped: {e.Message}");
-            file.Dispose();
-            _file = null;
-            return false;
+            _file = file;
+            Close();
+            return null;
         }
         catch (ArgumentException e)
         {
             _log.WriteLine($"falconet: capture not started: {e.Message}");
-            file.Dispose();
-            _file = null;
-            return false;
+            _file = file;
+            Close();
+            return null;
         }
     }
 
