@@ -73,8 +73,18 @@ internal sealed class CaptureRecorder
         else if (_files.RotationDue && !CompletesPendingEnter(evt))
         {
             _files.Start(ExportState());
+            foreach (ScapEvent meta in _earlyMeta)
+            {
+                _files.Write(meta);
+            }
         }
         _sectionRestarted = false;
+        if (evt.ThreadId == -1 && _earlyMeta.Count < 1024)
+        {
+            var copy = new ScapEvent();
+            copy.CopyFrom(evt);
+            _earlyMeta.Add(copy);
+        }
         _files.Write(evt);
         TrackEnter(evt, copy: false);
         _state.Process(evt);
