@@ -128,7 +128,9 @@ public sealed class LiveRecordingTests(TestNetwork network)
         private Recorder(string output, string filter)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "falconet.dll"), "capture", "-w", output, "-M", "600", "-o", "dns.mode=observed", filter })
+            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "falconet.dll"), "capture", "-w", output, "-M", "600", "-o", "dns.mode=observed",
+                // A larger ring buffer (32 MiB) than the default: the shared test machine is busy, and a dropped connect would be missing from the file.
+                "-o", "engine.modern_ebpf.buf_size_preset=6", filter })
             {
                 start.ArgumentList.Add(a);
             }
