@@ -95,6 +95,46 @@ public static class CommandLineDefinition
 
         root.Subcommands.Add(LearnCommandDefinition.Build(console, cancellation));
 
+        root.Subcommands.Add(BuildCapture(console, cancellation));
         return root;
+    }
+
+    /// <summary><c>falconet capture</c>: record live events or re-write a capture into scap files.</summary>
+    private static Command BuildCapture(ConsoleStreams console, CancellationToken cancellation)
+    {
+        var output = new Option<string>("-w") { Description = "The capture file to write (.scap). With -C, the base name of numbered files (trace.scap → trace0.scap, trace1.scap …).", HelpName = "FILE", Required = true };
+        var gzip = new Option<bool>("-z") { Description = "gzip-compress the output." };
+        var input = new Option<string?>("-e") { Description = "Re-write this capture instead of recording live.", HelpName = "CAPTURE" };
+        var seconds = new Option<int?>("-M") { Description = "Stop after this many seconds (live: wall clock; with -e: event time from the first event).", HelpName = "SECONDS" };
+        var events = new Option<long?>("-n") { Description = "Stop after writing this many events.", HelpName = "N" };
+        var size = new Option<double?>("-S") { Description = "Stop once the files hold this many megabytes (10^6 bytes).", HelpName = "MB" };
+        var rotate = new Option<double?>("-C") { Description = "Start a new numbered file whenever the current one reaches this many megabytes.", HelpName = "MB" };
+        var keep = new Option<int?>("-W") { Description = "With -C: keep only the newest this many files.", HelpName = "N" };
+        var verbose = new Option<bool>("-v") { Description = "Progress every second on stderr." };
+        var config = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys; the ring buffer size applies).", HelpName = "FILE" };
+        var overrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        var filter = new Argument<string[]>("FILTER") { Description = "Keep only events matching this Falco condition (the words are joined with spaces).", Arity = ArgumentArity.ZeroOrMore };
+        var capture = new Command("capture", "Record live events (root, eBPF) or re-write a capture (-e) into scap files that Falconet, Falco and sysdig read.");
+        foreach (Option o in new Option[] { output, gzip, input, seconds, events, size, rotate, keep, verbose, config, overrides })
+        {
+            capture.Options.Add(o);
+        }
+        capture.Arguments.Add(filter);
+        capture.SetAction(parse => CaptureCommand.Run(new CaptureRequest
+        {
+            OutputPath = parse.GetValue(output)!,
+            Compress = parse.GetValue(gzip),
+            InputCapture = parse.GetValue(input),
+            DurationSeconds = parse.GetValue(seconds),
+            MaxEvents = parse.GetValue(events),
+            MaxSizeMegabytes = parse.GetValue(size),
+            RotateMegabytes = parse.GetValue(rotate),
+            MaxFiles = parse.GetValue(keep),
+            Verbose = parse.GetValue(verbose),
+            ConfigFile = parse.GetValue(config),
+            Overrides = parse.GetValue(overrides) ?? [],
+            Filter = parse.GetValue(filter) is { Length: > 0 } words ? string.Join(' ', words) : null,
+        }, console, cancellation));
+        return capture;
     }
 }

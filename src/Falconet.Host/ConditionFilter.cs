@@ -8,12 +8,14 @@ namespace Falconet.Host;
 public static class ConditionFilter
 {
     /// <summary>Compiles a <c>-f</c>/<c>--filter</c> condition for inspect; a bad condition is a user-facing error.</summary>
-    public static Func<EventContext, bool> Compile(string condition)
+    public static Func<EventContext, bool> Compile(string condition) => CompileCondition(condition).Evaluate;
+
+    /// <summary>Compiles <paramref name="condition"/> and keeps the compiled form (its event types, for live capture).</summary>
+    public static CompiledCondition CompileCondition(string condition)
     {
         try
         {
-            CompiledCondition compiled = new ConditionCompiler(FieldRegistry.Default).Compile(condition);
-            return compiled.Evaluate;
+            return new ConditionCompiler(FieldRegistry.Default).Compile(condition);
         }
         catch (ConditionSyntaxError e)
         {

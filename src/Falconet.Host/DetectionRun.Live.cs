@@ -21,6 +21,9 @@ public sealed partial class DetectionRun
         "open", "openat", "openat2", "creat", "pipe", "pipe2", "sendto", "sendmsg", "recvfrom", "recvmsg",
     ];
 
+    /// <summary>The system calls state needs whatever the rules say (also recorded by a filtered live capture).</summary>
+    internal static IReadOnlyList<string> StateSyscalls => s_stateSyscalls;
+
     /// <summary>Live detection: eBPF capture, /proc snapshot, rules, until cancelled or -M expires.</summary>
     public int Live(int? durationSeconds, CancellationToken cancellation)
     {
@@ -59,7 +62,9 @@ public sealed partial class DetectionRun
                 throw new UserFacingException(e.Message);
             }
             using (capture)
+            using (TriggeredCapture? captures = TriggeredCapture.Create(options, engine, state, console.Error, alert => Publish(outputs, alert), live: true))
             {
+                _captures = captures;
                 if (verbose)
                 {
                     console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {engine.Rules.Count} rules enabled");
@@ -68,6 +73,7 @@ public sealed partial class DetectionRun
                 Action<ScapEvent> consumer = evt =>
                 {
                     _eventsRead++;
+                    _captures?.Record(evt);
                     if (state.Process(evt))
                     {
                         engine.Evaluate(state.Context, onAlert);
@@ -141,7 +147,7 @@ public sealed partial class DetectionRun
     }
 
     /// <summary>falco.yaml's engine.modern_ebpf.buf_size_preset: 4 = 8 MiB per Falco's table (1 → 1 MiB … 7 → 64 MiB).</summary>
-    private static int RingBufferBytes(Configuration.FalconetOptions options)
+    internal static int RingBufferBytes(Configuration.FalconetOptions options)
     {
         long preset = options.Tree.GetInt64("engine.modern_ebpf.buf_size_preset", 4);
         if (preset is < 1 or > 10)

@@ -19,6 +19,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
     private long _eventsRead;
     private long _alerts;
     private readonly Dictionary<Priority, long> _byPriority = [];
+    private TriggeredCapture? _captures;
 
     /// <summary>Runs the rules over a capture file until its end or cancellation; returns the exit code.</summary>
     public int Replay(string capturePath, CancellationToken cancellation)
@@ -33,6 +34,8 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
             SystemState state = dns.State;
             var evt = new ScapEvent();
             var progress = new ProgressReporter(console.Error, "replay", reader.Length > ProgressThresholdBytes || verbose);
+            using TriggeredCapture? captures = TriggeredCapture.Create(options, engine, state, console.Error, alert => Publish(outputs, alert), live: false);
+            _captures = captures;
             Action<Alert> onAlert = alert => Publish(outputs, alert);
             try
             {
@@ -45,6 +48,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
                         // Progress reads the file position: not on every event.
                         progress.Report(evt.Number, reader.Progress);
                     }
+                    captures?.Record(evt);
                     if (state.Process(evt))
                     {
                         engine.Evaluate(state.Context, onAlert);
@@ -69,6 +73,10 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
 
     private void Publish(OutputDispatcher outputs, Alert alert)
     {
+        if (_captures is { } captures)
+        {
+            alert = captures.OnAlert(alert);
+        }
         _alerts++;
         _byPriority[alert.Priority] = _byPriority.GetValueOrDefault(alert.Priority) + 1;
         outputs.TryEnqueue(alert);

@@ -123,6 +123,11 @@ public sealed class AlertFormatter
     private void WriteRuleJson(Utf8JsonWriter writer, Alert alert)
     {
         writer.WriteStartObject();
+        if (alert.CaptureFile is { } captureFile)
+        {
+            // Keys are in name order; present only when a rule-triggered capture (capture.enabled) took this alert.
+            writer.WriteString("capture_file", Sanitize(captureFile));
+        }
         writer.WriteString("hostname", Sanitize(alert.Hostname));
         if (Options.JsonIncludeMessageProperty)
         {

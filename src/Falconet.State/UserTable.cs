@@ -15,6 +15,12 @@ public sealed class UserTable
     /// <summary>The group <paramref name="gid"/>, null when unknown.</summary>
     public GroupRecord? FindGroup(uint gid) => _groups.TryGetValue(gid, out GroupRecord? g) ? g : null;
 
+    /// <summary>Every known user (for writing a capture's user list).</summary>
+    public IReadOnlyCollection<UserRecord> Users => _users.Values;
+
+    /// <summary>Every known group.</summary>
+    public IReadOnlyCollection<GroupRecord> Groups => _groups.Values;
+
     internal void Add(UserRecord user) => _users[user.Uid] = user;
 
     internal void Add(GroupRecord group) => _groups[group.Gid] = group;

@@ -19,4 +19,8 @@ public sealed record Alert(
     string? OutputFieldsJson,
     string Source,
     IReadOnlyList<string> Tags,
-    string Hostname);
+    string Hostname)
+{
+    /// <summary>The capture file a rule-triggered capture writes the events around this alert to; null when none.</summary>
+    public string? CaptureFile { get; init; }
+}
