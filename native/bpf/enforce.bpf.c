@@ -347,16 +347,16 @@ static __always_inline int decide(struct bpf_sock_addr *ctx, __u32 hook)
 }
 
 SEC("cgroup/connect4")
-int enforce_connect4(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_CONNECT4); }
+int fnet_connect4(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_CONNECT4); }
 
 SEC("cgroup/connect6")
-int enforce_connect6(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_CONNECT6); }
+int fnet_connect6(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_CONNECT6); }
 
 SEC("cgroup/sendmsg4")
-int enforce_sendmsg4(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_SENDMSG4); }
+int fnet_sendmsg4(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_SENDMSG4); }
 
 SEC("cgroup/sendmsg6")
-int enforce_sendmsg6(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_SENDMSG6); }
+int fnet_sendmsg6(struct bpf_sock_addr *ctx) { return decide(ctx, HOOK_SENDMSG6); }
 
 /* ---- DNS answers on receive ------------------------------------------------------------------ */
 
@@ -580,7 +580,7 @@ struct dns_header {
 /* Runs on every packet the cgroup's sockets receive, before the socket queues it: an answer is in the
  * admitted map before the workload can read it. Never drops anything. */
 SEC("cgroup_skb/ingress")
-int enforce_dns_ingress(struct __sk_buff *skb)
+int fnet_dns_ingress(struct __sk_buff *skb)
 {
 	__u32 zero = 0;
 	struct enforce_settings *cfg = bpf_map_lookup_elem(&settings, &zero);
