@@ -21,6 +21,12 @@ public sealed partial class DetectionRun
         "open", "openat", "openat2", "creat", "pipe", "pipe2", "sendto", "sendmsg", "recvfrom", "recvmsg",
     ];
 
+    /// <summary>The loaded rules, whose flagship allowlist <c>enforcement.mode</c> audit or enforce applies in the kernel.</summary>
+    public Falconet.Rules.Loading.RuleSet? Rules { get; init; }
+
+    /// <summary>The DNS resolvers enforcement exempts (port 53) and trusts for answers: dns.servers, else resolv.conf's.</summary>
+    public IReadOnlyList<System.Net.IPAddress> Resolvers { get; init; } = [];
+
     /// <summary>Live detection: eBPF capture, /proc snapshot, rules, until cancelled or -M expires.</summary>
     public int Live(int? durationSeconds, CancellationToken cancellation)
     {
@@ -33,6 +39,18 @@ public sealed partial class DetectionRun
         SystemState state = dns.State;
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         var drops = new DropMonitor(options, console, alert => Publish(outputs, alert));
+        EnforcementSetup? enforcement;
+        try
+        {
+            enforcement = EnforcementSetup.Start(options, Rules, Resolvers, console.Error);
+        }
+        catch
+        {
+            outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        using EnforcementSetup? enforcementScope = enforcement;
+        string? enforcementLine = null;
         LiveCaptureStats stats;
         string? failure = null;
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
@@ -78,6 +96,7 @@ public sealed partial class DetectionRun
                     while (!stop.IsCancellationRequested)
                     {
                         capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
+                        enforcement?.Poll(onAlert);
                         if (drops.Check(capture.GetStats()))
                         {
                             break;
@@ -85,6 +104,7 @@ public sealed partial class DetectionRun
                     }
                     capture.Stop();
                     capture.Poll(consumer, TimeSpan.Zero);
+                    enforcement?.Poll(onAlert);
                 }
                 catch (LiveCaptureException e)
                 {
@@ -94,13 +114,15 @@ public sealed partial class DetectionRun
                     capture.Stop();
                 }
                 stats = GetStatsOrEmpty(capture);
+                enforcementLine = enforcement?.SummaryLine();
             }
         }
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics outputStats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
         WriteSummary(outputStats,
-            $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable");
+            $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable"
+            + (enforcementLine is null ? "" : Environment.NewLine + enforcementLine));
         if (failure is not null)
         {
             console.Error.WriteLine($"falconet: live capture failed: {failure}");
