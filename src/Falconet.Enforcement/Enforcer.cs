@@ -142,6 +142,9 @@ public sealed class Enforcer : IDisposable
         return _object.AgeAdmitted(EnforceObject.NowBootNs(), _nameKeys);
     }
 
+    /// <summary>Drops every admitted address (all cgroups): connections to names need a fresh answer from now on. Returns how many went.</summary>
+    public int ForgetAdmitted() => _object.AgeAdmitted(ulong.MaxValue, new HashSet<ulong>());
+
     /// <summary>The kernel's decision counters.</summary>
     public EnforcementCounters ReadCounters() => _object.ReadStats();
 
