@@ -54,7 +54,11 @@ public sealed partial class LiveEnforcementTests(TestNetwork network)
         }
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start netprobe serve");
         string? line = process.StandardOutput.ReadLine();
-        Assert.True(line == "ready", $"netprobe serve did not start: {line} {process.StandardError.ReadToEnd()}");
+        if (line != "ready")
+        {
+            process.Kill();
+            Assert.Fail($"netprobe serve did not start: {line} {process.StandardError.ReadToEnd()}");
+        }
         return new TestProcess(process);
     }
 
