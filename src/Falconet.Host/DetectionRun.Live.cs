@@ -27,6 +27,13 @@ public sealed partial class DetectionRun
     /// <summary>The DNS resolvers enforcement exempts (port 53) and trusts for answers: dns.servers, else resolv.conf's.</summary>
     public IReadOnlyList<System.Net.IPAddress> Resolvers { get; init; } = [];
 
+    /// <summary>
+    /// The running enforcement of a live run (null when enforcement.mode is off or no live run is going): its
+    /// <see cref="Falconet.Enforcement.Enforcer.ReadCounters"/> may be read from another thread (the metrics endpoint)
+    /// while the run lasts.
+    /// </summary>
+    public EnforcementSetup? Enforcement { get; private set; }
+
     /// <summary>Live detection: eBPF capture, /proc snapshot, rules, until cancelled or -M expires.</summary>
     public int Live(int? durationSeconds, CancellationToken cancellation)
     {
@@ -50,6 +57,7 @@ public sealed partial class DetectionRun
             throw;
         }
         using EnforcementSetup? enforcementScope = enforcement;
+        Enforcement = enforcement;
         string? enforcementLine = null;
         LiveCaptureStats stats;
         string? failure = null;
@@ -115,6 +123,7 @@ public sealed partial class DetectionRun
                 }
                 stats = GetStatsOrEmpty(capture);
                 enforcementLine = enforcement?.SummaryLine();
+                Enforcement = null;
             }
         }
         outputs.ShutdownAsync().GetAwaiter().GetResult();

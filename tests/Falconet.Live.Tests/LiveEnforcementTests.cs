@@ -206,6 +206,30 @@ public sealed partial class LiveEnforcementTests(TestNetwork network)
         Assert.Equal(1000UL, counters.Denied);
     }
 
+    [Theory]
+    [InlineData(DnsClient.GlibcUdp)]
+    [InlineData(DnsClient.GlibcTcp)]
+    public void Names_resolved_by_glibc_over_udp_and_tcp_are_admitted(DnsClient client)
+    {
+        SkipUnlessLive();
+        using TestProcess dns = network.StartDnsServer(TestNetwork.DefaultDnsTable());
+        using TestProcess server = StartServer();
+        using var cgroup = new TestCgroup();
+        var policy = new EgressPolicy
+        {
+            AllowedDomains = [Falconet.Dns.DomainPattern.Parse("**.allowed.test")],
+            Resolvers = [IPAddress.Parse(TestNetwork.DnsServerIPv4)],
+        };
+        using Enforcer enforcer = StartEnforcer(EnforcementMode.Enforce, cgroup, policy);
+        string conf = client == DnsClient.GlibcTcp ? network.ResolvConfTcp : network.ResolvConf;
+
+        CommandResult allowed = cgroup.Run(network.NetProbe, "--resolv", conf, "resolve-connect", TestNetwork.AllowedName, s_servePort);
+        AssertSucceeds(allowed, $"{client}: connect to {TestNetwork.AllowedName}");
+        Assert.Contains(" " + TestNetwork.AllowedHostIPv4 + " ", allowed.StandardOutput, StringComparison.Ordinal);
+        AssertRejected(cgroup.Run(network.NetProbe, "--resolv", conf, "resolve-connect", TestNetwork.OtherName, s_servePort), $"{client}: connect to {TestNetwork.OtherName}");
+        Assert.True(enforcer.ReadCounters().DnsAdmitted >= 1, enforcer.ReadCounters().ToString());
+    }
+
     [Fact]
     public async Task Policy_swaps_leave_no_gap_and_the_new_policy_applies()
     {
