@@ -98,6 +98,9 @@ public sealed partial class LiveEnforcementTests(TestNetwork network)
         }
         AssertRejected(cgroup.Run(network.NetProbe, "tcp", OtherHost, port), $"TCP connect to {OtherHost}");
         AssertRejected(cgroup.Run(network.NetProbe, "udp", OtherHost, udpPort), $"UDP send to {OtherHost}");
+        // a dual-stack socket's IPv4-mapped destination is decided as the IPv4 address
+        AssertSucceeds(cgroup.Run(network.NetProbe, "tcp", "::ffff:" + TestNetwork.PeerIPv4, port), "TCP connect to an allowed IPv4-mapped address");
+        AssertRejected(cgroup.Run(network.NetProbe, "tcp", "::ffff:" + OtherHost, port), "TCP connect to an unlisted IPv4-mapped address");
         // never decided: not outbound (private), loopback
         AssertSucceeds(cgroup.Run(network.NetProbe, "tcp", TestNetwork.PeerPrivate, port), "TCP connect to a private address");
         AssertSucceeds(cgroup.Run(network.NetProbe, "tcp", "127.0.0.1", network.LoopbackPort.ToString(CultureInfo.InvariantCulture)), "TCP connect to loopback");
@@ -106,9 +109,9 @@ public sealed partial class LiveEnforcementTests(TestNetwork network)
         AssertSucceeds(HostTools.Run(network.NetProbe, "udp", OtherHost, udpPort), "UDP send outside the cgroup");
 
         EnforcementCounters counters = enforcer.ReadCounters();
-        Assert.Equal(2UL, counters.Denied);
+        Assert.Equal(3UL, counters.Denied);
         Assert.Equal(0UL, counters.Audited);
-        Assert.True(counters.Allowed >= 8, counters.ToString());
+        Assert.True(counters.Allowed >= 9, counters.ToString());
         Assert.True(counters.Exempt >= 2, counters.ToString());
 
         var reports = new List<EnforcementReport>();
