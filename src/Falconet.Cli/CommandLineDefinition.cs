@@ -96,6 +96,12 @@ public static class CommandLineDefinition
         root.Subcommands.Add(LearnCommandDefinition.Build(console, cancellation));
 
         root.Subcommands.Add(BuildCapture(console, cancellation));
+        var enforce = new Command("enforce", "Egress enforcement in the kernel (enforcement.mode; docs/prevention.md).");
+        var enforceOff = new Command("off", "Kill switch: detach every Falconet enforcement program from every cgroup, pinned or held by a running Falconet.");
+        enforceOff.SetAction(parse => EnforceCommand.Off(console));
+        enforce.Subcommands.Add(enforceOff);
+        root.Subcommands.Add(enforce);
+
         return root;
     }
 

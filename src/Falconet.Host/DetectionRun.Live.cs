@@ -23,6 +23,18 @@ public sealed partial class DetectionRun
 
     /// <summary>The system calls state needs whatever the rules say (also recorded by a filtered live capture).</summary>
     internal static IReadOnlyList<string> StateSyscalls => s_stateSyscalls;
+    /// <summary>The loaded rules, whose flagship allowlist <c>enforcement.mode</c> audit or enforce applies in the kernel.</summary>
+    public Falconet.Rules.Loading.RuleSet? Rules { get; init; }
+
+    /// <summary>The DNS resolvers enforcement exempts (port 53) and trusts for answers: dns.servers, else resolv.conf's.</summary>
+    public IReadOnlyList<System.Net.IPAddress> Resolvers { get; init; } = [];
+
+    /// <summary>
+    /// The running enforcement of a live run (null when enforcement.mode is off or no live run is going): its
+    /// <see cref="Falconet.Enforcement.Enforcer.ReadCounters"/> may be read from another thread (the metrics endpoint)
+    /// while the run lasts.
+    /// </summary>
+    public EnforcementSetup? Enforcement { get; private set; }
 
     /// <summary>Live detection: eBPF capture, /proc snapshot, rules, until cancelled or -M expires.</summary>
     public int Live(int? durationSeconds, CancellationToken cancellation)
@@ -36,6 +48,19 @@ public sealed partial class DetectionRun
         SystemState state = dns.State;
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         var drops = new DropMonitor(options, console, alert => Publish(outputs, alert));
+        EnforcementSetup? enforcement;
+        try
+        {
+            enforcement = EnforcementSetup.Start(options, Rules, Resolvers, console.Error);
+        }
+        catch
+        {
+            outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        using EnforcementSetup? enforcementScope = enforcement;
+        Enforcement = enforcement;
+        string? enforcementLine = null;
         LiveCaptureStats stats;
         string? failure = null;
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
@@ -84,6 +109,7 @@ public sealed partial class DetectionRun
                     while (!stop.IsCancellationRequested)
                     {
                         capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
+                        enforcement?.Poll(onAlert);
                         if (drops.Check(capture.GetStats()))
                         {
                             break;
@@ -91,6 +117,7 @@ public sealed partial class DetectionRun
                     }
                     capture.Stop();
                     capture.Poll(consumer, TimeSpan.Zero);
+                    enforcement?.Poll(onAlert);
                 }
                 catch (LiveCaptureException e)
                 {
@@ -100,13 +127,16 @@ public sealed partial class DetectionRun
                     capture.Stop();
                 }
                 stats = GetStatsOrEmpty(capture);
+                enforcementLine = enforcement?.SummaryLine();
+                Enforcement = null;
             }
         }
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics outputStats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
         WriteSummary(outputStats,
-            $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable");
+            $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable"
+            + (enforcementLine is null ? "" : Environment.NewLine + enforcementLine));
         if (failure is not null)
         {
             console.Error.WriteLine($"falconet: live capture failed: {failure}");

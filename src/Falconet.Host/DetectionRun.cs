@@ -25,6 +25,10 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
     public int Replay(string capturePath, CancellationToken cancellation)
     {
         ScapReader reader = InspectCommand.OpenCapture(capturePath);
+        if (EnforcementConfig.Read(options.Tree).Mode != Falconet.Enforcement.EnforcementMode.Off)
+        {
+            console.Error.WriteLine("falconet: enforcement.mode applies to live runs only: this replay enforces nothing");
+        }
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         int exitCode = ExitCodes.Success;
         string? failure = null;

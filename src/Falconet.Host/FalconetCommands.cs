@@ -109,7 +109,7 @@ public static class FalconetCommands
 
         string? capture = request.CaptureFile
             ?? (options.EngineKind == "replay" ? options.ReplayCaptureFile ?? throw new ConfigException("engine.kind is replay but engine.replay.capture_file is not set") : null);
-        var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose);
+        var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose) { Rules = rules.RuleSet, Resolvers = DnsServersOf(options) };
         if (capture is not null)
         {
             return run.Replay(capture, cancellation);

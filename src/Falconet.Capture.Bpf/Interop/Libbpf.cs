@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace Falconet.Capture.Bpf.Interop;
 
 /// <summary>
-/// The libbpf 1.x calls live capture needs. Opaque pointers and ints only.
-/// Pointer-returning calls return NULL and set errno; int-returning calls return -errno.
+/// The libbpf 1.x calls live capture and egress enforcement (Falconet.Enforcement) need: the one interop class for
+/// libbpf. Opaque pointers and ints only. Pointer-returning calls return NULL and set errno; int-returning calls
+/// return -errno.
 /// </summary>
 internal static unsafe partial class Libbpf
 {
@@ -45,6 +46,81 @@ internal static unsafe partial class Libbpf
 
     [LibraryImport(LibraryName, EntryPoint = "bpf_map_lookup_elem")]
     public static partial int MapLookupElem(int fd, void* key, void* value);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map_delete_elem")]
+    public static partial int MapDeleteElem(int fd, void* key);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map_get_next_key")]
+    public static partial int MapGetNextKey(int fd, void* key, void* nextKey);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_program__attach_cgroup", SetLastError = true)]
+    public static partial nint ProgramAttachCgroup(nint prog, int cgroupFd);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_program__fd")]
+    public static partial int ProgramFd(nint prog);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_link__pin", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LinkPin(nint link, string path);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_link_get_next_id")]
+    public static partial int LinkGetNextId(uint startId, uint* nextId);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_link_get_fd_by_id")]
+    public static partial int LinkGetFdById(uint id);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_prog_get_fd_by_id")]
+    public static partial int ProgGetFdById(uint id);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_obj_get_info_by_fd")]
+    public static partial int ObjGetInfoByFd(int fd, void* info, uint* infoLength);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_link_detach")]
+    public static partial int LinkDetach(int linkFd);
+
+    /// <summary>struct bpf_link_info (uapi linux/bpf.h): type, ids and, for a cgroup link, its cgroup.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 48)]
+    public struct LinkInfo
+    {
+        public uint Type;
+        public uint Id;
+        public uint ProgId;
+        public uint Padding;
+        public ulong CgroupId;
+        public uint AttachType;
+    }
+
+    /// <summary>BPF_LINK_TYPE_CGROUP.</summary>
+    public const uint LinkTypeCgroup = 3;
+
+    /// <summary>Size of struct bpf_prog_info in the uapi header this layout was taken from.</summary>
+    public const int ProgInfoSize = 232;
+
+    /// <summary>Offset of bpf_prog_info.name (char[16]).</summary>
+    public const int ProgInfoNameOffset = 64;
+
+    /// <summary>Offset of bpf_prog_info.run_time_ns (with kernel.bpf_stats_enabled=1).</summary>
+    public const int ProgInfoRunTimeOffset = 192;
+
+    /// <summary>Offset of bpf_prog_info.run_cnt.</summary>
+    public const int ProgInfoRunCountOffset = 200;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Stat(string path, byte* statBuffer);
+
+    /// <summary>O_RDONLY | O_DIRECTORY | O_CLOEXEC (x86-64 values).</summary>
+    public const int OpenDirectoryReadOnly = 0x10000 | 0x80000;
+
+    /// <summary>sizeof(struct stat) on x86-64 glibc, and the offset of st_ino in it.</summary>
+    public const int StatSize = 144;
+
+    /// <summary>Offset of st_ino in struct stat (x86-64).</summary>
+    public const int StatInodeOffset = 8;
 
     [LibraryImport(LibraryName, EntryPoint = "ring_buffer__new", SetLastError = true)]
     public static partial nint RingBufferNew(int mapFd, delegate* unmanaged[Cdecl]<nint, nint, nuint, int> sampleCallback, nint context, nint options);

@@ -5,6 +5,7 @@
 //   netprobe [--wait FILE] udp ADDR PORT   sendto() on an unconnected socket, then prints "LOCALIP LOCALPORT"
 //   netprobe listen PORT [ADDR]            TCP listener (default: dual-stack any address); prints "ready",
 //                                          then waits to be killed
+//   netprobe serve PORT [ADDR]             as listen, but accepts and closes every connection
 //   netprobe dns-server ADDR PORT NAME=IP[,TTL] ...
 //                                          DNS server on UDP and TCP (2-byte length prefix) at ADDR:PORT: A for
 //                                          the IPv4 entries of a name, AAAA for its IPv6 ones, an empty answer
@@ -14,6 +15,14 @@
 //                                          resolves NAME with getaddrinfo (glibc's resolver and /etc/resolv.conf),
 //                                          blocking connect() to the first address, then prints
 //                                          "LOCALIP LOCALPORT PEERIP PEERPORT"
+//   netprobe resolve-connect-loop SERVER NAME PORT COUNT
+//                                          COUNT times: resolve as goresolve-connect does and connect() at once;
+//                                          prints "resolved=R connected=C eperm=E other=O"
+//   netprobe connect-loop ADDR PORT COUNT  COUNT blocking connect()s; prints "connected=C eperm=E other=O"
+//   netprobe resolve-connect-stepped SERVER NAME PORT
+//                                          prints "ready"; then per line on stdin one resolve (as goresolve-connect)
+//                                          and an immediate connect(): prints connected, eperm, other ERRNO or
+//                                          unresolved; ends at end of file
 //   netprobe [options] goresolve-connect SERVER NAME PORT
 //                                          resolves NAME's A record as Go's resolver does: a connected UDP socket
 //                                          to SERVER:53, write() the query, read() the answer; then as above
@@ -135,6 +144,37 @@ static int listen_forever(int port, const char *address)
     for (;;)
     {
         pause();
+    }
+}
+
+// Like listen_forever, but accepts and closes every connection, so a test can connect thousands of times
+// without filling the backlog.
+static int serve_forever(int port, const char *address)
+{
+    struct sockaddr_storage local;
+    socklen_t local_len;
+    int family = parse_address(address, port, &local, &local_len);
+    int fd = socket(family, SOCK_STREAM, 0);
+    int off = 0, on = 1;
+    if (family == AF_INET6)
+    {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&local, local_len) != 0 || listen(fd, 1024) != 0)
+    {
+        perror("netprobe: serve");
+        return 1;
+    }
+    printf("ready\n");
+    fflush(stdout);
+    for (;;)
+    {
+        int client = accept(fd, NULL, NULL);
+        if (client >= 0)
+        {
+            close(client);
+        }
     }
 }
 
@@ -552,14 +592,15 @@ static size_t encode_query(const char *name, unsigned int id, unsigned char *out
     return at + 4;
 }
 
-// Go's pure resolver: a connected UDP socket, write() and read(); takes the first A record.
-static int go_resolve_connect(const char *server, const char *name, int port, const char *pause_file, int hold)
+// Go's pure resolver: a connected UDP socket, write() and read(); takes the first A record. Returns 0 with the
+// address in *out, or 1 after printing why.
+static int go_resolve(const char *server, const char *name, struct in_addr *out)
 {
     struct sockaddr_storage dns;
     socklen_t dns_len;
     int family = parse_address(server, 53, &dns, &dns_len);
     unsigned char query[512], answer[DNS_MAX_MESSAGE];
-    unsigned int id = (unsigned int)(getpid() ^ time(NULL)) & 0xffff;
+    unsigned int id = (unsigned int)(getpid() ^ time(NULL) ^ rand()) & 0xffff;
     size_t query_len = encode_query(name, id, query, sizeof query);
     int fd = socket(family, SOCK_DGRAM, 0);
     struct timeval limit = {5, 0};
@@ -567,17 +608,23 @@ static int go_resolve_connect(const char *server, const char *name, int port, co
         || connect(fd, (struct sockaddr *)&dns, dns_len) != 0)
     {
         perror("netprobe: dns socket");
+        if (fd >= 0)
+        {
+            close(fd);
+        }
         return 1;
     }
     if (write(fd, query, query_len) != (ssize_t)query_len)
     {
         perror("netprobe: dns write");
+        close(fd);
         return 1;
     }
     ssize_t got = read(fd, answer, sizeof answer);
     if (got < 0)
     {
         perror("netprobe: dns read");
+        close(fd);
         return 1;
     }
     close(fd);
@@ -608,18 +655,141 @@ static int go_resolve_connect(const char *server, const char *name, int port, co
         }
         if (type == DNS_TYPE_A && rdlength == 4)
         {
-            struct sockaddr_storage peer;
-            memset(&peer, 0, sizeof peer);
-            struct sockaddr_in *v4 = (struct sockaddr_in *)&peer;
-            v4->sin_family = AF_INET;
-            v4->sin_port = htons((unsigned short)port);
-            memcpy(&v4->sin_addr, answer + at, 4);
-            return connect_and_report(&peer, sizeof *v4, pause_file, hold);
+            memcpy(out, answer + at, 4);
+            return 0;
         }
         at += rdlength;
     }
     fprintf(stderr, "netprobe: no A record for %s\n", name);
     return 1;
+}
+
+static int go_resolve_connect(const char *server, const char *name, int port, const char *pause_file, int hold)
+{
+    struct sockaddr_storage peer;
+    memset(&peer, 0, sizeof peer);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&peer;
+    if (go_resolve(server, name, &v4->sin_addr) != 0)
+    {
+        return 1;
+    }
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((unsigned short)port);
+    return connect_and_report(&peer, sizeof *v4, pause_file, hold);
+}
+
+// COUNT times: resolve NAME as Go does, then at once a blocking TCP connect() to the answer. Prints
+// "resolved=R connected=C eperm=E other=O": a connect that fails with EPERM was rejected by a cgroup program.
+static int resolve_connect_loop(const char *server, const char *name, int port, int count)
+{
+    int resolved = 0, connected = 0, eperm = 0, other = 0;
+    for (int i = 0; i < count; i++)
+    {
+        struct sockaddr_in peer;
+        memset(&peer, 0, sizeof peer);
+        if (go_resolve(server, name, &peer.sin_addr) != 0)
+        {
+            continue;
+        }
+        resolved++;
+        peer.sin_family = AF_INET;
+        peer.sin_port = htons((unsigned short)port);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0)
+        {
+            other++;
+            continue;
+        }
+        if (connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0)
+        {
+            connected++;
+        }
+        else if (errno == EPERM)
+        {
+            eperm++;
+        }
+        else
+        {
+            other++;
+        }
+        close(fd);
+    }
+    printf("resolved=%d connected=%d eperm=%d other=%d\n", resolved, connected, eperm, other);
+    fflush(stdout);
+    return 0;
+}
+
+// One connect() to PEER; "connected", "eperm" (a cgroup program rejected it) or "other ERRNO".
+static const char *connect_once(const struct sockaddr *peer, socklen_t peer_len, int *error)
+{
+    *error = 0;
+    int fd = socket(peer->sa_family, SOCK_STREAM, 0);
+    if (fd < 0)
+    {
+        *error = errno;
+        return "other";
+    }
+    const char *verdict = "connected";
+    if (connect(fd, peer, peer_len) != 0)
+    {
+        *error = errno;
+        verdict = errno == EPERM ? "eperm" : "other";
+    }
+    close(fd);
+    return verdict;
+}
+
+// COUNT blocking connect()s to ADDR:PORT; prints "connected=C eperm=E other=O".
+static int connect_loop(const char *address, int port, int count)
+{
+    struct sockaddr_storage peer;
+    socklen_t peer_len;
+    parse_address(address, port, &peer, &peer_len);
+    int connected = 0, eperm = 0, other = 0, error;
+    for (int i = 0; i < count; i++)
+    {
+        const char *verdict = connect_once((struct sockaddr *)&peer, peer_len, &error);
+        connected += verdict[0] == 'c';
+        eperm += verdict[0] == 'e';
+        other += verdict[0] == 'o';
+    }
+    printf("connected=%d eperm=%d other=%d\n", connected, eperm, other);
+    fflush(stdout);
+    return 0;
+}
+
+// For each line on stdin: resolve NAME as Go does and connect() at once to the answer; prints one line per step:
+// "connected", "eperm", "other ERRNO" or "unresolved". Ends at end of file.
+static int resolve_connect_stepped(const char *server, const char *name, int port)
+{
+    char line[64];
+    printf("ready\n");
+    fflush(stdout);
+    while (fgets(line, sizeof line, stdin) != NULL)
+    {
+        struct sockaddr_in peer;
+        memset(&peer, 0, sizeof peer);
+        if (go_resolve(server, name, &peer.sin_addr) != 0)
+        {
+            printf("unresolved\n");
+            fflush(stdout);
+            continue;
+        }
+        peer.sin_family = AF_INET;
+        peer.sin_port = htons((unsigned short)port);
+        int error;
+        const char *verdict = connect_once((struct sockaddr *)&peer, sizeof peer, &error);
+        if (error != 0 && verdict[0] == 'o')
+        {
+            printf("other %d\n", error);
+        }
+        else
+        {
+            printf("%s\n", verdict);
+        }
+        fflush(stdout);
+    }
+    return 0;
 }
 
 static int glibc_resolve_connect(const char *name, const char *port, const char *pause_file, int hold)
@@ -657,7 +827,9 @@ static int usage(void)
     fprintf(stderr, "usage: netprobe [--wait FILE] tcp|udp ADDR PORT | netprobe listen PORT [ADDR]\n"
                     "       netprobe dns-server ADDR PORT NAME=IP[,TTL] ...\n"
                     "       netprobe [--wait FILE] [--resolv FILE] [--pause FILE] [--hold] resolve-connect NAME PORT\n"
-                    "       netprobe [--wait FILE] [--resolv FILE] [--pause FILE] [--hold] goresolve-connect SERVER NAME PORT\n");
+                    "       netprobe [--wait FILE] [--resolv FILE] [--pause FILE] [--hold] goresolve-connect SERVER NAME PORT\n"
+                    "       netprobe resolve-connect-loop SERVER NAME PORT COUNT\n"
+                    "       netprobe connect-loop ADDR PORT COUNT | netprobe resolve-connect-stepped SERVER NAME PORT\n");
     return 2;
 }
 
@@ -691,6 +863,10 @@ int main(int argc, char **argv)
         return usage();
     }
     const char *action = argv[arg];
+    if ((rest == 2 || rest == 3) && strcmp(action, "serve") == 0)
+    {
+        return serve_forever(atoi(argv[arg + 1]), rest == 3 ? argv[arg + 2] : "::");
+    }
     if ((rest == 2 || rest == 3) && strcmp(action, "listen") == 0)
     {
         return listen_forever(atoi(argv[arg + 1]), rest == 3 ? argv[arg + 2] : "::");
@@ -702,6 +878,18 @@ int main(int argc, char **argv)
     if (rest == 3 && strcmp(action, "resolve-connect") == 0)
     {
         return glibc_resolve_connect(argv[arg + 1], argv[arg + 2], pause_file, hold);
+    }
+    if (rest == 4 && strcmp(action, "connect-loop") == 0)
+    {
+        return connect_loop(argv[arg + 1], atoi(argv[arg + 2]), atoi(argv[arg + 3]));
+    }
+    if (rest == 4 && strcmp(action, "resolve-connect-stepped") == 0)
+    {
+        return resolve_connect_stepped(argv[arg + 1], argv[arg + 2], atoi(argv[arg + 3]));
+    }
+    if (rest == 5 && strcmp(action, "resolve-connect-loop") == 0)
+    {
+        return resolve_connect_loop(argv[arg + 1], argv[arg + 2], atoi(argv[arg + 3]), atoi(argv[arg + 4]));
     }
     if (rest == 4 && strcmp(action, "goresolve-connect") == 0)
     {
