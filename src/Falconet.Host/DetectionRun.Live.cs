@@ -32,7 +32,9 @@ public sealed partial class DetectionRun
         using DnsSetup dns = DnsSetup.Start(options, engine, live: true, console.Error);
         SystemState state = dns.State;
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
-        var drops = new DropMonitor(options, console, alert => Publish(outputs, alert));
+        using OperationsHost operations = StartOperations(state, outputs, live: true);
+        Falconet.Operations.HealthMonitor health = _telemetry!.Health;
+        var drops = new DropMonitor(options, console, alert => Publish(outputs, alert), health);
         LiveCaptureStats stats;
         string? failure = null;
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
@@ -67,7 +69,7 @@ public sealed partial class DetectionRun
                 Action<Alert> onAlert = alert => Publish(outputs, alert);
                 Action<ScapEvent> consumer = evt =>
                 {
-                    _eventsRead++;
+                    Volatile.Write(ref _counters.EventsRead, _counters.EventsRead + 1);
                     if (state.Process(evt))
                     {
                         engine.Evaluate(state.Context, onAlert);
@@ -78,7 +80,10 @@ public sealed partial class DetectionRun
                     while (!stop.IsCancellationRequested)
                     {
                         capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
-                        if (drops.Check(capture.GetStats()))
+                        health.Beat();
+                        LiveCaptureStats current = capture.GetStats();
+                        _counters.SetKernelStats(current);
+                        if (drops.Check(current))
                         {
                             break;
                         }
@@ -91,11 +96,14 @@ public sealed partial class DetectionRun
                     // The ring buffer or the stats map failed mid-run: the alerts so far are still delivered and
                     // the summary written, then the run fails with one line.
                     failure = e.Message;
+                    health.Fail("live capture failed: " + e.Message);
                     capture.Stop();
                 }
                 stats = GetStatsOrEmpty(capture);
+                _counters.SetKernelStats(stats);
             }
         }
+        operations.StopSnapshots();
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics outputStats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -104,6 +112,10 @@ public sealed partial class DetectionRun
         if (failure is not null)
         {
             console.Error.WriteLine($"falconet: live capture failed: {failure}");
+        }
+        AfterSummary?.Invoke(operations.BaseAddress);
+        if (failure is not null)
+        {
             return ExitCodes.Failure;
         }
         return drops.ExitRequested ? ExitCodes.Failure : ExitCodes.Success;
@@ -155,7 +167,7 @@ public sealed partial class DetectionRun
     /// Falco's syscall_event_drops: every second, the share of kernel events lost in that second; above the threshold
     /// the configured actions run (log, alert, exit), the alert rate-limited by a token bucket.
     /// </summary>
-    private sealed class DropMonitor(Configuration.FalconetOptions options, ConsoleStreams console, Action<Alert> alert)
+    private sealed class DropMonitor(Configuration.FalconetOptions options, ConsoleStreams console, Action<Alert> alert, Falconet.Operations.HealthMonitor health)
     {
         private readonly double _threshold = options.Tree.GetDouble("syscall_event_drops.threshold", 0.1);
         private readonly double _rate = options.Tree.GetDouble("syscall_event_drops.rate", 0.03333);
@@ -183,6 +195,7 @@ public sealed partial class DetectionRun
             ulong dropped = stats.Dropped - _lastDropped;
             _lastProduced = stats.Produced;
             _lastDropped = stats.Dropped;
+            health.ReportDrops(dropped, produced);
             if (dropped == 0 || produced == 0 || (double)dropped / produced <= _threshold || _actions.Contains("ignore"))
             {
                 return false;

@@ -78,7 +78,9 @@ public static class FalconetCommands
             return Validate(request.ValidatePaths, options, console);
         }
 
-        LoadResult rules = LoadRules(request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles, LoaderOptions(options), DnsServersOf(options));
+        IReadOnlyList<string> rulesPaths = request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles;
+        long loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        LoadResult rules = LoadRules(rulesPaths, LoaderOptions(options), DnsServersOf(options));
         if (!rules.Success)
         {
             console.Error.WriteLine(rules.ToText().TrimEnd());
@@ -101,6 +103,7 @@ public static class FalconetCommands
         }
 
         RuleEngine engine = BuildEngine(rules, options);
+        TimeSpan loadTime = System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted);
         if (request.DryRun)
         {
             console.Error.WriteLine($"falconet: dry run: configuration and {engine.Rules.Count} enabled rules loaded");
@@ -109,7 +112,12 @@ public static class FalconetCommands
 
         string? capture = request.CaptureFile
             ?? (options.EngineKind == "replay" ? options.ReplayCaptureFile ?? throw new ConfigException("engine.kind is replay but engine.replay.capture_file is not set") : null);
-        var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose);
+        var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose)
+        {
+            RulesLoadTime = loadTime,
+            RulesFiles = DigestRules(rulesPaths),
+            AfterSummary = request.AfterSummary,
+        };
         if (capture is not null)
         {
             return run.Replay(capture, cancellation);
@@ -207,6 +215,35 @@ public static class FalconetCommands
             }
         }
         return RulesLoader.LoadText(files, FieldRegistry.Default, loaderOptions);
+    }
+
+    /// <summary>The SHA-256 of each rules file loaded from <paramref name="paths"/> (directories expanded as the loader does).</summary>
+    public static IReadOnlyList<RulesFileDigest> DigestRules(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        static string Hex(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var digests = new List<RulesFileDigest>();
+        foreach (string p in paths.Count == 0 ? [EmbeddedDefaults.RulesFileName] : paths)
+        {
+            if (EmbeddedDefaults.IsBuiltinRulesName(p))
+            {
+                digests.Add(new RulesFileDigest(EmbeddedDefaults.RulesFileName, Hex(System.Text.Encoding.UTF8.GetBytes(EmbeddedDefaults.RulesYaml))));
+            }
+            else if (Directory.Exists(p))
+            {
+                foreach (string file in Directory.EnumerateFiles(p)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal))
+                {
+                    digests.Add(new RulesFileDigest(file, Hex(File.ReadAllBytes(file))));
+                }
+            }
+            else if (File.Exists(p))
+            {
+                digests.Add(new RulesFileDigest(p, Hex(File.ReadAllBytes(p))));
+            }
+        }
+        return digests;
     }
 
     /// <summary>
