@@ -93,6 +93,16 @@ public static class CommandLineDefinition
         sample.SetAction(parse => FalconetCommands.WriteSampleCapture(parse.GetValue(sampleOut)!, console));
         root.Subcommands.Add(sample);
 
+        var showConfigFile = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys). Default: the built-in configuration.", HelpName = "FILE" };
+        var showOverrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        var show = new Command("show", "Print the effective configuration, each value with where it came from (built-in, file, -o, env).");
+        show.Options.Add(showConfigFile);
+        show.Options.Add(showOverrides);
+        show.SetAction(parse => ConfigShow.Run(parse.GetValue(showConfigFile), parse.GetValue(showOverrides) ?? [], console));
+        var config = new Command("config", "Configuration tools.");
+        config.Subcommands.Add(show);
+        root.Subcommands.Add(config);
+
         return root;
     }
 }

@@ -62,6 +62,10 @@ public static class FalconetCommands
     private static int RunCore(RunRequest request, ConsoleStreams console, CancellationToken cancellation)
     {
         FalconetOptions options = LoadConfiguration(request.ConfigFile, request.Overrides);
+        foreach (string warning in options.ConfigWarnings)
+        {
+            console.Error.WriteLine("falconet: warning: " + warning);
+        }
 
         if (request.ListFields)
         {
@@ -160,17 +164,111 @@ public static class FalconetCommands
         };
     }
 
-    /// <summary>falco.yaml (<c>-c</c>, or the built-in one) with <c>-o key=value</c> overrides applied in order.</summary>
+    /// <summary>
+    /// The effective configuration, in Falco's order: falco.yaml (<c>-c</c>, or the built-in one), then each
+    /// <c>config_files</c> entry (as the file, or a <c>-o config_files=…</c>, lists them; a directory's *.yaml/*.yml
+    /// files in name order) merged with its strategy, then the <c>-o key=value</c> overrides in order. Every key is
+    /// checked against <see cref="ConfigSchema"/>: a wrong type is a <see cref="ConfigException"/> with file and line,
+    /// unknown keys are warnings in <see cref="FalconetOptions.ConfigWarnings"/>.
+    /// </summary>
     public static FalconetOptions LoadConfiguration(string? configFile, IReadOnlyList<string> overrides)
     {
+        ArgumentNullException.ThrowIfNull(overrides);
+        ConfigTree tree = LoadConfigTree(configFile, overrides, out List<string> warnings);
+        warnings.AddRange(ConfigSchema.Default.Check(tree));
+        return new FalconetOptions(tree) { ConfigWarnings = warnings };
+    }
+
+    /// <summary>The merged tree of <see cref="LoadConfiguration"/>, before the schema check.</summary>
+    public static ConfigTree LoadConfigTree(string? configFile, IReadOnlyList<string> overrides, out List<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        warnings = [];
         ConfigTree tree = configFile is null
             ? ConfigTree.Parse(EmbeddedDefaults.ConfigYaml, EmbeddedDefaults.ConfigFileName)
             : ConfigTree.LoadFile(configFile);
+        // -o config_files=… decides which files are included, so those overrides are applied to a scratch copy first.
+        ConfigTree includesFrom = tree;
+        List<string> includeOverrides = [.. overrides.Where(o => o.StartsWith("config_files", StringComparison.Ordinal))];
+        if (includeOverrides.Count > 0)
+        {
+            // A fresh parse, not a copy: overrides change lists and maps in place.
+            includesFrom = configFile is null
+                ? ConfigTree.Parse(EmbeddedDefaults.ConfigYaml, EmbeddedDefaults.ConfigFileName)
+                : ConfigTree.LoadFile(configFile);
+            foreach (string o in includeOverrides)
+            {
+                includesFrom.ApplyOverride(o);
+            }
+        }
+        foreach ((string path, ConfigMergeStrategy strategy) in ConfigIncludes(includesFrom))
+        {
+            foreach (string file in ExpandConfigPath(path, warnings))
+            {
+                ConfigTree included = ConfigTree.LoadFile(file);
+                if (included.Contains("config_files"))
+                {
+                    warnings.Add($"{included.OriginOf("config_files")}: config_files in an included file is ignored (no nested includes)");
+                }
+                tree.Merge(included, strategy);
+            }
+        }
         foreach (string o in overrides)
         {
             tree.ApplyOverride(o);
         }
-        return new FalconetOptions(tree);
+        return tree;
+    }
+
+    private static IEnumerable<(string Path, ConfigMergeStrategy Strategy)> ConfigIncludes(ConfigTree tree)
+    {
+        object? value = tree.Get("config_files");
+        IEnumerable<object?> entries = value switch
+        {
+            null => [],
+            string s => [s],
+            List<object?> list => list,
+            _ => throw new ConfigException($"{tree.OriginOf("config_files")}: configuration key config_files: expected a list"),
+        };
+        foreach (object? entry in entries)
+        {
+            switch (entry)
+            {
+                case string path:
+                    yield return (path, ConfigMergeStrategy.Append);
+                    break;
+                case Dictionary<string, object?> map when map.GetValueOrDefault("path") is string path:
+                    string strategy = map.GetValueOrDefault("strategy") as string ?? "append";
+                    yield return (path, strategy switch
+                    {
+                        "append" => ConfigMergeStrategy.Append,
+                        "override" => ConfigMergeStrategy.Override,
+                        "add-only" => ConfigMergeStrategy.AddOnly,
+                        _ => throw new ConfigException($"{tree.OriginOf("config_files")}: configuration key config_files: strategy '{strategy}' must be append, override or add-only"),
+                    });
+                    break;
+                default:
+                    throw new ConfigException($"{tree.OriginOf("config_files")}: configuration key config_files: each entry is a path or {{path, strategy}}");
+            }
+        }
+    }
+
+    /// <summary>A config_files entry: a file, or a directory's *.yaml/*.yml regular files in ordinal name order.</summary>
+    private static IEnumerable<string> ExpandConfigPath(string path, List<string> warnings)
+    {
+        if (Directory.Exists(path))
+        {
+            return Directory.EnumerateFiles(path)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        if (File.Exists(path))
+        {
+            return [path];
+        }
+        warnings.Add($"config_files entry {path} does not exist; skipped");
+        return [];
     }
 
     /// <summary>

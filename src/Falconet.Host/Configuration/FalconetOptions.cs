@@ -48,6 +48,9 @@ public sealed class FalconetOptions
         Hostname = Environment.GetEnvironmentVariable("FALCO_HOSTNAME") is { Length: > 0 } h ? h : System.Net.Dns.GetHostName();
     }
 
+    /// <summary>Unknown or ignored keys found while loading, each with where it was set.</summary>
+    public IReadOnlyList<string> ConfigWarnings { get; init; } = [];
+
     /// <summary>The <c>webserver</c> and <c>metrics</c> sections.</summary>
     public OperationsSettings Operations { get; }
 
