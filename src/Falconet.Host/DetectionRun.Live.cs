@@ -28,8 +28,9 @@ public sealed partial class DetectionRun
         {
             throw new UserFacingException(problem);
         }
-        IReadOnlyCollection<string> syscalls = SyscallsFor(engine);
-        using DnsSetup dns = DnsSetup.Start(options, engine, live: true, console.Error);
+        IReadOnlyCollection<string> syscalls = SyscallsFor(_engine);
+        _capturedSyscalls = syscalls;
+        using DnsSetup dns = DnsSetup.Start(options, _engine, live: true, console.Error);
         SystemState state = dns.State;
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         using OperationsHost operations = StartOperations(state, outputs, live: true);
@@ -64,15 +65,19 @@ public sealed partial class DetectionRun
             {
                 if (verbose)
                 {
-                    console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {engine.Rules.Count} rules enabled");
+                    console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {_engine.Rules.Count} rules enabled");
                 }
                 Action<Alert> onAlert = alert => Publish(outputs, alert);
                 Action<ScapEvent> consumer = evt =>
                 {
                     Volatile.Write(ref _counters.EventsRead, _counters.EventsRead + 1);
+                    if (Volatile.Read(ref _pending) is not null)
+                    {
+                        TakeOverPending();
+                    }
                     if (state.Process(evt))
                     {
-                        engine.Evaluate(state.Context, onAlert);
+                        _engine.Evaluate(state.Context, onAlert);
                     }
                 };
                 try
@@ -104,6 +109,7 @@ public sealed partial class DetectionRun
             }
         }
         operations.StopSnapshots();
+        StopReloads();
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics outputStats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -132,6 +138,19 @@ public sealed partial class DetectionRun
         {
             return default;
         }
+    }
+
+    private IReadOnlyCollection<string>? _capturedSyscalls;
+
+    /// <summary>
+    /// The system calls a reloaded engine would need that the running live capture does not deliver (its kernel-side
+    /// filter is set when it opens); empty for a replay.
+    /// </summary>
+    public IReadOnlyList<string> SyscallsMissingFor(Engine.RuleEngine next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        IReadOnlyCollection<string>? captured = Volatile.Read(ref _capturedSyscalls);
+        return captured is null ? [] : [.. SyscallsFor(next).Where(s => !captured.Contains(s)).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -116,18 +116,74 @@ public static class FalconetCommands
 
         string? capture = request.CaptureFile
             ?? (options.EngineKind == "replay" ? options.ReplayCaptureFile ?? throw new ConfigException("engine.kind is replay but engine.replay.capture_file is not set") : null);
-        var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose)
+        DetectionRun? running = null;
+        ConfigWatcher? watcher = options.Tree.GetBool("watch_config_files", false) && request.Reloads is not null
+            ? new ConfigWatcher(request.ConfigFile, rulesPaths, request.Reloads, console.Error)
+            : null;
+        using (watcher)
         {
-            RulesLoadTime = loadTime,
-            RulesFiles = DigestRules(rulesPaths),
-            AfterSummary = request.AfterSummary,
-        };
-        if (capture is not null)
-        {
-            return run.Replay(capture, cancellation);
+            var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose)
+            {
+                RulesLoadTime = loadTime,
+                RulesFiles = DigestRules(rulesPaths),
+                AfterSummary = request.AfterSummary,
+                Reloads = request.Reloads,
+                Reloader = () => Reload(request, options, running!),
+            };
+            running = run;
+            return capture is not null ? run.Replay(capture, cancellation) : run.Live(request.DurationSeconds, cancellation);
         }
-        return run.Live(request.DurationSeconds, cancellation);
     }
+
+    /// <summary>Configuration keys a reload applies; a change to any other key is reported as needing a restart.</summary>
+    private static readonly HashSet<string> s_reloadableKeys = new(StringComparer.Ordinal)
+    {
+        "rules_files", "rules_file", "rules", "priority", "rule_matching", "time_format_iso_8601",
+    };
+
+    /// <summary>
+    /// A reload: the configuration and rules loaded again as at start-up, beside the running ones. Rules errors or a
+    /// configuration error reject the whole set; keys the running process cannot change are named in the notes.
+    /// </summary>
+    private static ReloadedRules Reload(RunRequest request, FalconetOptions running, DetectionRun run)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        FalconetOptions options;
+        try
+        {
+            options = LoadConfiguration(request.ConfigFile, request.Overrides);
+        }
+        catch (ConfigException e)
+        {
+            return new ReloadedRules(null, e.Message, TimeSpan.Zero, [], []);
+        }
+        IReadOnlyList<string> paths = request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles;
+        LoadResult rules = LoadRules(paths, LoaderOptions(options), DnsServersOf(options));
+        if (!rules.Success)
+        {
+            return new ReloadedRules(null, rules.ToText().TrimEnd(), TimeSpan.Zero, [], []);
+        }
+        RuleEngine engine = BuildEngine(rules, options);
+        var notes = new List<string>(options.ConfigWarnings);
+        Dictionary<string, string> before = Leaves(running.Tree);
+        Dictionary<string, string> after = Leaves(options.Tree);
+        foreach (string key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+        {
+            if (before.GetValueOrDefault(key) != after.GetValueOrDefault(key) && !s_reloadableKeys.Contains(key.Split('.')[0]))
+            {
+                notes.Add($"reload: configuration key {key} changed; it takes effect at the next restart");
+            }
+        }
+        if (run.SyscallsMissingFor(engine) is { Count: > 0 } missing)
+        {
+            notes.Add($"reload: the new rules need system calls the running capture does not deliver ({string.Join(", ", missing)}); they take effect at the next restart");
+        }
+        return new ReloadedRules(engine, null, System.Diagnostics.Stopwatch.GetElapsedTime(started), DigestRules(paths), notes);
+    }
+
+    private static Dictionary<string, string> Leaves(ConfigTree tree) => tree.Entries()
+        .Where(e => e.Value is not Dictionary<string, object?>)
+        .ToDictionary(e => e.Path, e => System.Text.Json.JsonSerializer.Serialize(e.Value), StringComparer.Ordinal);
 
     /// <summary>
     /// The built-in rules file, then, when the machine's resolvers are known, a second built-in file that fills the

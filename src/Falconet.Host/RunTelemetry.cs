@@ -17,12 +17,10 @@ namespace Falconet.Host;
 /// </summary>
 internal sealed class RunTelemetry(
     RunCounters counters,
-    RuleEngine engine,
+    RulesInUse rules,
     SystemState state,
     OutputDispatcher outputs,
-    HealthMonitor health,
-    TimeSpan rulesLoadTime,
-    IReadOnlyList<RulesFileDigest> rulesFiles) : IOperationsView
+    HealthMonitor health) : IOperationsView
 {
     /// <summary>Falconet's version: the informational version of the build.</summary>
     public static string FalconetVersion { get; } =
@@ -42,7 +40,8 @@ internal sealed class RunTelemetry(
 
         Add("falcosecurity_falco_version_info", "gauge", "Falconet's version and the Falco version it is compatible with.", 1,
             ("version", FalconetVersion), ("falco_compatible_version", "0.44.1"), ("engine_version", Rules.Loading.EngineVersion.Current.ToString()));
-        foreach (RulesFileDigest file in rulesFiles)
+        RulesInUse.Snapshot current = rules.Current;
+        foreach (RulesFileDigest file in current.Files)
         {
             Add("falcosecurity_falco_sha256_rules_files_info", "gauge", "The loaded rules files and the SHA-256 of each.", 1, ("file_name", file.Name), ("sha256", file.Sha256));
         }
@@ -64,17 +63,15 @@ internal sealed class RunTelemetry(
                 Add("falcosecurity_falco_alerts_by_priority_total", "counter", "Rule alerts raised, by priority.", n, ("priority", ((Priority)p).ToDisplayName()));
             }
         }
-        foreach (ActiveRule rule in engine.Rules)
+        foreach ((string name, Priority priority, long n) in RulesInUse.MatchesByRule(current))
         {
-            long n = rule.Matches;
-            if (n > 0)
-            {
-                Add("falcosecurity_falco_rules_matches_total", "counter", "Alerts raised by each rule.", n,
-                    ("rule_name", rule.Rule.Name), ("priority", ((int)rule.Rule.Priority).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("source", "syscall"));
-            }
+            Add("falcosecurity_falco_rules_matches_total", "counter", "Alerts raised by each rule (rules replaced by a reload included).", n,
+                ("rule_name", name), ("priority", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("source", "syscall"));
         }
-        Add("falconet_rules_enabled", "gauge", "Rules enabled in the running engine.", engine.Rules.Count);
-        Add("falconet_rules_load_seconds", "gauge", "How long loading and compiling the running rules took.", rulesLoadTime.TotalSeconds);
+        Add("falconet_rules_enabled", "gauge", "Rules enabled in the running engine.", current.Engine.Rules.Count);
+        Add("falconet_rules_load_seconds", "gauge", "How long loading and compiling the running rules took.", current.LoadTime.TotalSeconds);
+        Add("falconet_rules_reloads_total", "counter", "Rule sets that took over after a reload.", current.Reloads);
+        Add("falconet_rules_reload_failures_total", "counter", "Reloads rejected because the new rules or configuration had errors.", rules.Failures);
 
         OutputStatistics o = outputs.GetStatistics();
         Add("falcosecurity_falco_outputs_queue_num_drops_total", "counter", "Alerts dropped because the output queue was full.", o.QueueDrops);
@@ -133,7 +130,7 @@ internal sealed class RunTelemetry(
         ["falconet_version"] = FalconetVersion,
         ["falco_compatible_version"] = "0.44.1",
         ["engine_version"] = Rules.Loading.EngineVersion.Current.ToString(),
-        ["rules_files"] = rulesFiles.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["sha256"] = f.Sha256 }).ToList(),
+        ["rules_files"] = rules.Current.Files.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["sha256"] = f.Sha256 }).ToList(),
     });
 
     /// <summary>The samples as the flat fields of a <c>Falco internal: metrics snapshot</c> alert.</summary>
