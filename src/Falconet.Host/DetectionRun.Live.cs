@@ -63,6 +63,8 @@ public sealed partial class DetectionRun
             }
             using (capture)
             {
+                // Ready for systemd (Type=notify) once the probe is attached and the /proc snapshot loaded.
+                Falconet.Operations.SystemdNotifier.Notify($"READY=1\nSTATUS=capturing {syscalls.Count} system calls with {_engine.Rules.Count} rules");
                 if (verbose)
                 {
                     console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {_engine.Rules.Count} rules enabled");
@@ -108,6 +110,7 @@ public sealed partial class DetectionRun
                 _counters.SetKernelStats(stats);
             }
         }
+        Falconet.Operations.SystemdNotifier.Notify("STOPPING=1");
         operations.StopSnapshots();
         StopReloads();
         outputs.ShutdownAsync().GetAwaiter().GetResult();

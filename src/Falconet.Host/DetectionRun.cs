@@ -149,6 +149,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
             {
                 reader.ReadHeader(state);
                 health.Beat();
+                Falconet.Operations.SystemdNotifier.Notify($"READY=1\nSTATUS=replaying {capturePath} with {_engine.Rules.Count} rules");
                 while (!cancellation.IsCancellationRequested && reader.TryReadEvent(evt))
                 {
                     long read = _counters.EventsRead + 1;
@@ -178,6 +179,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
                 health.Fail("the capture is unreadable: " + e.Message);
             }
             progress.Done();
+            Falconet.Operations.SystemdNotifier.Notify("STOPPING=1");
             operations.StopSnapshots();
             StopReloads();
             Finish(outputs);

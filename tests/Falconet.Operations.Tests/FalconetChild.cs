@@ -14,7 +14,7 @@ internal sealed class FalconetChild : IDisposable
     private readonly Task _stderrPump;
     private readonly Task<string> _stdout;
 
-    public FalconetChild(IEnumerable<string> arguments)
+    public FalconetChild(IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -29,6 +29,10 @@ internal sealed class FalconetChild : IDisposable
         foreach (string a in arguments)
         {
             start.ArgumentList.Add(a);
+        }
+        foreach ((string name, string value) in environment ?? [])
+        {
+            start.Environment[name] = value;
         }
         _process = Process.Start(start)!;
         _stdout = _process.StandardOutput.ReadToEndAsync();
