@@ -7,7 +7,7 @@ namespace Falconet.Cli;
 public static class CommandLineDefinition
 {
     /// <summary>The <c>falconet</c> command line (Falco's options plus <c>inspect</c> and <c>demo</c>) bound to the Host commands.</summary>
-    public static RootCommand Build(ConsoleStreams console, CancellationToken cancellation)
+    public static RootCommand Build(ConsoleStreams console, CancellationToken cancellation, ReloadTrigger? reloads = null)
     {
         var configFile = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys). Default: the built-in configuration.", HelpName = "FILE" };
         var rules = new Option<string[]>("-r") { Description = "Rules file or directory (*.yaml/*.yml in name order). Repeatable; replaces rules_files. Default: the built-in rules.", HelpName = "FILE|DIR" };
@@ -53,6 +53,7 @@ public static class CommandLineDefinition
                 DurationSeconds = parse.GetValue(duration),
                 Unbuffered = parse.GetValue(unbuffered),
                 Verbose = parse.GetValue(verbose),
+                Reloads = reloads,
             };
             return FalconetCommands.Run(request, console, cancellation);
         });
@@ -101,6 +102,16 @@ public static class CommandLineDefinition
         enforceOff.SetAction(parse => EnforceCommand.Off(console));
         enforce.Subcommands.Add(enforceOff);
         root.Subcommands.Add(enforce);
+
+        var showConfigFile = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys). Default: the built-in configuration.", HelpName = "FILE" };
+        var showOverrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        var show = new Command("show", "Print the effective configuration, each value with where it came from (built-in, file, -o, env).");
+        show.Options.Add(showConfigFile);
+        show.Options.Add(showOverrides);
+        show.SetAction(parse => ConfigShow.Run(parse.GetValue(showConfigFile), parse.GetValue(showOverrides) ?? [], console));
+        var config = new Command("config", "Configuration tools.");
+        config.Subcommands.Add(show);
+        root.Subcommands.Add(config);
 
         return root;
     }

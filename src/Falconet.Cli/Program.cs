@@ -18,9 +18,16 @@ public static class Program
         var stop = new StopSignals(cancel, Console.Error);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop.OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop.OnSignal);
+        // SIGHUP: reopen file outputs and reload rules and configuration (the run decides; the process keeps going).
+        var reloads = new ReloadTrigger();
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            reloads.Request("SIGHUP");
+        });
 
         var console = new ConsoleStreams(Console.Out, Console.Error, Console.OpenStandardOutput());
-        RootCommand root = CommandLineDefinition.Build(console, cancel.Token);
+        RootCommand root = CommandLineDefinition.Build(console, cancel.Token, reloads);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

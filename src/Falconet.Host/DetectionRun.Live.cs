@@ -43,11 +43,14 @@ public sealed partial class DetectionRun
         {
             throw new UserFacingException(problem);
         }
-        IReadOnlyCollection<string> syscalls = SyscallsFor(engine);
-        using DnsSetup dns = DnsSetup.Start(options, engine, live: true, console.Error);
+        IReadOnlyCollection<string> syscalls = SyscallsFor(_engine);
+        _capturedSyscalls = syscalls;
+        using DnsSetup dns = DnsSetup.Start(options, _engine, live: true, console.Error);
         SystemState state = dns.State;
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
-        var drops = new DropMonitor(options, console, alert => Publish(outputs, alert));
+        using OperationsHost operations = StartOperations(state, outputs, live: true);
+        Falconet.Operations.HealthMonitor health = _telemetry!.Health;
+        var drops = new DropMonitor(options, console, alert => Publish(outputs, alert), health);
         EnforcementSetup? enforcement;
         try
         {
@@ -90,18 +93,24 @@ public sealed partial class DetectionRun
             using (TriggeredCapture? captures = TriggeredCapture.Create(options, engine, state, console.Error, alert => Publish(outputs, alert), live: true))
             {
                 _captures = captures;
+                // Ready for systemd (Type=notify) once the probe is attached and the /proc snapshot loaded.
+                Falconet.Operations.SystemdNotifier.Notify($"READY=1\nSTATUS=capturing {syscalls.Count} system calls with {_engine.Rules.Count} rules");
                 if (verbose)
                 {
-                    console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {engine.Rules.Count} rules enabled");
+                    console.Error.WriteLine($"falconet: live capture of {syscalls.Count} system calls; {_engine.Rules.Count} rules enabled");
                 }
                 Action<Alert> onAlert = alert => Publish(outputs, alert);
                 Action<ScapEvent> consumer = evt =>
                 {
-                    _eventsRead++;
+                    Volatile.Write(ref _counters.EventsRead, _counters.EventsRead + 1);
+                    if (Volatile.Read(ref _pending) is not null)
+                    {
+                        TakeOverPending();
+                    }
                     _captures?.Record(evt);
                     if (state.Process(evt))
                     {
-                        engine.Evaluate(state.Context, onAlert);
+                        _engine.Evaluate(state.Context, onAlert);
                     }
                 };
                 try
@@ -110,7 +119,10 @@ public sealed partial class DetectionRun
                     {
                         capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
                         enforcement?.Poll(onAlert);
-                        if (drops.Check(capture.GetStats()))
+                        health.Beat();
+                        LiveCaptureStats current = capture.GetStats();
+                        _counters.SetKernelStats(current);
+                        if (drops.Check(current))
                         {
                             break;
                         }
@@ -124,13 +136,18 @@ public sealed partial class DetectionRun
                     // The ring buffer or the stats map failed mid-run: the alerts so far are still delivered and
                     // the summary written, then the run fails with one line.
                     failure = e.Message;
+                    health.Fail("live capture failed: " + e.Message);
                     capture.Stop();
                 }
                 stats = GetStatsOrEmpty(capture);
                 enforcementLine = enforcement?.SummaryLine();
                 Enforcement = null;
+                _counters.SetKernelStats(stats);
             }
         }
+        Falconet.Operations.SystemdNotifier.Notify("STOPPING=1");
+        operations.StopSnapshots();
+        StopReloads();
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics outputStats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -140,6 +157,10 @@ public sealed partial class DetectionRun
         if (failure is not null)
         {
             console.Error.WriteLine($"falconet: live capture failed: {failure}");
+        }
+        AfterSummary?.Invoke(operations.BaseAddress);
+        if (failure is not null)
+        {
             return ExitCodes.Failure;
         }
         return drops.ExitRequested ? ExitCodes.Failure : ExitCodes.Success;
@@ -156,6 +177,19 @@ public sealed partial class DetectionRun
         {
             return default;
         }
+    }
+
+    private IReadOnlyCollection<string>? _capturedSyscalls;
+
+    /// <summary>
+    /// The system calls a reloaded engine would need that the running live capture does not deliver (its kernel-side
+    /// filter is set when it opens); empty for a replay.
+    /// </summary>
+    public IReadOnlyList<string> SyscallsMissingFor(Engine.RuleEngine next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        IReadOnlyCollection<string>? captured = Volatile.Read(ref _capturedSyscalls);
+        return captured is null ? [] : [.. SyscallsFor(next).Where(s => !captured.Contains(s)).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -191,7 +225,7 @@ public sealed partial class DetectionRun
     /// Falco's syscall_event_drops: every second, the share of kernel events lost in that second; above the threshold
     /// the configured actions run (log, alert, exit), the alert rate-limited by a token bucket.
     /// </summary>
-    private sealed class DropMonitor(Configuration.FalconetOptions options, ConsoleStreams console, Action<Alert> alert)
+    private sealed class DropMonitor(Configuration.FalconetOptions options, ConsoleStreams console, Action<Alert> alert, Falconet.Operations.HealthMonitor health)
     {
         private readonly double _threshold = options.Tree.GetDouble("syscall_event_drops.threshold", 0.1);
         private readonly double _rate = options.Tree.GetDouble("syscall_event_drops.rate", 0.03333);
@@ -219,6 +253,7 @@ public sealed partial class DetectionRun
             ulong dropped = stats.Dropped - _lastDropped;
             _lastProduced = stats.Produced;
             _lastDropped = stats.Dropped;
+            health.ReportDrops(dropped, produced);
             if (dropped == 0 || produced == 0 || (double)dropped / produced <= _threshold || _actions.Contains("ignore"))
             {
                 return false;

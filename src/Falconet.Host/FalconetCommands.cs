@@ -62,6 +62,10 @@ public static class FalconetCommands
     private static int RunCore(RunRequest request, ConsoleStreams console, CancellationToken cancellation)
     {
         FalconetOptions options = LoadConfiguration(request.ConfigFile, request.Overrides);
+        foreach (string warning in options.ConfigWarnings)
+        {
+            console.Error.WriteLine("falconet: warning: " + warning);
+        }
 
         if (request.ListFields)
         {
@@ -78,7 +82,9 @@ public static class FalconetCommands
             return Validate(request.ValidatePaths, options, console);
         }
 
-        LoadResult rules = LoadRules(request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles, LoaderOptions(options), DnsServersOf(options));
+        IReadOnlyList<string> rulesPaths = request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles;
+        long loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        LoadResult rules = LoadRules(rulesPaths, LoaderOptions(options), DnsServersOf(options));
         if (!rules.Success)
         {
             console.Error.WriteLine(rules.ToText().TrimEnd());
@@ -101,6 +107,7 @@ public static class FalconetCommands
         }
 
         RuleEngine engine = BuildEngine(rules, options);
+        TimeSpan loadTime = System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted);
         if (request.DryRun)
         {
             console.Error.WriteLine($"falconet: dry run: configuration and {engine.Rules.Count} enabled rules loaded");
@@ -109,13 +116,76 @@ public static class FalconetCommands
 
         string? capture = request.CaptureFile
             ?? (options.EngineKind == "replay" ? options.ReplayCaptureFile ?? throw new ConfigException("engine.kind is replay but engine.replay.capture_file is not set") : null);
-        var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose) { Rules = rules.RuleSet, Resolvers = DnsServersOf(options) };
-        if (capture is not null)
+        DetectionRun? running = null;
+        ConfigWatcher? watcher = options.Tree.GetBool("watch_config_files", false) && request.Reloads is not null
+            ? new ConfigWatcher(request.ConfigFile, rulesPaths, request.Reloads, console.Error)
+            : null;
+        using (watcher)
         {
-            return run.Replay(capture, cancellation);
+            var run = new DetectionRun(options, engine, console, request.Unbuffered, request.Verbose)
+            {
+                RulesLoadTime = loadTime,
+                RulesFiles = DigestRules(rulesPaths),
+                AfterSummary = request.AfterSummary,
+                Reloads = request.Reloads,
+                Reloader = () => Reload(request, options, running!),
+                Rules = rules.RuleSet,
+                Resolvers = DnsServersOf(options),
+            };
+            running = run;
+            return capture is not null ? run.Replay(capture, cancellation) : run.Live(request.DurationSeconds, cancellation);
         }
-        return run.Live(request.DurationSeconds, cancellation);
     }
+
+    /// <summary>Configuration keys a reload applies; a change to any other key is reported as needing a restart.</summary>
+    private static readonly HashSet<string> s_reloadableKeys = new(StringComparer.Ordinal)
+    {
+        "rules_files", "rules_file", "rules", "priority", "rule_matching", "time_format_iso_8601",
+    };
+
+    /// <summary>
+    /// A reload: the configuration and rules loaded again as at start-up, beside the running ones. Rules errors or a
+    /// configuration error reject the whole set; keys the running process cannot change are named in the notes.
+    /// </summary>
+    private static ReloadedRules Reload(RunRequest request, FalconetOptions running, DetectionRun run)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        FalconetOptions options;
+        try
+        {
+            options = LoadConfiguration(request.ConfigFile, request.Overrides);
+        }
+        catch (ConfigException e)
+        {
+            return new ReloadedRules(null, e.Message, TimeSpan.Zero, [], []);
+        }
+        IReadOnlyList<string> paths = request.RulesPaths.Count > 0 ? request.RulesPaths : options.RulesFiles;
+        LoadResult rules = LoadRules(paths, LoaderOptions(options), DnsServersOf(options));
+        if (!rules.Success)
+        {
+            return new ReloadedRules(null, rules.ToText().TrimEnd(), TimeSpan.Zero, [], []);
+        }
+        RuleEngine engine = BuildEngine(rules, options);
+        var notes = new List<string>(options.ConfigWarnings);
+        Dictionary<string, string> before = Leaves(running.Tree);
+        Dictionary<string, string> after = Leaves(options.Tree);
+        foreach (string key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+        {
+            if (before.GetValueOrDefault(key) != after.GetValueOrDefault(key) && !s_reloadableKeys.Contains(key.Split('.')[0]))
+            {
+                notes.Add($"reload: configuration key {key} changed; it takes effect at the next restart");
+            }
+        }
+        if (run.SyscallsMissingFor(engine) is { Count: > 0 } missing)
+        {
+            notes.Add($"reload: the new rules need system calls the running capture does not deliver ({string.Join(", ", missing)}); they take effect at the next restart");
+        }
+        return new ReloadedRules(engine, null, System.Diagnostics.Stopwatch.GetElapsedTime(started), DigestRules(paths), notes);
+    }
+
+    private static Dictionary<string, string> Leaves(ConfigTree tree) => tree.Entries()
+        .Where(e => e.Value is not Dictionary<string, object?>)
+        .ToDictionary(e => e.Path, e => System.Text.Json.JsonSerializer.Serialize(e.Value), StringComparer.Ordinal);
 
     /// <summary>
     /// The built-in rules file, then, when the machine's resolvers are known, a second built-in file that fills the
@@ -152,17 +222,111 @@ public static class FalconetCommands
         };
     }
 
-    /// <summary>falco.yaml (<c>-c</c>, or the built-in one) with <c>-o key=value</c> overrides applied in order.</summary>
+    /// <summary>
+    /// The effective configuration, in Falco's order: falco.yaml (<c>-c</c>, or the built-in one), then each
+    /// <c>config_files</c> entry (as the file, or a <c>-o config_files=…</c>, lists them; a directory's *.yaml/*.yml
+    /// files in name order) merged with its strategy, then the <c>-o key=value</c> overrides in order. Every key is
+    /// checked against <see cref="ConfigSchema"/>: a wrong type is a <see cref="ConfigException"/> with file and line,
+    /// unknown keys are warnings in <see cref="FalconetOptions.ConfigWarnings"/>.
+    /// </summary>
     public static FalconetOptions LoadConfiguration(string? configFile, IReadOnlyList<string> overrides)
     {
+        ArgumentNullException.ThrowIfNull(overrides);
+        ConfigTree tree = LoadConfigTree(configFile, overrides, out List<string> warnings);
+        warnings.AddRange(ConfigSchema.Default.Check(tree));
+        return new FalconetOptions(tree) { ConfigWarnings = warnings };
+    }
+
+    /// <summary>The merged tree of <see cref="LoadConfiguration"/>, before the schema check.</summary>
+    public static ConfigTree LoadConfigTree(string? configFile, IReadOnlyList<string> overrides, out List<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        warnings = [];
         ConfigTree tree = configFile is null
             ? ConfigTree.Parse(EmbeddedDefaults.ConfigYaml, EmbeddedDefaults.ConfigFileName)
             : ConfigTree.LoadFile(configFile);
+        // -o config_files=… decides which files are included, so those overrides are applied to a scratch copy first.
+        ConfigTree includesFrom = tree;
+        List<string> includeOverrides = [.. overrides.Where(o => o.StartsWith("config_files", StringComparison.Ordinal))];
+        if (includeOverrides.Count > 0)
+        {
+            // A fresh parse, not a copy: overrides change lists and maps in place.
+            includesFrom = configFile is null
+                ? ConfigTree.Parse(EmbeddedDefaults.ConfigYaml, EmbeddedDefaults.ConfigFileName)
+                : ConfigTree.LoadFile(configFile);
+            foreach (string o in includeOverrides)
+            {
+                includesFrom.ApplyOverride(o);
+            }
+        }
+        foreach ((string path, ConfigMergeStrategy strategy) in ConfigIncludes(includesFrom))
+        {
+            foreach (string file in ExpandConfigPath(path, warnings))
+            {
+                ConfigTree included = ConfigTree.LoadFile(file);
+                if (included.Contains("config_files"))
+                {
+                    warnings.Add($"{included.OriginOf("config_files")}: config_files in an included file is ignored (no nested includes)");
+                }
+                tree.Merge(included, strategy);
+            }
+        }
         foreach (string o in overrides)
         {
             tree.ApplyOverride(o);
         }
-        return new FalconetOptions(tree);
+        return tree;
+    }
+
+    private static IEnumerable<(string Path, ConfigMergeStrategy Strategy)> ConfigIncludes(ConfigTree tree)
+    {
+        object? value = tree.Get("config_files");
+        IEnumerable<object?> entries = value switch
+        {
+            null => [],
+            string s => [s],
+            List<object?> list => list,
+            _ => throw new ConfigException($"{tree.OriginOf("config_files")}: configuration key config_files: expected a list"),
+        };
+        foreach (object? entry in entries)
+        {
+            switch (entry)
+            {
+                case string path:
+                    yield return (path, ConfigMergeStrategy.Append);
+                    break;
+                case Dictionary<string, object?> map when map.GetValueOrDefault("path") is string path:
+                    string strategy = map.GetValueOrDefault("strategy") as string ?? "append";
+                    yield return (path, strategy switch
+                    {
+                        "append" => ConfigMergeStrategy.Append,
+                        "override" => ConfigMergeStrategy.Override,
+                        "add-only" => ConfigMergeStrategy.AddOnly,
+                        _ => throw new ConfigException($"{tree.OriginOf("config_files")}: configuration key config_files: strategy '{strategy}' must be append, override or add-only"),
+                    });
+                    break;
+                default:
+                    throw new ConfigException($"{tree.OriginOf("config_files")}: configuration key config_files: each entry is a path or {{path, strategy}}");
+            }
+        }
+    }
+
+    /// <summary>A config_files entry: a file, or a directory's *.yaml/*.yml regular files in ordinal name order.</summary>
+    private static IEnumerable<string> ExpandConfigPath(string path, List<string> warnings)
+    {
+        if (Directory.Exists(path))
+        {
+            return Directory.EnumerateFiles(path)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        if (File.Exists(path))
+        {
+            return [path];
+        }
+        warnings.Add($"config_files entry {path} does not exist; skipped");
+        return [];
     }
 
     /// <summary>
@@ -207,6 +371,35 @@ public static class FalconetCommands
             }
         }
         return RulesLoader.LoadText(files, FieldRegistry.Default, loaderOptions);
+    }
+
+    /// <summary>The SHA-256 of each rules file loaded from <paramref name="paths"/> (directories expanded as the loader does).</summary>
+    public static IReadOnlyList<RulesFileDigest> DigestRules(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        static string Hex(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var digests = new List<RulesFileDigest>();
+        foreach (string p in paths.Count == 0 ? [EmbeddedDefaults.RulesFileName] : paths)
+        {
+            if (EmbeddedDefaults.IsBuiltinRulesName(p))
+            {
+                digests.Add(new RulesFileDigest(EmbeddedDefaults.RulesFileName, Hex(System.Text.Encoding.UTF8.GetBytes(EmbeddedDefaults.RulesYaml))));
+            }
+            else if (Directory.Exists(p))
+            {
+                foreach (string file in Directory.EnumerateFiles(p)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal))
+                {
+                    digests.Add(new RulesFileDigest(file, Hex(File.ReadAllBytes(file))));
+                }
+            }
+            else if (File.Exists(p))
+            {
+                digests.Add(new RulesFileDigest(p, Hex(File.ReadAllBytes(p))));
+            }
+        }
+        return digests;
     }
 
     /// <summary>

@@ -33,6 +33,10 @@ public sealed class RunRequest
     public int? DurationSeconds { get; init; }
     /// <summary><c>-U</c>: flush every alert.</summary>
     public bool Unbuffered { get; init; }
+    /// <summary>Reload requests (SIGHUP) for the run; null: no reloads.</summary>
+    public ReloadTrigger? Reloads { get; init; }
+    /// <summary>See <see cref="DetectionRun.AfterSummary"/>: called after the summary while the web server still serves.</summary>
+    public Action<Uri?>? AfterSummary { get; init; }
     /// <summary><c>-v</c>: progress and statistics on stderr.</summary>
     public bool Verbose { get; init; }
 }

@@ -99,6 +99,9 @@ public sealed class OutputDispatcher : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Alerts (and control items) waiting in the queue now; read without locks, for metrics.</summary>
+    public int QueueDepth => _channel.Reader.CanCount ? _channel.Reader.Count : 0;
+
     /// <summary>The counters so far.</summary>
     public OutputStatistics GetStatistics()
     {

@@ -54,7 +54,7 @@ public sealed class LiveFalconet : IDisposable
         // observed DNS only, and any server it uses is the namespace's (a test that wants the resolver overrides both).
         string[] defaults =
         [
-            "-o", "json_output=true", "-v", "-M", "600",
+            "-o", "json_output=true", "-v", "-M", "600", "-o", "webserver.listen_port=0",
             "-o", "dns.mode=observed", "-o", $"dns.servers=[\"{TestNetwork.DnsServerIPv4}\"]",
         ];
         foreach (string argument in defaults.Concat(arguments))

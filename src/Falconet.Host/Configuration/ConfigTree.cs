@@ -15,11 +15,39 @@ namespace Falconet.Host.Configuration;
 public sealed class ConfigTree
 {
     private readonly Dictionary<string, object?> _root;
+    // Dotted path of every map key set (not list items) → where its value came from.
+    private readonly Dictionary<string, ConfigOrigin> _origins;
 
-    private ConfigTree(Dictionary<string, object?> root) => _root = root;
+    private ConfigTree(Dictionary<string, object?> root, Dictionary<string, ConfigOrigin> origins)
+    {
+        _root = root;
+        _origins = origins;
+    }
 
     /// <summary>A configuration with no keys: every getter returns its fallback.</summary>
-    public static ConfigTree Empty() => new(new Dictionary<string, object?>(StringComparer.Ordinal));
+    public static ConfigTree Empty() => new(new Dictionary<string, object?>(StringComparer.Ordinal), new Dictionary<string, ConfigOrigin>(StringComparer.Ordinal));
+
+    /// <summary>Where the value at a dotted path came from, or null when it is not set.</summary>
+    public ConfigOrigin? OriginOf(string dottedPath) => _origins.GetValueOrDefault(dottedPath);
+
+    /// <summary>Every map key, depth first in file order, with its dotted path, value and origin (lists are not entered).</summary>
+    public IEnumerable<(string Path, object? Value, ConfigOrigin? Origin)> Entries() => Walk(_root, "");
+
+    private IEnumerable<(string Path, object? Value, ConfigOrigin? Origin)> Walk(Dictionary<string, object?> map, string prefix)
+    {
+        foreach ((string key, object? value) in map)
+        {
+            string path = prefix.Length == 0 ? key : prefix + "." + key;
+            yield return (path, value, _origins.GetValueOrDefault(path));
+            if (value is Dictionary<string, object?> child)
+            {
+                foreach ((string Path, object? Value, ConfigOrigin? Origin) entry in Walk(child, path))
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
 
     /// <summary>Reads a falco.yaml file; unreadable or invalid YAML is a <see cref="ConfigException"/>.</summary>
     public static ConfigTree LoadFile(string path)
@@ -58,29 +86,53 @@ public sealed class ConfigTree
         {
             return Empty();
         }
+        ConfigOriginKind kind = displayName == EmbeddedDefaults.ConfigFileName ? ConfigOriginKind.BuiltIn : ConfigOriginKind.File;
         if (stream.Documents[0].RootNode is not YamlMappingNode map)
         {
             YamlNode node = stream.Documents[0].RootNode;
             throw new ConfigException($"{displayName}:{node.Start.Line}:{node.Start.Column}: the configuration must be a YAML mapping");
         }
-        return new ConfigTree((Dictionary<string, object?>)Convert(map)!);
+        var origins = new Dictionary<string, ConfigOrigin>(StringComparer.Ordinal);
+        var root = (Dictionary<string, object?>)Convert(map, "", displayName, kind, origins, null)!;
+        return new ConfigTree(root, origins);
     }
 
-    private static object? Convert(YamlNode node) => node switch
+    private static object? Convert(YamlNode node, string path, string source, ConfigOriginKind kind, Dictionary<string, ConfigOrigin> origins, List<string>? variables)
     {
-        YamlMappingNode m => m.Children.ToDictionary(
-            kv => ((YamlScalarNode)kv.Key).Value ?? "",
-            kv => Convert(kv.Value),
-            StringComparer.Ordinal),
-        YamlSequenceNode s => s.Children.Select(Convert).ToList(),
-        YamlScalarNode { Style: ScalarStyle.Plain, Value: "~" or "null" or "" } => null,
-        YamlScalarNode sc => ExpandEnvironment(sc.Value ?? ""),
-        _ => null,
-    };
+        switch (node)
+        {
+            case YamlMappingNode m:
+                var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach ((YamlNode keyNode, YamlNode valueNode) in m.Children)
+                {
+                    if (keyNode is not YamlScalarNode { Value: string key })
+                    {
+                        throw new ConfigException($"{source}:{keyNode.Start.Line}:{keyNode.Start.Column}: a configuration key must be a plain scalar");
+                    }
+                    string childPath = path.Length == 0 ? key : path + "." + key;
+                    var used = new List<string>();
+                    map[key] = Convert(valueNode, childPath, source, kind, origins, used);
+                    origins[childPath] = new ConfigOrigin(kind, source, (int)keyNode.Start.Line, used);
+                }
+                return map;
+            case YamlSequenceNode s:
+                return s.Children.Select(c => Convert(c, path, source, kind, origins, variables)).ToList();
+            case YamlScalarNode { Style: ScalarStyle.Plain, Value: "~" or "null" or "" }:
+                return null;
+            case YamlScalarNode sc:
+                return ExpandEnvironment(sc.Value ?? "", variables);
+            default:
+                return null;
+        }
+    }
 
-    /// <summary>Falco expands <c>${VAR}</c> in configuration values.</summary>
-    private static string ExpandEnvironment(string value)
+    /// <summary>
+    /// Falco's substitution in configuration values: <c>${VAR}</c> becomes the variable's value (empty when unset) and
+    /// <c>$${VAR}</c> is the literal text <c>${VAR}</c>. The names substituted are added to <paramref name="used"/>.
+    /// </summary>
+    public static string ExpandEnvironment(string value, List<string>? used = null)
     {
+        ArgumentNullException.ThrowIfNull(value);
         if (!value.Contains("${", StringComparison.Ordinal))
         {
             return value;
@@ -96,15 +148,62 @@ public sealed class ConfigTree
                 sb.Append(value, i, value.Length - i);
                 break;
             }
+            if (start > i && value[start - 1] == '$')
+            {
+                // $${VAR}: the escape keeps the reference as text, less one '$'.
+                sb.Append(value, i, start - 1 - i).Append(value, start, end + 1 - start);
+                i = end + 1;
+                continue;
+            }
             sb.Append(value, i, start - i);
-            sb.Append(Environment.GetEnvironmentVariable(value[(start + 2)..end]) ?? "");
+            string name = value[(start + 2)..end];
+            used?.Add(name);
+            sb.Append(Environment.GetEnvironmentVariable(name) ?? "");
             i = end + 1;
         }
         return sb.ToString();
     }
 
-    /// <summary>Merges another file's tree: maps merge recursively, lists append, scalars override (Falco's "append" strategy).</summary>
-    public void Merge(ConfigTree other) => MergeMaps(_root, other._root);
+    /// <summary>Merges another file's tree with Falco's <c>append</c> strategy: maps merge recursively, lists append, scalars override.</summary>
+    public void Merge(ConfigTree other) => Merge(other, ConfigMergeStrategy.Append);
+
+    /// <summary>Merges another file's tree with one of Falco's <c>config_files</c> strategies.</summary>
+    public void Merge(ConfigTree other, ConfigMergeStrategy strategy)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach ((string key, object? value) in other._root)
+        {
+            bool exists = _root.ContainsKey(key);
+            if (strategy == ConfigMergeStrategy.AddOnly && exists)
+            {
+                continue;
+            }
+            if (strategy == ConfigMergeStrategy.Override || !exists)
+            {
+                RemoveOrigins(key);
+                _root[key] = value;
+            }
+            else
+            {
+                MergeMaps(_root, new Dictionary<string, object?>(StringComparer.Ordinal) { [key] = value });
+            }
+            foreach ((string path, ConfigOrigin origin) in other._origins)
+            {
+                if (path == key || path.StartsWith(key + ".", StringComparison.Ordinal))
+                {
+                    _origins[path] = origin;
+                }
+            }
+        }
+    }
+
+    private void RemoveOrigins(string path)
+    {
+        foreach (string p in _origins.Keys.Where(p => p == path || p.StartsWith(path + ".", StringComparison.Ordinal)).ToList())
+        {
+            _origins.Remove(p);
+        }
+    }
 
     private static void MergeMaps(Dictionary<string, object?> into, Dictionary<string, object?> from)
     {
@@ -139,6 +238,7 @@ public sealed class ConfigTree
         string valueText = option[(eq + 1)..];
         object? value = ParseOverrideValue(valueText);
         List<PathSegment> path = ParsePath(key, option);
+        RecordOverride(path, value, option);
 
         object container = _root;
         for (int i = 0; i < path.Count; i++)
@@ -199,6 +299,31 @@ public sealed class ConfigTree
     }
 
     private readonly record struct PathSegment(string Key, int? Index, bool Append);
+
+    /// <summary>The override owns the map keys down to the first list segment, and everything under them.</summary>
+    private void RecordOverride(List<PathSegment> path, object? value, string option)
+    {
+        var origin = new ConfigOrigin(ConfigOriginKind.Override, option, 0, []);
+        string dotted = "";
+        foreach (PathSegment seg in path)
+        {
+            dotted = dotted.Length == 0 ? seg.Key : dotted + "." + seg.Key;
+            _origins[dotted] = origin;
+            if (seg.Index is not null || seg.Append)
+            {
+                return;
+            }
+        }
+        RemoveOrigins(dotted);
+        _origins[dotted] = origin;
+        if (value is Dictionary<string, object?> map)
+        {
+            foreach ((string p, _, _) in Walk(map, dotted))
+            {
+                _origins[p] = origin;
+            }
+        }
+    }
 
     private static List<PathSegment> ParsePath(string key, string option)
     {
@@ -296,7 +421,7 @@ public sealed class ConfigTree
             }
             try
             {
-                ConfigTree t = Parse("v: " + trimmed, "-o");
+                ConfigTree t = Parse("v: " + trimmed, "-o value");
                 return t._root["v"];
             }
             catch (ConfigException)

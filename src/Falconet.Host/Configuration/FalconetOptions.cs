@@ -44,8 +44,15 @@ public sealed class FalconetOptions
         ReplayCaptureFile = tree.GetString("engine.replay.capture_file");
         OutputsQueueCapacity = tree.GetInt64("outputs_queue.capacity", 0);
         Dns = new DnsOptions(tree);
+        Operations = new OperationsSettings(tree);
         Hostname = Environment.GetEnvironmentVariable("FALCO_HOSTNAME") is { Length: > 0 } h ? h : System.Net.Dns.GetHostName();
     }
+
+    /// <summary>Unknown or ignored keys found while loading, each with where it was set.</summary>
+    public IReadOnlyList<string> ConfigWarnings { get; init; } = [];
+
+    /// <summary>The <c>webserver</c> and <c>metrics</c> sections.</summary>
+    public OperationsSettings Operations { get; }
 
     /// <summary>The <c>dns</c> section and <c>compat</c>.</summary>
     public DnsOptions Dns { get; }
