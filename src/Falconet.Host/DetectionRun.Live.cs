@@ -90,7 +90,7 @@ public sealed partial class DetectionRun
                 throw new UserFacingException(e.Message);
             }
             using (capture)
-            using (TriggeredCapture? captures = TriggeredCapture.Create(options, engine, state, console.Error, alert => Publish(outputs, alert), live: true))
+            using (TriggeredCapture? captures = TriggeredCapture.Create(options, _engine, state, console.Error, alert => Publish(outputs, alert), live: true))
             {
                 _captures = captures;
                 // Ready for systemd (Type=notify) once the probe is attached and the /proc snapshot loaded.

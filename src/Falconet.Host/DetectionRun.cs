@@ -128,6 +128,11 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
         }
         _rules!.TakeOver(next.Engine, next.LoadTime, next.Files);
         _engine = next.Engine;
+        if (Enforcement is { } enforcement && next.Rules is { } rules)
+        {
+            // The kernel policy follows the rules: written into the inactive generation and switched in one update.
+            enforcement.UpdatePolicy(rules, Resolvers, console.Error);
+        }
     }
 
     /// <summary>Runs the rules over a capture file until its end or cancellation; returns the exit code.</summary>
@@ -149,7 +154,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
             SystemState state = dns.State;
             var evt = new ScapEvent();
             var progress = new ProgressReporter(console.Error, "replay", reader.Length > ProgressThresholdBytes || verbose);
-            using TriggeredCapture? captures = TriggeredCapture.Create(options, engine, state, console.Error, alert => Publish(outputs, alert), live: false);
+            using TriggeredCapture? captures = TriggeredCapture.Create(options, _engine, state, console.Error, alert => Publish(outputs, alert), live: false);
             _captures = captures;
             Action<Alert> onAlert = alert => Publish(outputs, alert);
             try

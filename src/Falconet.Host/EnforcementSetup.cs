@@ -111,6 +111,24 @@ public sealed class EnforcementSetup : IDisposable
         return alert with { Source = "syscall", Tags = ["network", "falconet_enforcement"] };
     }
 
+    /// <summary>
+    /// After a rules reload: the enforced policy becomes the new rules' allowlist. A policy that cannot be built or
+    /// written is logged and the running one stays in force, as a rejected reload leaves the running rules.
+    /// </summary>
+    public void UpdatePolicy(RuleSet rules, IReadOnlyList<IPAddress> resolvers, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        try
+        {
+            _enforcer.UpdatePolicy(EgressPolicyBuilder.FromRules(rules, resolvers));
+            log.WriteLine("falconet: enforcement: policy updated from the reloaded rules");
+        }
+        catch (Exception e) when (e is EnforcementException or InvalidOperationException or IOException or ArgumentException)
+        {
+            log.WriteLine("falconet: enforcement: the reloaded rules' policy was not applied, the running one stays: " + e.Message);
+        }
+    }
+
     /// <summary>Detaches (unless the links are pinned) and unloads.</summary>
     public void Dispose() => _enforcer.Dispose();
 }

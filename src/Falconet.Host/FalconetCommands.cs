@@ -180,7 +180,7 @@ public static class FalconetCommands
         {
             notes.Add($"reload: the new rules need system calls the running capture does not deliver ({string.Join(", ", missing)}); they take effect at the next restart");
         }
-        return new ReloadedRules(engine, null, System.Diagnostics.Stopwatch.GetElapsedTime(started), DigestRules(paths), notes);
+        return new ReloadedRules(engine, null, System.Diagnostics.Stopwatch.GetElapsedTime(started), DigestRules(paths), notes, rules.RuleSet);
     }
 
     private static Dictionary<string, string> Leaves(ConfigTree tree) => tree.Entries()

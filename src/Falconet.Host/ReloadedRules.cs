@@ -8,4 +8,5 @@ namespace Falconet.Host;
 /// <param name="LoadTime">How long loading took.</param>
 /// <param name="Files">The rules files loaded.</param>
 /// <param name="Notes">Warnings about what the new set cannot change in the running process (restart needed).</param>
-public sealed record ReloadedRules(RuleEngine? Engine, string? Errors, TimeSpan LoadTime, IReadOnlyList<RulesFileDigest> Files, IReadOnlyList<string> Notes);
+/// <param name="Rules">The loaded rule set, from which kernel enforcement takes its new policy; null when rejected.</param>
+public sealed record ReloadedRules(RuleEngine? Engine, string? Errors, TimeSpan LoadTime, IReadOnlyList<RulesFileDigest> Files, IReadOnlyList<string> Notes, Falconet.Rules.Loading.RuleSet? Rules = null);
