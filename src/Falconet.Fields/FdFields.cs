@@ -191,6 +191,11 @@ internal static class FdFields
         bool asText = false, FieldFlags flags = FieldFlags.None) =>
         registry.Add(name, type, description, (EventContext c, ref FieldValue v) =>
         {
+            if (asText && end is ConnectionEnd.Client or ConnectionEnd.Server && c.Fd is { IsServerSocket: true })
+            {
+                v.String = ""; // Falco names no protocol for either end of a bound socket, not even its own port
+                return true;
+            }
             if (!TryGetEnd(c, end, out IPAddress? ip, out ushort port))
             {
                 return false;
