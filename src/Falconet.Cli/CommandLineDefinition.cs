@@ -59,7 +59,7 @@ public static class CommandLineDefinition
         });
 
         var inspectCapture = new Argument<string>("CAPTURE") { Description = "The .scap file (plain or gzip)." };
-        var inspectFormat = new Option<string?>("-p", "--print") { Description = "Output format, e.g. '%evt.num %proc.name %fd.name'. Missing values print <NA>.", HelpName = "FORMAT" };
+        var inspectFormat = new Option<string?>("-p", "--print") { Description = "Output format, e.g. '%evt.num %proc.name %fd.name'. As sysdig: an event lacking a field of the format is not printed; with a leading '*' missing values print <NA>.", HelpName = "FORMAT" };
         var inspectJson = new Option<bool>("--json") { Description = "One JSON object per event with the fields of the format." };
         var inspectLimit = new Option<long?>("--limit") { Description = "Stop after this many printed events.", HelpName = "N" };
         var inspectFilter = new Option<string?>("-f", "--filter") { Description = "Only events matching this Falco condition.", HelpName = "CONDITION" };

@@ -18,7 +18,14 @@ internal sealed class EitherEndExtractor(FieldDescriptor field, bool ports) : Fi
     {
         if (!FdFields.TryGetEnd(context, end, out IPAddress? ip, out ushort port))
         {
-            return false;
+            // libsinsp compares these against the socket's stored tuple whatever its state: an IP socket with no
+            // peer yet (right after socket()) has the any address of its family and port 0 at both ends.
+            if (context.Fd is not { IsIpSocket: true, Role: SocketRole.None } fd)
+            {
+                return false;
+            }
+            ip = fd.Kind == FdKind.Ipv4Socket ? IPAddress.Any : IPAddress.IPv6Any;
+            port = 0;
         }
         if (ports)
         {

@@ -51,6 +51,12 @@ internal static class EventFields
             (EventContext c, ref FieldValue v) => Int((long)(c.Event.Timestamp / 1_000_000_000), ref v), FieldOutputStyle.JsonInteger);
         Add(registry, "evt.rawtime.ns", ParamType.Abstime, "fractional part of the absolute event timestamp.",
             (EventContext c, ref FieldValue v) => Int((long)(c.Event.Timestamp % 1_000_000_000), ref v), FieldOutputStyle.JsonInteger | FieldOutputStyle.TextZeroPadded);
+        Add(registry, "evt.reltime", ParamType.Reltime, "number of nanoseconds from the beginning of the capture.",
+            (EventContext c, ref FieldValue v) => Int((long)RelativeTime(c), ref v), FieldOutputStyle.JsonInteger | FieldOutputStyle.TextZeroPadded);
+        Add(registry, "evt.reltime.s", ParamType.Reltime, "number of seconds from the beginning of the capture.",
+            (EventContext c, ref FieldValue v) => Int((long)(RelativeTime(c) / 1_000_000_000), ref v), FieldOutputStyle.JsonInteger);
+        Add(registry, "evt.reltime.ns", ParamType.Reltime, "fractional part (in ns) of the time from the beginning of the capture.",
+            (EventContext c, ref FieldValue v) => Int((long)(RelativeTime(c) % 1_000_000_000), ref v), FieldOutputStyle.JsonInteger | FieldOutputStyle.TextZeroPadded);
         AddDeltaTime(registry, "evt.deltatime", "delta between this event and the previous event it was extracted for, in nanoseconds.", d => d, FieldOutputStyle.JsonInteger);
         AddDeltaTime(registry, "evt.deltatime.s", "integer part of the delta between this event and the previous event.", d => d / 1_000_000_000, FieldOutputStyle.JsonInteger);
         AddDeltaTime(registry, "evt.deltatime.ns", "fractional part of the delta between this event and the previous event.", d => d % 1_000_000_000,
@@ -351,6 +357,9 @@ internal static class EventFields
         }
         return evt.TryGetInt64(0, out value);
     }
+
+    /// <summary>Nanoseconds since the first delivered event, unsigned as in libsinsp (events before it count from 0).</summary>
+    private static ulong RelativeTime(EventContext c) => unchecked(c.Event.Timestamp - c.State.FirstEventTimestamp);
 
     private static bool ExtractResult(EventContext c, ref FieldValue v)
     {

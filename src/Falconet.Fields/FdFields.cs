@@ -37,6 +37,31 @@ internal static class FdFields
         registry.Add("fd.nameraw", ParamType.Charbuf, "The path of a file fd as the process gave it.",
             (EventContext c, ref FieldValue v) => Str(c.Fd?.NameRaw, ref v));
 
+        registry.Add("fd.uid", ParamType.Charbuf, "a unique identifier for the FD, created by chaining the thread ID and the FD number.",
+            FieldArgumentMode.None, FieldFlags.None, _ =>
+            {
+                var texts = new TextCache();
+                return (EventContext c, ref FieldValue v) => HasFd(c) && Str(FdUid(c, texts), ref v);
+            });
+        registry.Add("fd.containername", ParamType.Charbuf, "chaining of the container ID and the FD name.",
+            FieldArgumentMode.None, FieldFlags.None, _ =>
+            {
+                var paths = new PathTexts();
+                var texts = new TextCache();
+                var text = new System.Text.StringBuilder();
+                return (EventContext c, ref FieldValue v) =>
+                    HasFd(c) && Str(ContainerChain(c, c.Fd?.Name ?? NameFromEvent(c, paths), texts, text), ref v);
+            });
+        registry.Add("fd.containerdirectory", ParamType.Charbuf, "chaining of the container ID and the directory name.",
+            FieldArgumentMode.None, FieldFlags.None, _ =>
+            {
+                var paths = new PathTexts();
+                var texts = new TextCache();
+                var text = new System.Text.StringBuilder();
+                return (EventContext c, ref FieldValue v) =>
+                    HasFd(c) && Str(ContainerChain(c, c.Fd is null ? FdInfo.DirectoryOf(NameFromEvent(c, paths)) : Directory(c, paths), texts, text), ref v);
+            });
+
         AddEitherEnd(registry, "fd.ip", ParamType.Ipaddr, "Either IP of the connection (filter only): matches when the client or the server IP does.", ports: false);
         AddEnd(registry, "fd.cip", ParamType.Ipaddr, "The client IP address.", ConnectionEnd.Client, ports: false);
         AddEnd(registry, "fd.sip", ParamType.Ipaddr, "The server IP address.", ConnectionEnd.Server, ports: false);
@@ -99,6 +124,26 @@ internal static class FdFields
 
     /// <summary>Only events that create, use or destroy an fd have fd fields.</summary>
     private static bool HasFd(EventContext c) => c.Thread is not null && (c.Event.Info.Flags & FdEventFlags) != 0;
+
+    /// <summary>The thread id followed by the fd number, both in decimal (-1 when the event has none).</summary>
+    private static string FdUid(EventContext c, TextCache texts)
+    {
+        Span<char> buffer = stackalloc char[40];
+        c.Thread!.Tid.TryFormat(buffer, out int written, provider: CultureInfo.InvariantCulture);
+        c.FdNumber.TryFormat(buffer[written..], out int more, provider: CultureInfo.InvariantCulture);
+        return texts.Get(buffer[..(written + more)]);
+    }
+
+    /// <summary><c>container.id:text</c>, the container id empty on the host; null when the text is.</summary>
+    private static string? ContainerChain(EventContext c, string? text, TextCache texts, System.Text.StringBuilder builder)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        builder.Clear().Append(c.Thread!.ContainerId).Append(':').Append(text);
+        return texts.Get(builder);
+    }
 
     private static string L4ProtoName(FdInfo fd)
     {
@@ -191,6 +236,11 @@ internal static class FdFields
         bool asText = false, FieldFlags flags = FieldFlags.None) =>
         registry.Add(name, type, description, (EventContext c, ref FieldValue v) =>
         {
+            if (asText && end is ConnectionEnd.Client or ConnectionEnd.Server && c.Fd is { IsServerSocket: true })
+            {
+                v.String = ""; // Falco names no protocol for either end of a bound socket, not even its own port
+                return true;
+            }
             if (!TryGetEnd(c, end, out IPAddress? ip, out ushort port))
             {
                 return false;

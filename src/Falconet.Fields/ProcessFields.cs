@@ -1,6 +1,7 @@
 using System.Globalization;
 using Falconet.Fields.ArgumentRendering;
 using Falconet.Fields.Caching;
+using Falconet.Fields.OutputFormats;
 using static Falconet.Fields.FieldValues;
 
 namespace Falconet.Fields;
@@ -29,6 +30,19 @@ internal static class ProcessFields
             "The name of an ancestor: proc.aname[0] this process, [1] the parent, [2] the grandparent…; without index a comparison matches when any ancestor (not this process) does.",
             t => t.Comm);
         AddArgs(registry);
+        AddAncestor(registry, "proc.aargs", ParamType.Charbuf,
+            "The proc.args of an ancestor: proc.aargs[1] the parent's, [2] the grandparent's…; without index, any ancestor.", Args);
+        registry.Add("proc.loginshellid", ParamType.Int64,
+            "The pid of the oldest shell (a process name ending in 'sh') among the process and its ancestors, if there is one.",
+            (EventContext c, ref FieldValue v) => Int(c.Thread is not null && LoginShellId(c) is var id and not 0 ? id : null, ref v));
+        registry.Add("proc.fdusage", ParamType.Double, "The ratio between open FDs and maximum available FDs for the process, as a percentage.",
+            (EventContext c, ref FieldValue v) => (Main(c) ?? c.Thread) is { } m && Percent(m.Fds.Count, m.FdLimit, ref v));
+        registry.Add("thread.exectime", ParamType.Reltime,
+            "CPU time spent by the last scheduled thread, in nanoseconds. Exported by switch events only, which Falco does not capture: 0.",
+            (EventContext c, ref FieldValue v) => c.Thread is not null && Int(0, ref v), style: FieldOutputStyle.JsonInteger);
+        registry.Add("thread.totexectime", ParamType.Reltime,
+            "Total CPU time of the thread, in nanoseconds since the beginning of the capture. Exported by switch events only, which Falco does not capture: 0.",
+            (EventContext c, ref FieldValue v) => c.Thread is not null && Int(0, ref v), style: FieldOutputStyle.JsonInteger);
         registry.Add("proc.cmdline", ParamType.Charbuf, "The process name followed by its arguments, space separated.",
             (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Cmdline(c.Thread), ref v));
         registry.Add("proc.pcmdline", ParamType.Charbuf, "The proc.cmdline of the parent process.",
@@ -210,6 +224,27 @@ internal static class ProcessFields
 
     private static string Exeline(ThreadInfo t) =>
         t.CacheOf<ProcessTextCache>().Exeline ??= t.Args.Length == 0 ? t.Exe : t.Exe + " " + string.Join(' ', t.Args);
+
+    /// <summary>libsinsp's login shell: the last (oldest) process whose name ends in "sh" walking up from the thread itself.</summary>
+    private static long LoginShellId(EventContext c)
+    {
+        long id = 0;
+        int steps = 0;
+        for (ThreadInfo? t = c.Thread; t is not null && steps++ < MaxAncestors; t = c.State.FindParent(t))
+        {
+            if (t.Comm.EndsWith("sh", StringComparison.Ordinal))
+            {
+                id = t.Pid;
+            }
+        }
+        return id;
+    }
+
+    private static bool Percent(int open, ulong limit, ref FieldValue v)
+    {
+        v.Double = limit > 0 ? open * 100.0 / limit : 0;
+        return true;
+    }
 
     /// <summary>The Nth ancestor: 0 the thread itself, 1 the parent process, 2 the grandparent …</summary>
     private static ThreadInfo? Ancestor(EventContext c, int level)

@@ -75,9 +75,13 @@ public static class InspectCommand
                         jsonWriter.Flush();
                         console.Out.WriteLine(Encoding.UTF8.GetString(json.GetBuffer(), 0, (int)json.Length));
                     }
+                    else if (format.TryRenderText(context, out string? line))
+                    {
+                        console.Out.WriteLine(line);
+                    }
                     else
                     {
-                        console.Out.WriteLine(format.RenderText(context));
+                        continue; // sysdig's -p without '*': an event lacking a field of the format has no line
                     }
                     if (request.Limit is long limit && ++printed >= limit)
                     {

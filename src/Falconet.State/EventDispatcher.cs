@@ -46,6 +46,10 @@ internal sealed class EventDispatcher(
         if (ReachesParser(info))
         {
             evt.Number = ++_eventNumber;
+            if (FirstEventTimestamp == 0 && (info.Category & EventCategory.Internal) == 0 && !ContainerTable.IsContainerEvent(evt.Type))
+            {
+                FirstEventTimestamp = evt.Timestamp; // evt.reltime counts from the first event the parser sees, as in libsinsp
+            }
         }
         if (info.IsEnter && !IsOneShotEnter(info))
         {
@@ -110,6 +114,9 @@ internal sealed class EventDispatcher(
         }
         return !evt.IsStateOnly && (info.Category & EventCategory.Internal) == 0;
     }
+
+    /// <summary>The timestamp of the first event the parser sees, snapshot and container events aside (0 before it); see <see cref="SystemState.FirstEventTimestamp"/>.</summary>
+    public ulong FirstEventTimestamp { get; private set; }
 
     /// <summary>
     /// Whether libs' converter lets an event through to the parser, which numbers it (<c>evt.num</c>): every exit,

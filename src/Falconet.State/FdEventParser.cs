@@ -131,13 +131,17 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
             {
                 return;
             }
-            fd.Kind = address.Family == SocketTuple.FamilyInet ? FdKind.Ipv4ServerSocket : FdKind.Ipv6ServerSocket;
-            fd.ServerIp = ToAddress(fd.ServerIp, address.SourceIp);
+            // libsinsp files a bind to the IPv6 any address (::) as an IPv4 server socket on 0.0.0.0, keeping the
+            // IPv6 text in the name (":::8443").
+            bool ipv6Any = address.Family == SocketTuple.FamilyInet6 && address.SourceIp.IndexOfAnyExcept((byte)0) < 0;
+            fd.Kind = address.Family == SocketTuple.FamilyInet || ipv6Any ? FdKind.Ipv4ServerSocket : FdKind.Ipv6ServerSocket;
+            fd.ServerIp = ipv6Any ? IPAddress.Any : ToAddress(fd.ServerIp, address.SourceIp);
             fd.ServerPort = address.SourcePort;
             fd.ClientIp = null;
             fd.ClientPort = 0;
             fd.Role = SocketRole.Server;
-            fd.Name = $"{fd.ServerIp}:{fd.ServerPort}";
+            fd.ServerTupleWritten = null;
+            fd.Name = ipv6Any ? $":::{fd.ServerPort}" : $"{fd.ServerIp}:{fd.ServerPort}";
         }
         else if (address.Family == SocketTuple.FamilyUnix)
         {
@@ -402,13 +406,22 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
             fd = new FdInfo { Fd = fdNumber, L4Proto = ScapL4Protocol.Udp };
             thread.Fds.Set(fd);
         }
-        if (fd.IsIpSocket || fd.IsServerSocket)
+        if (fd.IsIpSocket)
         {
-            fd.IsConnected = true;
+            fd.IsConnected = true; // a server socket is not marked by the datagram that makes it a connection
         }
-        if (!haveTuple || !tuple.IsInet || fd.IsServerSocket || (fd.Name.Length > 0 && fd.IsTcp))
+        if (!haveTuple || !tuple.IsInet || (fd.Name.Length > 0 && fd.IsTcp))
         {
             return;
+        }
+        if (fd.IsServerSocket)
+        {
+            if (tuple.Family == SocketTuple.FamilyInet6)
+            {
+                ApplyTupleToServerSocket(fd, tuple);
+                return;
+            }
+            fd.Kind = FdKind.Ipv4Socket; // an IPv4 datagram turns a bound socket into a connection; the role stays
         }
         if (fd.Role == SocketRole.None)
         {
@@ -418,6 +431,42 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
         bool firstIsClient = incoming ? fd.Role == SocketRole.Server : fd.Role != SocketRole.Server;
         ApplyInetTuple(fd, tuple.Family, tuple.SourceIp, tuple.SourcePort, tuple.DestinationIp, tuple.DestinationPort,
             localIsClient: firstIsClient, keepClient: false);
+    }
+
+    /// <summary>
+    /// An IPv6 datagram on a bound (server) socket: libsinsp writes the tuple over the server end it keeps for the
+    /// socket, whose kind does not change, so the name becomes the tuple as written while the server address, port
+    /// and protocol read back the bytes the tuple put in their place (for an IPv4 server, the first bytes of the
+    /// tuple's source address; for an IPv6 server, the source address and then the destination's first bytes).
+    /// Falco shows exactly these values; they are reproduced rather than corrected.
+    /// </summary>
+    private void ApplyTupleToServerSocket(FdInfo fd, in SocketTuple tuple)
+    {
+        // A server answering many datagrams from one peer sees the same tuple again: nothing to build then.
+        Span<byte> raw = stackalloc byte[36];
+        tuple.SourceIp.CopyTo(raw);
+        tuple.DestinationIp.CopyTo(raw[16..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(raw[32..], tuple.SourcePort);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(raw[34..], tuple.DestinationPort);
+        if (fd.ServerTupleWritten is { } previous && raw.SequenceEqual(previous))
+        {
+            return;
+        }
+        fd.ServerTupleWritten = raw.ToArray();
+        string text = $"{new IPAddress(tuple.SourceIp)}:{tuple.SourcePort}->{new IPAddress(tuple.DestinationIp)}:{tuple.DestinationPort}";
+        if (fd.Kind == FdKind.Ipv4ServerSocket)
+        {
+            fd.ServerIp = ToAddress(fd.ServerIp, tuple.SourceIp[..4]);
+            fd.ServerPort = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(tuple.SourceIp[4..]);
+            fd.L4Proto = tuple.SourceIp[6];
+        }
+        else
+        {
+            fd.ServerIp = ToAddress(fd.ServerIp, tuple.SourceIp);
+            fd.ServerPort = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(tuple.DestinationIp);
+            fd.L4Proto = tuple.DestinationIp[2];
+        }
+        fd.Name = text;
     }
 
     /// <summary>libsinsp's role guess for a socket first seen in a send/recv: by the ports the process is bound to or uses.</summary>

@@ -120,6 +120,9 @@ public sealed class FdInfo
         Name = L4Proto is ScapL4Protocol.Icmp or ScapL4Protocol.Raw ? $"{ClientIp}->{ServerIp}" : $"{ClientIp}:{ClientPort}->{ServerIp}:{ServerPort}";
     }
 
+    /// <summary>The last IPv6 tuple a datagram wrote over this server socket's end (see FdEventParser), to skip repeats.</summary>
+    internal byte[]? ServerTupleWritten { get; set; }
+
     /// <summary>The DNS stream of a TCP socket to or from port 53 (messages span reads).</summary>
     internal Falconet.Dns.DnsTcpReassembler? DnsStream { get; set; }
 

@@ -92,6 +92,12 @@ public sealed class SystemState : ISnapshotSink
     /// </summary>
     public bool Process(ScapEvent evt) => _dispatcher.Process(evt);
 
+    /// <summary>
+    /// The timestamp of the first event past the snapshot (procinfo) and container events, the origin of
+    /// <c>evt.reltime</c>; 0 until that event (events before it count from 0, as in libsinsp).
+    /// </summary>
+    public ulong FirstEventTimestamp => _dispatcher.FirstEventTimestamp;
+
     /// <summary>The thread <paramref name="tid"/>, null when unknown.</summary>
     public ThreadInfo? FindThread(long tid) => ThreadTable.Find(tid);
 

@@ -41,11 +41,19 @@ public sealed class OutputFormatTests
     }
 
     [Fact]
-    public void Missing_values_render_as_NA_with_star_and_stop_without()
+    public void Missing_values_render_as_NA_with_star_and_leave_the_event_out_without()
     {
         EventContext procexit = TestContexts.For(EventBuilder.ProcExit(Ts, 100));
-        Assert.Equal("a <NA> b", OutputFormat.Parse("*a %evt.res b", FieldRegistry.Default).RenderText(procexit));
-        Assert.Equal("a ", OutputFormat.Parse("a %evt.res b", FieldRegistry.Default).RenderText(procexit));
+        OutputFormat star = OutputFormat.Parse("*a %evt.res b", FieldRegistry.Default);
+        OutputFormat plain = OutputFormat.Parse("a %evt.res b", FieldRegistry.Default);
+        Assert.Equal("a <NA> b", star.RenderText(procexit));
+        Assert.True(star.TryRenderText(procexit, out string? starText));
+        Assert.Equal("a <NA> b", starText);
+        Assert.False(plain.TryRenderText(procexit, out string? plainText));
+        Assert.Null(plainText);
+        Assert.Equal("a <NA> b", plain.RenderText(procexit));
+        Assert.True(plain.TryRenderText(Openat(), out string? present));
+        Assert.Equal("a SUCCESS b", present);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using Falconet.Core.Text;
@@ -7,8 +8,9 @@ namespace Falconet.Fields.OutputFormats;
 /// <summary>
 /// A compiled Falco output format string: literal text and <c>%field</c> references (<c>%proc.name</c>,
 /// <c>%proc.aname[2]</c>, <c>%evt.arg.flags</c>, <c>%10proc.name</c> padded/truncated to 10 characters).
-/// A leading <c>*</c> renders missing values as <c>&lt;NA&gt;</c>; without it, text rendering stops at the first
-/// missing value (Falco always adds the <c>*</c> to rule outputs). Parse once, render per event.
+/// A leading <c>*</c> renders missing values as <c>&lt;NA&gt;</c>; without it, an event lacking any field of the
+/// format has no line at all (<see cref="TryRenderText"/>, as sysdig's <c>-p</c>; Falco always adds the <c>*</c> to
+/// rule outputs). Parse once, render per event.
 /// Instances hold extractor state: use one per thread.
 /// </summary>
 public sealed class OutputFormat
@@ -174,8 +176,32 @@ public sealed class OutputFormat
         return new FieldSlot(key, extractor, width);
     }
 
-    /// <summary>The rendered text for the current event of <paramref name="context"/>.</summary>
+    /// <summary>
+    /// The rendered text for the current event of <paramref name="context"/>, every missing value as <c>&lt;NA&gt;</c>
+    /// whether or not the format starts with <c>*</c>.
+    /// </summary>
     public string RenderText(EventContext context)
+    {
+        Render(context, requireAll: false);
+        return _text.ToString();
+    }
+
+    /// <summary>
+    /// The rendered text when the event has every field of the format, or the format starts with <c>*</c> (missing
+    /// values then print <c>&lt;NA&gt;</c>); false, with no text, when a field is missing from a format without it.
+    /// </summary>
+    public bool TryRenderText(EventContext context, [NotNullWhen(true)] out string? text)
+    {
+        if (!Render(context, requireAll: !RenderMissing))
+        {
+            text = null;
+            return false;
+        }
+        text = _text.ToString();
+        return true;
+    }
+
+    private bool Render(EventContext context, bool requireAll)
     {
         _text.Clear();
         foreach (Segment segment in _segments)
@@ -192,13 +218,13 @@ public sealed class OutputFormat
             {
                 text = FieldValueFormatter.ToText(slot.Extractor, value);
             }
-            else if (RenderMissing)
+            else if (requireAll)
             {
-                text = FieldValueFormatter.NotAvailable;
+                return false;
             }
             else
             {
-                break;
+                text = FieldValueFormatter.NotAvailable;
             }
             if (slot.Width > 0)
             {
@@ -206,7 +232,7 @@ public sealed class OutputFormat
             }
             _text.Append(text);
         }
-        return _text.ToString();
+        return true;
     }
 
     /// <summary>
