@@ -33,7 +33,11 @@ public sealed class ConfigTree
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Falconet.Core.Text.Utf8TextFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigException($"configuration file {path} is {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -45,6 +49,10 @@ public sealed class ConfigTree
     /// <summary>Parses falco.yaml text; <paramref name="displayName"/> names it in error messages.</summary>
     public static ConfigTree Parse(string yaml, string displayName)
     {
+        if (Falconet.Rules.Loading.YamlLimits.Check(yaml, out Mark limitAt) is { } tooLarge)
+        {
+            throw new ConfigException($"{displayName}:{limitAt.Line}:{limitAt.Column}: {tooLarge}");
+        }
         var stream = new YamlStream();
         try
         {
@@ -53,6 +61,12 @@ public sealed class ConfigTree
         catch (YamlException e)
         {
             throw new ConfigException($"{displayName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet throws these instead of a YamlException for some malformed input (a key with no node before
+            // it, input ending inside a flow collection); found by fuzzing.
+            throw new ConfigException($"{displayName}: invalid YAML: {e.Message}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -63,20 +77,35 @@ public sealed class ConfigTree
             YamlNode node = stream.Documents[0].RootNode;
             throw new ConfigException($"{displayName}:{node.Start.Line}:{node.Start.Column}: the configuration must be a YAML mapping");
         }
-        return new ConfigTree((Dictionary<string, object?>)Convert(map)!);
+        return new ConfigTree((Dictionary<string, object?>)Convert(map, displayName)!);
     }
 
-    private static object? Convert(YamlNode node) => node switch
+    // Bounded: YamlLimits.Check ran first (depth and expanded aliases).
+    private static object? Convert(YamlNode node, string displayName)
     {
-        YamlMappingNode m => m.Children.ToDictionary(
-            kv => ((YamlScalarNode)kv.Key).Value ?? "",
-            kv => Convert(kv.Value),
-            StringComparer.Ordinal),
-        YamlSequenceNode s => s.Children.Select(Convert).ToList(),
-        YamlScalarNode { Style: ScalarStyle.Plain, Value: "~" or "null" or "" } => null,
-        YamlScalarNode sc => ExpandEnvironment(sc.Value ?? ""),
-        _ => null,
-    };
+        switch (node)
+        {
+            case YamlMappingNode m:
+                var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach ((YamlNode key, YamlNode value) in m.Children)
+                {
+                    if (key is not YamlScalarNode scalarKey)
+                    {
+                        throw new ConfigException($"{displayName}:{key.Start.Line}:{key.Start.Column}: a configuration key must be a plain string, not a {(key is YamlMappingNode ? "mapping" : "list")}");
+                    }
+                    map[scalarKey.Value ?? ""] = Convert(value, displayName);
+                }
+                return map;
+            case YamlSequenceNode s:
+                return s.Children.Select(child => Convert(child, displayName)).ToList();
+            case YamlScalarNode { Style: ScalarStyle.Plain, Value: "~" or "null" or "" }:
+                return null;
+            case YamlScalarNode sc:
+                return ExpandEnvironment(sc.Value ?? "");
+            default:
+                return null;
+        }
+    }
 
     /// <summary>Falco expands <c>${VAR}</c> in configuration values.</summary>
     private static string ExpandEnvironment(string value)
@@ -309,7 +338,9 @@ public sealed class ConfigTree
 
     private static object? FromJson(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
+        // A repeated name keeps its last value, as in YAML merges (ToDictionary would throw on it; found by fuzzing).
+        JsonValueKind.Object => e.EnumerateObject().Aggregate(new Dictionary<string, object?>(StringComparer.Ordinal),
+            (map, p) => { map[p.Name] = FromJson(p.Value); return map; }),
         JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
         JsonValueKind.String => e.GetString(),
         JsonValueKind.Null => null,
