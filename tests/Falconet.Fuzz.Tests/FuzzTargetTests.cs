@@ -4,13 +4,13 @@ using Falconet.TestKit;
 namespace Falconet.Fuzz.Tests;
 
 /// <summary>
-/// CI's bounded run of every fuzz target: the seeds, then seeded mutants until an execution count or 40 s, whichever
+/// CI's bounded run of every fuzz target: the seeds, then seeded mutants until an execution count or 25 s, whichever
 /// comes first (a budget, not a timing assertion). No input may throw an undocumented exception, break the target's
 /// invariants or run longer than 20 s. The long, coverage-guided runs are bench/fuzz.sh's.
 /// </summary>
 public sealed class FuzzTargetTests
 {
-    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(25);
 
     public static TheoryData<string, long> Targets() => new()
     {
