@@ -194,13 +194,21 @@ public static class FuzzInputs
 
     private static string FindRoot()
     {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // FALCONET_REPO, for a runner published (and instrumented) outside the tree, as bench/fuzz.sh does.
+        if (Environment.GetEnvironmentVariable("FALCONET_REPO") is { Length: > 0 } repo)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Falconet.slnx")))
+            return Path.GetFullPath(repo);
+        }
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "Falconet.slnx")))
+                {
+                    return dir.FullName;
+                }
             }
         }
-        throw new InvalidOperationException("Falconet.slnx not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("Falconet.slnx not found above " + AppContext.BaseDirectory + "; set FALCONET_REPO");
     }
 }

@@ -99,7 +99,7 @@ public sealed partial class DetectionRun
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics outputStats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        WriteSummary(outputStats,
+        WriteSummary(outputStats, state.ThreadTable,
             $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable");
         if (failure is not null)
         {

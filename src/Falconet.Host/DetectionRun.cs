@@ -27,10 +27,12 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         int exitCode = ExitCodes.Success;
         string? failure = null;
+        ThreadTable? threads = null;
         using (reader)
         using (DnsSetup dns = DnsSetup.Start(options, engine, live: false, console.Error))
         {
             SystemState state = dns.State;
+            threads = state.ThreadTable;
             var evt = new ScapEvent();
             var progress = new ProgressReporter(console.Error, "replay", reader.Length > ProgressThresholdBytes || verbose);
             Action<Alert> onAlert = alert => Publish(outputs, alert);
@@ -55,7 +57,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
             }
             progress.Done();
         }
-        Finish(outputs);
+        Finish(outputs, threads);
         if (failure is not null)
         {
             console.Error.WriteLine($"falconet: {failure}");
@@ -70,18 +72,22 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
         outputs.TryEnqueue(alert);
     }
 
-    private void Finish(OutputDispatcher outputs)
+    private void Finish(OutputDispatcher outputs, ThreadTable? threads)
     {
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics stats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        WriteSummary(stats);
+        WriteSummary(stats, threads);
     }
 
     /// <summary>Falco's end-of-run summary, on stderr so that stdout carries only alerts.</summary>
-    private void WriteSummary(OutputStatistics outputs, string? captureLine = null)
+    private void WriteSummary(OutputStatistics outputs, ThreadTable? threads, string? captureLine = null)
     {
         TextWriter e = console.Error;
+        if (threads is { Evictions: > 0 })
+        {
+            e.WriteLine($"falconet: the thread table was full ({threads.Capacity} threads, falco_libs.thread_table_size): {threads.Evictions} oldest threads evicted");
+        }
         e.WriteLine($"Events detected: {_alerts}");
         e.WriteLine("Rule counts by severity:");
         foreach ((Priority p, long n) in _byPriority.OrderBy(kv => kv.Key))

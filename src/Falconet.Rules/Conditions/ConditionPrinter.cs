@@ -185,15 +185,9 @@ public static class ConditionPrinter
 
     private static bool NeedsQuotes(string value)
     {
-        // Anything that would end a bare value when parsed again (the parser's terminators, any white space) or
-        // that only an escape can write; an empty value is only writable quoted.
-        if (value.Length == 0)
-        {
-            return true;
-        }
         foreach (char c in value)
         {
-            if (c is '=' or '\'' or '"' or '\\' or '(' or ')' or ',' or '\b' or '\f' or '\0' || char.IsWhiteSpace(c) || char.IsControl(c))
+            if (c is ' ' or '=' or '\'' or '"' or '\\' or '\b' or '\f' or '\n' or '\r' or '\t' or '\0')
             {
                 return true;
             }
