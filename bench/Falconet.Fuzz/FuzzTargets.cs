@@ -278,12 +278,10 @@ public static partial class FuzzTargets
             using ScapReader reader = ScapReader.Open(capture);
             reader.ReadHeader(state);
             var evt = new ScapEvent();
-            bool last = false;
             while (reader.TryReadEvent(evt))
             {
-                last = state.Process(evt);
+                state.Process(evt);
             }
-            _ = last;
         }
         return state.Context;
     }
