@@ -151,7 +151,7 @@ public sealed partial class DetectionRun
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics outputStats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        WriteSummary(outputStats,
+        WriteSummary(outputStats, state.ThreadTable,
             $"Kernel events: {stats.Produced} produced, {stats.Received} received, {stats.Dropped} dropped ({stats.DroppedRingFull} ring full, {stats.DroppedOther} other), {stats.DecodeErrors} undecodable"
             + (enforcementLine is null ? "" : Environment.NewLine + enforcementLine));
         if (failure is not null)

@@ -146,12 +146,14 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
         OutputDispatcher outputs = OutputsFactory.Create(options, console, unbuffered);
         int exitCode = ExitCodes.Success;
         string? failure = null;
+        ThreadTable? threads = null;
         using (reader)
         using (DnsSetup dns = DnsSetup.Start(options, _engine, live: false, console.Error))
         using (OperationsHost operations = StartOperations(dns.State, outputs, live: false))
         {
             Falconet.Operations.HealthMonitor health = _telemetry!.Health;
             SystemState state = dns.State;
+            threads = state.ThreadTable;
             var evt = new ScapEvent();
             var progress = new ProgressReporter(console.Error, "replay", reader.Length > ProgressThresholdBytes || verbose);
             using TriggeredCapture? captures = TriggeredCapture.Create(options, _engine, state, console.Error, alert => Publish(outputs, alert), live: false);
@@ -199,7 +201,7 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
             Falconet.Operations.SystemdNotifier.Notify("STOPPING=1");
             operations.StopSnapshots();
             StopReloads();
-            Finish(outputs);
+            Finish(outputs, threads);
             if (failure is not null)
             {
                 console.Error.WriteLine($"falconet: {failure}");
@@ -219,18 +221,22 @@ public sealed partial class DetectionRun(FalconetOptions options, RuleEngine eng
         outputs.TryEnqueue(alert);
     }
 
-    private void Finish(OutputDispatcher outputs)
+    private void Finish(OutputDispatcher outputs, ThreadTable? threads)
     {
         outputs.ShutdownAsync().GetAwaiter().GetResult();
         OutputStatistics stats = outputs.GetStatistics();
         outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        WriteSummary(stats);
+        WriteSummary(stats, threads);
     }
 
     /// <summary>Falco's end-of-run summary, on stderr so that stdout carries only alerts.</summary>
-    private void WriteSummary(OutputStatistics outputs, string? captureLine = null)
+    private void WriteSummary(OutputStatistics outputs, ThreadTable? threads, string? captureLine = null)
     {
         TextWriter e = console.Error;
+        if (threads is { Evictions: > 0 })
+        {
+            e.WriteLine($"falconet: the thread table was full ({threads.Capacity} threads, falco_libs.thread_table_size): {threads.Evictions} oldest threads evicted");
+        }
         e.WriteLine($"Events detected: {_counters.Alerts}");
         e.WriteLine("Rule counts by severity:");
         for (int p = 0; p < _counters.AlertsByPriority.Length; p++)

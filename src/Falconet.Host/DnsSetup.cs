@@ -32,6 +32,7 @@ internal sealed class DnsSetup : IDisposable
     {
         DnsOptions dns = options.Dns;
         var state = new SystemState(dns.StoreOptions);
+        state.ThreadTable.Capacity = options.ThreadTableSize;
         bool resolve = live ? dns.UsesResolver : dns.Mode == DnsMode.Resolve;
         string[] names = [.. engine.Rules.SelectMany(r => r.Condition.DomainNames).Distinct(StringComparer.OrdinalIgnoreCase)];
         if (!resolve || names.Length == 0)

@@ -435,10 +435,11 @@ public static class FalconetCommands
     {
         try
         {
-            return File.ReadAllText(path);
+            return Falconet.Core.Text.Utf8TextFile.Read(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // InvalidDataException (not UTF-8) is an IOException: its message names the line and column.
             throw new UserFacingException($"cannot read rules file {path}: {e.Message}");
         }
     }

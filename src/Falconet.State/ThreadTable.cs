@@ -13,6 +13,27 @@ public sealed class ThreadTable
 
     private long _lastTid;
     private ThreadInfo? _lastThread;
+    /// <summary>Tids in the order they were first stored, oldest first, for eviction; may hold tids already removed.</summary>
+    private readonly Queue<long> _insertionOrder = new();
+
+    /// <summary>Falco's default <c>falco_libs.thread_table_size</c>.</summary>
+    public const int DefaultCapacity = 262_144;
+
+    /// <summary>
+    /// The most threads kept. Storing one more evicts the oldest-stored thread (counted in <see cref="Evictions"/>),
+    /// so a fork storm, or a capture that never reports exits, cannot grow memory without bound. A thread evicted
+    /// and seen again is rebuilt from its next event, as threads missing from the snapshot are.
+    /// </summary>
+    public int Capacity
+    {
+        get => _capacity;
+        set => _capacity = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "the thread table holds at least one thread");
+    }
+
+    private int _capacity = DefaultCapacity;
+
+    /// <summary>Threads evicted because the table was at its <see cref="Capacity"/>.</summary>
+    public long Evictions { get; private set; }
 
     /// <summary>Every thread by tid.</summary>
     public IReadOnlyDictionary<long, ThreadInfo> All => _threads;
@@ -72,13 +93,56 @@ public sealed class ThreadTable
     /// <summary>Adds or replaces the thread with <paramref name="thread"/>'s tid, keeping the per-process lists in step.</summary>
     internal void Store(ThreadInfo thread)
     {
-        if (_threads.TryGetValue(thread.Tid, out ThreadInfo? replaced) && !ReferenceEquals(replaced, thread))
+        if (_threads.TryGetValue(thread.Tid, out ThreadInfo? replaced))
         {
-            Unlink(replaced);
+            if (!ReferenceEquals(replaced, thread))
+            {
+                Unlink(replaced);
+            }
+        }
+        else
+        {
+            while (_threads.Count >= _capacity && EvictOldest(thread.Tid))
+            {
+            }
+            _insertionOrder.Enqueue(thread.Tid);
+            if (_insertionOrder.Count > (2 * _threads.Count) + 1024)
+            {
+                CompactInsertionOrder();
+            }
         }
         _threads[thread.Tid] = thread;
         _lastThread = null;
         Link(thread);
+    }
+
+    private bool EvictOldest(long keep)
+    {
+        while (_insertionOrder.TryDequeue(out long tid))
+        {
+            if (tid != keep && _threads.ContainsKey(tid))
+            {
+                Remove(tid, -1);
+                Evictions++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Drops the tids of removed threads from the eviction order, so it stays proportional to the table.</summary>
+    private void CompactInsertionOrder()
+    {
+        var seen = new HashSet<long>();
+        int count = _insertionOrder.Count;
+        for (int i = 0; i < count; i++)
+        {
+            long tid = _insertionOrder.Dequeue();
+            if (_threads.ContainsKey(tid) && seen.Add(tid))
+            {
+                _insertionOrder.Enqueue(tid);
+            }
+        }
     }
 
     /// <summary>Changes a thread's pid; every pid change of a stored thread goes through here so the lists stay exact.</summary>
@@ -147,6 +211,7 @@ public sealed class ThreadTable
 
     internal void Clear()
     {
+        _insertionOrder.Clear();
         _threads.Clear();
         _lastThread = null;
         _firstThreadByPid.Clear();

@@ -45,6 +45,9 @@ public sealed class OutputFormat
     /// <summary>The field tokens as written (<c>proc.aname[2]</c>), in order of first appearance, without duplicates.</summary>
     public IReadOnlyList<string> FieldNames { get; }
 
+    /// <summary>The largest field width (<c>%20proc.name</c>) a format may give.</summary>
+    public const int MaxWidth = 4096;
+
     /// <summary>Compiles <paramref name="format"/>; throws <see cref="OutputFormatException"/> with the offset of the first problem.</summary>
     public static OutputFormat Parse(string format, FieldRegistry registry)
     {
@@ -68,7 +71,13 @@ public sealed class OutputFormat
             int width = 0;
             while (pos < format.Length && char.IsAsciiDigit(format[pos]))
             {
-                width = checked((width * 10) + (format[pos] - '0'));
+                // Bounded: a width pads every rendered value, so a huge one is an allocation bomb (and a checked
+                // overflow was an unhandled exception; found by fuzzing).
+                width = (width * 10) + (format[pos] - '0');
+                if (width > MaxWidth)
+                {
+                    throw new OutputFormatException($"field width at offset {start} is larger than {MaxWidth}", start);
+                }
                 pos++;
             }
             if (pos >= format.Length)

@@ -61,7 +61,11 @@ public sealed class ConfigTree
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Falconet.Core.Text.Utf8TextFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigException($"configuration file {path} is {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -73,6 +77,10 @@ public sealed class ConfigTree
     /// <summary>Parses falco.yaml text; <paramref name="displayName"/> names it in error messages.</summary>
     public static ConfigTree Parse(string yaml, string displayName)
     {
+        if (Falconet.Rules.Loading.YamlLimits.Check(yaml, out Mark limitAt) is { } tooLarge)
+        {
+            throw new ConfigException($"{displayName}:{limitAt.Line}:{limitAt.Column}: {tooLarge}");
+        }
         var stream = new YamlStream();
         try
         {
@@ -81,6 +89,12 @@ public sealed class ConfigTree
         catch (YamlException e)
         {
             throw new ConfigException($"{displayName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet throws these instead of a YamlException for some malformed input (a key with no node before
+            // it, input ending inside a flow collection); found by fuzzing.
+            throw new ConfigException($"{displayName}: invalid YAML: {e.Message}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -97,6 +111,7 @@ public sealed class ConfigTree
         return new ConfigTree(root, origins);
     }
 
+    // Bounded: YamlLimits.Check ran first (depth and expanded aliases).
     private static object? Convert(YamlNode node, string path, string source, ConfigOriginKind kind, Dictionary<string, ConfigOrigin> origins, List<string>? variables)
     {
         switch (node)
@@ -107,7 +122,7 @@ public sealed class ConfigTree
                 {
                     if (keyNode is not YamlScalarNode { Value: string key })
                     {
-                        throw new ConfigException($"{source}:{keyNode.Start.Line}:{keyNode.Start.Column}: a configuration key must be a plain scalar");
+                        throw new ConfigException($"{source}:{keyNode.Start.Line}:{keyNode.Start.Column}: a configuration key must be a plain string, not a {(keyNode is YamlMappingNode ? "mapping" : "list")}");
                     }
                     string childPath = path.Length == 0 ? key : path + "." + key;
                     var used = new List<string>();
@@ -434,7 +449,9 @@ public sealed class ConfigTree
 
     private static object? FromJson(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
+        // A repeated name keeps its last value, as in YAML merges (ToDictionary would throw on it; found by fuzzing).
+        JsonValueKind.Object => e.EnumerateObject().Aggregate(new Dictionary<string, object?>(StringComparer.Ordinal),
+            (map, p) => { map[p.Name] = FromJson(p.Value); return map; }),
         JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
         JsonValueKind.String => e.GetString(),
         JsonValueKind.Null => null,

@@ -45,6 +45,10 @@ public sealed class FalconetOptions
         OutputsQueueCapacity = tree.GetInt64("outputs_queue.capacity", 0);
         Dns = new DnsOptions(tree);
         Operations = new OperationsSettings(tree);
+        long threadTableSize = tree.GetInt64("falco_libs.thread_table_size", Falconet.State.ThreadTable.DefaultCapacity);
+        ThreadTableSize = threadTableSize is >= 1 and <= int.MaxValue
+            ? (int)threadTableSize
+            : throw new ConfigException($"configuration key falco_libs.thread_table_size: {threadTableSize} must be between 1 and {int.MaxValue}");
         Hostname = Environment.GetEnvironmentVariable("FALCO_HOSTNAME") is { Length: > 0 } h ? h : System.Net.Dns.GetHostName();
     }
 
@@ -53,6 +57,9 @@ public sealed class FalconetOptions
 
     /// <summary>The <c>webserver</c> and <c>metrics</c> sections.</summary>
     public OperationsSettings Operations { get; }
+
+    /// <summary><c>falco_libs.thread_table_size</c>: the most threads the state keeps (the oldest are evicted past it).</summary>
+    public int ThreadTableSize { get; }
 
     /// <summary>The <c>dns</c> section and <c>compat</c>.</summary>
     public DnsOptions Dns { get; }

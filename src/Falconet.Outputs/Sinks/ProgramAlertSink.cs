@@ -41,16 +41,42 @@ public sealed class ProgramAlertSink(ProgramOutputOptions options) : ReopenableL
     /// <inheritdoc />
     protected override void CloseTarget(Process target)
     {
-        try
+        // Closing flushes, and a program that stopped reading (or never ends) would block the close and the wait for
+        // ever: a run's end would then hang on it. pclose(3) waits for the program; so do we, within a bound, which
+        // also keeps per-alert programs from piling up. Past the bound the program is killed, which also ends a
+        // write blocked on its full pipe.
+        Task close = Task.Run(() =>
         {
-            target.StandardInput.Close();
-        }
-        catch (IOException)
+            try
+            {
+                target.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // Already gone; nothing left to flush.
+            }
+        });
+        bool ended = close.Wait(CloseTimeout) && target.WaitForExit(CloseTimeout);
+        if (!ended)
         {
-            // Already gone; nothing left to flush.
+            try
+            {
+                target.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended meanwhile.
+            }
+            target.WaitForExit(CloseTimeout);
+            close.Wait(CloseTimeout);
         }
-        // pclose(3) waits for the program; so do we, which also keeps per-alert programs from piling up.
-        target.WaitForExit();
         target.Dispose();
+        if (!ended)
+        {
+            throw new IOException($"program_output: '{_options.Program}' did not end within {CloseTimeout.TotalSeconds:0} s of its input closing; killed");
+        }
     }
+
+    /// <summary>How long closing waits for the program to read the rest of its input and end.</summary>
+    public static TimeSpan CloseTimeout { get; } = TimeSpan.FromSeconds(2);
 }

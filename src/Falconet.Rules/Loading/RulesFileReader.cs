@@ -54,6 +54,13 @@ internal sealed partial class RulesFileReader(
     public bool Read()
     {
         LoadContext fileContext = LoadContext.ForFile(fileName);
+        if (YamlLimits.Check(content, out Mark limitAt) is { } tooLarge)
+        {
+            LoadPosition where = Position(limitAt);
+            result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse, $"yaml error at line {where.Line + 1}, column {where.Column + 1}: {tooLarge}",
+                fileContext.Child(where, LoadItemType.ValueFor, "")));
+            return false;
+        }
         var stream = new YamlStream();
         try
         {
@@ -73,6 +80,16 @@ internal sealed partial class RulesFileReader(
             LoadContext at = fileContext.Child(end, LoadItemType.ValueFor, "");
             result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse,
                 $"yaml error at line {end.Line + 1}, column {end.Column + 1}: unexpected end of input (an unclosed flow collection or quoted scalar?)", at));
+            return false;
+        }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's node loader throws this for event sequences it cannot build a node from (e.g. "- : a: "),
+            // found by fuzzing: a YAML error where the parser last stood.
+            LoadPosition where = LastParsedPosition();
+            LoadContext at = fileContext.Child(where, LoadItemType.ValueFor, "");
+            result.Add(LoadDiagnostic.Error(LoadErrorCode.YamlParse,
+                $"yaml error at line {where.Line + 1}, column {where.Column + 1}: {e.Message}", at));
             return false;
         }
 
@@ -730,6 +747,25 @@ internal sealed partial class RulesFileReader(
         && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
     private static LoadPosition Position(YamlNode node) => Position(node.Start);
+
+    /// <summary>The start of the last YAML event the parser produced before it stopped (or the end).</summary>
+    private LoadPosition LastParsedPosition()
+    {
+        var parser = new Parser(new StringReader(content));
+        Mark last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                last = parser.Current!.Start;
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
+        {
+            // Stopped: the last good event is the position.
+        }
+        return Position(last);
+    }
 
     private LoadPosition EndOfContent()
     {

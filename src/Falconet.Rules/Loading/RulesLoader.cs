@@ -1,3 +1,4 @@
+using Falconet.Core.Text;
 using Falconet.Fields;
 
 namespace Falconet.Rules.Loading;
@@ -46,7 +47,11 @@ public static class RulesLoader
     {
         try
         {
-            return (path, File.ReadAllText(path), null);
+            return (path, Utf8TextFile.Read(path), null);
+        }
+        catch (InvalidDataException e)
+        {
+            return (path, null, e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

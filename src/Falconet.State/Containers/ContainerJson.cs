@@ -36,7 +36,20 @@ public static class ContainerJson
             {
                 throw new ContainerMetadataException("container JSON has no \"container\" object at its top level");
             }
-            return new ContainerInfo
+            try
+            {
+                return Build(c);
+            }
+            catch (InvalidOperationException e)
+            {
+                // System.Text.Json validates UTF-8 inside strings only when they are read (found by fuzzing).
+                throw new ContainerMetadataException("container JSON has a string that is not valid UTF-8", e);
+            }
+        }
+    }
+
+    private static ContainerInfo Build(JsonElement c) =>
+            new()
             {
                 Id = String(c, "id"),
                 FullId = String(c, "full_id"),
@@ -61,8 +74,6 @@ public static class ContainerJson
                 Labels = StringMap(c, "labels"),
                 PodSandboxLabels = StringMap(c, "pod_sandbox_labels"),
             };
-        }
-    }
 
     private static ContainerType TypeOf(long n) => n is >= 0 and <= ushort.MaxValue ? (ContainerType)(ushort)n : ContainerType.Unknown;
 
