@@ -1,0 +1,30 @@
+using Falconet.Core.Events;
+using Falconet.Fields;
+using Falconet.State;
+
+namespace Falconet.Rules.Conditions;
+
+/// <summary><c>concat(a, b, ...)</c>: the string arguments one after the other; absent when any argument is.</summary>
+internal sealed class ConcatExtractor(FieldExtractor[] arguments) : FieldExtractor(TransformerField.Descriptor)
+{
+    private readonly TextBuffer _text = new();
+
+    public override ParamType Type => ParamType.Charbuf;
+
+    public override bool TryExtract(EventContext context, ref FieldValue value)
+    {
+        _text.Clear();
+        foreach (FieldExtractor argument in arguments)
+        {
+            FieldValue one = default;
+            if (!argument.TryExtract(context, ref one) || one.String is not { } text)
+            {
+                return false;
+            }
+            _text.AppendCString(text);
+        }
+        value.String = _text.Result();
+        value.List = null;
+        return true;
+    }
+}
