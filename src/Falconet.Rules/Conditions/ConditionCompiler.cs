@@ -78,6 +78,19 @@ public sealed class ConditionCompiler
         }
     }
 
+    /// <summary>libsinsp reports every problem of a check at the start of the check (its warnings at the value).</summary>
+    private static BoundNode AtCheck(ConditionNode check, Func<BoundNode> bind)
+    {
+        try
+        {
+            return bind();
+        }
+        catch (ConditionCompileError e) when (e.Position != check.Position)
+        {
+            throw new ConditionCompileError(e.Message, check.Position, e.Kind, e.Subject);
+        }
+    }
+
     /// <summary>The first check that compares <c>evt.type</c> through a transformer (on either side), or null.</summary>
     private static SourcePosition? FindEventTypeThroughTransformer(ConditionNode node)
     {
@@ -121,8 +134,8 @@ public sealed class ConditionCompiler
             NotNode not => new BoundNot(Bind(not.Operand, warnings)),
             MacroRefNode macro => throw new ConditionCompileError($"Undefined macro '{macro.Name}' used in filter.", macro.Position,
                 ConditionCompileErrorKind.UndefinedMacro, macro.Name),
-            UnaryCheckNode unary => new BoundExists(BindOperand(unary.Field, allowTransformer: true)),
-            BinaryCheckNode check => BindCheck(check, warnings),
+            UnaryCheckNode unary => AtCheck(unary, () => new BoundExists(BindOperand(unary.Field, allowTransformer: true))),
+            BinaryCheckNode check => AtCheck(check, () => BindCheck(check, warnings)),
             _ => throw new ArgumentException($"unknown condition node {condition.GetType().Name}", nameof(condition)),
         };
     }
@@ -184,7 +197,8 @@ public sealed class ConditionCompiler
                         throw new ConditionCompileError("list values must be literals", item.Position);
                     }
                     items.Add(itemValue.Value);
-                    WarnIfLooksLikeField(itemValue, warnings);
+                    // libsinsp puts a list item's warning at the list.
+                    WarnIfLooksLikeField(itemValue with { Position = list.Position }, warnings);
                 }
                 values = items;
                 isList = true;
@@ -205,6 +219,10 @@ public sealed class ConditionCompiler
             if (error is not null)
             {
                 throw new ConditionCompileError(error, check.Right.Position);
+            }
+            if (op == ComparisonOperator.Regex)
+            {
+                WarnIfSimpleRegex(value, check.Right.Position, warnings);
             }
             if (left.Extractor.Field.Name == EventTypeExtraction.EventTypeField && !_options.IsKnownEventType(value))
             {
@@ -276,6 +294,13 @@ public sealed class ConditionCompiler
         {
             throw new ConditionCompileError($"field '{rightOperand.FalcoName}' can't be used as a right-hand side field", right.Position);
         }
+        if (left.MultiValue && (rightOperand.Type != left.Type || rightOperand.IsList != left.IsList))
+        {
+            // libsinsp skips the type check here and compares the string's bytes with the other value's: no meaning.
+            throw new ConditionCompileError(
+                $"comparing the result of '{((TransformerNode)check.Left).Name}' with the field '{rightOperand.FalcoName}' of type '{TypeName(rightOperand.Type)}' is not supported by Falconet: Falco compares raw bytes",
+                right.Position);
+        }
         if (rightOperand.Type != left.Type || rightOperand.IsList != left.IsList)
         {
             throw new ConditionCompileError(
@@ -295,9 +320,71 @@ public sealed class ConditionCompiler
 
     private void WarnIfLooksLikeField(ValueNode value, List<ConditionWarning> warnings)
     {
-        if (!value.WasQuoted && value.Value.Contains('.', StringComparison.Ordinal) && _registry.TryResolve(value.Value, out _, out _))
+        string text = value.Value;
+        if (LooksLikeField(text))
         {
-            warnings.Add(new ConditionWarning($"'{value.Value}' may be a valid field misused as a const string value", value.Position));
+            warnings.Add(new ConditionWarning($"'{text}' may be a valid field misused as a const string value", value.Position));
+        }
+        else if (LooksLikeTransformer(text))
+        {
+            warnings.Add(new ConditionWarning($"'{text}' may be a valid field transformer misused as a const string value", value.Position));
+        }
+    }
+
+    /// <summary>A registered field, with an optional <c>[argument]</c>, quoted or not (libsinsp warns either way).</summary>
+    private bool LooksLikeField(string text)
+    {
+        int bracket = text.IndexOf('[', StringComparison.Ordinal);
+        string name = bracket > 0 && text.EndsWith(']') ? text[..bracket] : text;
+        return name.Contains('.', StringComparison.Ordinal) && _registry.TryResolve(name, out _, out _);
+    }
+
+    /// <summary>A whole transformer call, whatever its fields are (<c>toupper(proc.nope)</c> warns too).</summary>
+    private static bool LooksLikeTransformer(string text)
+    {
+        int paren = text.IndexOf('(', StringComparison.Ordinal);
+        if (paren <= 0 || !ConditionParser.TransformerNames.Contains(text[..paren]))
+        {
+            return false;
+        }
+        try
+        {
+            ConditionParser.ParseTransformerAt(text, 0, out int end, allowVal: true);
+            return end == text.Length;
+        }
+        catch (ConditionSyntaxError)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// libsinsp's hint for regexes that are a plain string with at most one anchor or <c>.*</c> at each end:
+    /// <c>=</c>, <c>contains</c>, <c>startswith</c> or <c>endswith</c> would do.
+    /// </summary>
+    private static void WarnIfSimpleRegex(string pattern, SourcePosition position, List<ConditionWarning> warnings)
+    {
+        ReadOnlySpan<char> middle = pattern;
+        if (middle.StartsWith("^"))
+        {
+            middle = middle[1..];
+        }
+        else if (middle.StartsWith(".*"))
+        {
+            middle = middle[2..];
+        }
+        if (middle.EndsWith("$"))
+        {
+            middle = middle[..^1];
+        }
+        else if (middle.EndsWith(".*"))
+        {
+            middle = middle[..^2];
+        }
+        if (middle.IndexOfAny(@".[](){}|*+?\^$") < 0)
+        {
+            warnings.Add(new ConditionWarning(
+                $"regex check with '{pattern}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'", position));
         }
     }
 
@@ -391,11 +478,11 @@ public sealed class ConditionCompiler
                 {
                     throw new ConditionCompileError("join() requires exactly 2 arguments: separator and list", node.Position);
                 }
-                if (args[0].IsList)
+                if (args[0].IsListArgument)
                 {
                     throw new ConditionCompileError("join() first argument (separator) must be a single value, not a list", node.Position);
                 }
-                if (!args[1].IsList)
+                if (!args[1].IsListArgument)
                 {
                     throw new ConditionCompileError("join() second argument must be a list", node.Position);
                 }
@@ -409,7 +496,7 @@ public sealed class ConditionCompiler
             case "concat":
                 foreach (BoundOperand arg in args)
                 {
-                    if (arg.Type != ParamType.Charbuf || arg.IsList)
+                    if (arg.Type != ParamType.Charbuf || arg.IsListArgument)
                     {
                         throw new ConditionCompileError("concat() arguments must be strings", node.Position);
                     }
@@ -421,11 +508,11 @@ public sealed class ConditionCompiler
                 {
                     throw new ConditionCompileError("getopt() requires exactly 2 arguments: args list and optstring", node.Position);
                 }
-                if (!args[0].IsList)
+                if (!args[0].IsListArgument)
                 {
                     throw new ConditionCompileError("getopt() first argument must be a list", node.Position);
                 }
-                if (args[1].IsList)
+                if (args[1].IsListArgument)
                 {
                     throw new ConditionCompileError("getopt() second argument (optstring) must be a single value", node.Position);
                 }
@@ -446,7 +533,7 @@ public sealed class ConditionCompiler
             throw new ConditionCompileError($"transformer '{node.Name}' does not support field arguments", node.Position);
         }
         return new BoundOperand(extractor, ParamType.Charbuf, isList, null, node.ToString(), TransformerField.Name,
-            isList ? FieldFlags.IsList : FieldFlags.None) { Items = args };
+            isList ? FieldFlags.IsList : FieldFlags.None) { Items = args, MultiValue = true };
     }
 
     /// <summary>

@@ -67,8 +67,8 @@ public static class ConditionParser
     /// Reads the transformer call whose name starts at <paramref name="start"/> (an output format's
     /// <c>%toupper(proc.name)</c>); <paramref name="end"/> is where it stopped. Throws <see cref="ConditionSyntaxError"/>.
     /// </summary>
-    internal static TransformerNode ParseTransformerAt(string text, int start, out int end) =>
-        new Parser(text, FalcoRulesMaxDepth).ReadTransformerAt(start, out end);
+    internal static TransformerNode ParseTransformerAt(string text, int start, out int end, bool allowVal = false) =>
+        new Parser(text, FalcoRulesMaxDepth).ReadTransformerAt(start, out end, allowVal);
 
     private static readonly (string Text, ComparisonOperator Op)[] s_symbolOperators =
     [
@@ -329,7 +329,7 @@ public static class ConditionParser
                     int itemStart = _pos;
                     if (!TryStringValue(out string? value, out bool quoted))
                     {
-                        throw Error("expected a list value");
+                        throw Error("expected a string value");
                     }
                     items.Add(new ValueNode(value, quoted, PositionAt(itemStart)));
                     SkipBlanks();
@@ -345,7 +345,7 @@ public static class ConditionParser
                         _lastToken = ")";
                         return new ListValueNode(items, PositionAt(start));
                     }
-                    throw Error("expected ',' or ')' in list value");
+                    throw Error("expected a ')' token");
                 }
             }
             if (TryIdentifier(out string? name))
@@ -591,10 +591,10 @@ public static class ConditionParser
 
         private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 
-        public TransformerNode ReadTransformerAt(int start, out int end)
+        public TransformerNode ReadTransformerAt(int start, out int end, bool allowVal)
         {
             _pos = start;
-            if (!TryTransformer(out TransformerNode? transformer, allowVal: false))
+            if (!TryTransformer(out TransformerNode? transformer, allowVal))
             {
                 throw Error("expected a transformer call");
             }

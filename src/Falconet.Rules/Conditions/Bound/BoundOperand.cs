@@ -25,4 +25,10 @@ internal sealed class BoundOperand(FieldExtractor extractor, ParamType type, boo
 
     /// <summary>For transformer calls and list literals: the bound arguments (for the fields an output shows).</summary>
     public IReadOnlyList<BoundOperand>? Items { get; init; }
+
+    /// <summary>A <c>join</c>/<c>concat</c>/<c>getopt</c> call: libsinsp describes it to other transformers as one string, even when it yields a list.</summary>
+    public bool MultiValue { get; init; }
+
+    /// <summary>Whether the operand is a list as an argument of a multi-value transformer sees it.</summary>
+    public bool IsListArgument => IsList && !MultiValue;
 }

@@ -17,7 +17,13 @@ internal sealed class ConcatExtractor(FieldExtractor[] arguments) : FieldExtract
         foreach (FieldExtractor argument in arguments)
         {
             FieldValue one = default;
-            if (!argument.TryExtract(context, ref one) || one.String is not { } text)
+            if (!argument.TryExtract(context, ref one))
+            {
+                return false;
+            }
+            // A getopt() argument gives a list: libsinsp takes its first value.
+            string? text = one.List is { } values ? (values.Count > 0 ? values[0] : null) : one.String;
+            if (text is null)
             {
                 return false;
             }
