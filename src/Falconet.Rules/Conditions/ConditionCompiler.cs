@@ -294,14 +294,14 @@ public sealed class ConditionCompiler
         {
             throw new ConditionCompileError($"field '{rightOperand.FalcoName}' can't be used as a right-hand side field", right.Position);
         }
-        if (left.MultiValue && (rightOperand.Type != left.Type || rightOperand.IsList != left.IsList))
+        if (left.MultiValue && (!SameType(rightOperand.Type, left.Type) || rightOperand.IsList != left.IsList))
         {
             // libsinsp skips the type check here and compares the string's bytes with the other value's: no meaning.
             throw new ConditionCompileError(
                 $"comparing the result of '{((TransformerNode)check.Left).Name}' with the field '{rightOperand.FalcoName}' of type '{TypeName(rightOperand.Type)}' is not supported by Falconet: Falco compares raw bytes",
                 right.Position);
         }
-        if (rightOperand.Type != left.Type || rightOperand.IsList != left.IsList)
+        if (!SameType(rightOperand.Type, left.Type) || rightOperand.IsList != left.IsList)
         {
             throw new ConditionCompileError(
                 $"field '{left.FalcoName}' has type '{TypeName(left.Type)}' while the right-hand side field '{rightOperand.FalcoName}' has incompatible type '{TypeName(rightOperand.Type)}'",
@@ -309,6 +309,10 @@ public sealed class ConditionCompiler
         }
         return new BoundCheck(left, check.Operator, ListModifier.None, null, false, rightOperand);
     }
+
+    /// <summary>Exact types, except that the text types (CHARBUF, FSPATH, FSRELPATH) compare with each other.</summary>
+    private static bool SameType(ParamType a, ParamType b) =>
+        a == b || (a is ParamType.Charbuf or ParamType.Fspath or ParamType.Fsrelpath && b is ParamType.Charbuf or ParamType.Fspath or ParamType.Fsrelpath);
 
     /// <summary>libsinsp's name of a field type (<c>param_type_to_string</c>), as its messages print it.</summary>
     internal static string TypeName(ParamType type) => type switch

