@@ -151,13 +151,32 @@ public sealed class OutputFormat
         string? bracketed = null;
         if (pos < format.Length && format[pos] == '[')
         {
-            // An unterminated or empty bracket is no argument: it stays literal text, as in libsinsp.
-            int close = format.IndexOf(']', pos + 1);
-            string inside = close < 0 ? "" : format[(pos + 1)..close].Trim('"', '\'');
-            if (inside.Length > 0)
+            // An argument is a quoted string or a run without blanks, brackets or quotes, closed by ']'; anything
+            // else (unterminated, empty) is no argument and stays literal text, as in libsinsp.
+            int i = pos + 1;
+            string? inside = null;
+            if (i < format.Length && format[i] is '"' or '\'')
+            {
+                int quote = format.IndexOf(format[i], i + 1);
+                if (quote > i + 1)
+                {
+                    inside = format[(i + 1)..quote];
+                    i = quote + 1;
+                }
+            }
+            else
+            {
+                int runStart = i;
+                while (i < format.Length && format[i] is not ('[' or ']' or '"' or '\'') && !char.IsWhiteSpace(format[i]))
+                {
+                    i++;
+                }
+                inside = i > runStart ? format[runStart..i] : null;
+            }
+            if (inside is not null && i < format.Length && format[i] == ']')
             {
                 bracketed = inside;
-                pos = close + 1;
+                pos = i + 1;
             }
         }
         string? argumentText = dotted ?? bracketed;
