@@ -27,13 +27,13 @@ public sealed class OutputFormat
         var byName = new Dictionary<string, FieldSlot>(StringComparer.Ordinal);
         foreach (Segment segment in segments)
         {
-            if (segment.Field is not null)
+            foreach (FieldSlot field in segment.JsonFields)
             {
-                byName.TryAdd(segment.Field.Key, segment.Field);
+                byName.TryAdd(field.Key, field);
             }
         }
         _fieldsByName = [.. byName.Values.OrderBy(f => f.Key, StringComparer.Ordinal)];
-        FieldNames = [.. segments.Where(s => s.Field is not null).Select(s => s.Field!.Key).Distinct(StringComparer.Ordinal)];
+        FieldNames = [.. segments.SelectMany(s => s.JsonFields).Select(f => f.Key).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The format string as given.</summary>
@@ -42,14 +42,20 @@ public sealed class OutputFormat
     /// <summary>True when the format started with <c>*</c>.</summary>
     public bool RenderMissing { get; }
 
-    /// <summary>The field tokens as written (<c>proc.aname[2]</c>), in order of first appearance, without duplicates.</summary>
+    /// <summary>
+    /// The field tokens as written (<c>proc.aname[2]</c>), in order of first appearance, without duplicates; a
+    /// transformer call contributes the fields it reads.
+    /// </summary>
     public IReadOnlyList<string> FieldNames { get; }
 
     /// <summary>The largest field width (<c>%20proc.name</c>) a format may give.</summary>
     public const int MaxWidth = 4096;
 
-    /// <summary>Compiles <paramref name="format"/>; throws <see cref="OutputFormatException"/> with the offset of the first problem.</summary>
-    public static OutputFormat Parse(string format, FieldRegistry registry)
+    /// <summary>
+    /// Compiles <paramref name="format"/>; throws <see cref="OutputFormatException"/> with the offset of the first problem.
+    /// Transformer calls (<c>%toupper(proc.name)</c>) need <paramref name="transformers"/>; without it they are an error.
+    /// </summary>
+    public static OutputFormat Parse(string format, FieldRegistry registry, IOutputTransformerCompiler? transformers = null)
     {
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(registry);
@@ -82,7 +88,7 @@ public sealed class OutputFormat
             }
             if (pos >= format.Length)
             {
-                throw new OutputFormatException($"missing field name after '%' at offset {start}", start);
+                throw new OutputFormatException($"missing field name after '%' at offset {start}", start, OutputFormatErrorKind.UnknownField, "");
             }
             if (format[pos] == '(')
             {
@@ -90,74 +96,99 @@ public sealed class OutputFormat
             }
             if (!char.IsAsciiLetter(format[pos]))
             {
-                throw new OutputFormatException($"invalid formatting token at offset {start}: '%' must be followed by a field name", start);
+                throw new OutputFormatException($"invalid formatting token at offset {start}: '%' must be followed by a field name", start,
+                    OutputFormatErrorKind.UnknownField, "");
             }
             int nameStart = pos;
             while (pos < format.Length && (char.IsAsciiLetterOrDigit(format[pos]) || format[pos] is '_' or '.' or '-'))
             {
                 pos++;
             }
+            Segment segment;
             if (pos < format.Length && format[pos] == '(')
             {
-                throw new OutputFormatException(
-                    $"field transformers ('{format[nameStart..pos]}(...)' at offset {start}) are not supported in output formats yet", start);
+                if (transformers is null)
+                {
+                    throw new OutputFormatException(
+                        $"field transformers ('{format[nameStart..pos]}(...)' at offset {start}) are not supported in this format", start);
+                }
+                OutputTransformer call = transformers.Compile(format, nameStart);
+                pos = call.End;
+                var slot = new FieldSlot(format[nameStart..pos], call.Extractor, width);
+                segment = new Segment(null, slot, [.. call.Fields.Select(f => new FieldSlot(f.Key, f.Value, 0))]);
             }
-            string token = format[nameStart..pos].TrimEnd('.', '-');
-            FieldSlot slot = ResolveField(format, registry, nameStart, ref token, ref pos, width);
+            else
+            {
+                string token = format[nameStart..pos];
+                FieldSlot slot = ResolveField(format, registry, nameStart, ref token, ref pos, width);
+                segment = new Segment(null, slot, [slot]);
+            }
             if (literal.Length > 0)
             {
-                segments.Add(new Segment(literal.ToString(), null));
+                segments.Add(new Segment(literal.ToString(), null, []));
                 literal.Clear();
             }
-            segments.Add(new Segment(null, slot));
+            segments.Add(segment);
         }
         if (literal.Length > 0)
         {
-            segments.Add(new Segment(literal.ToString(), null));
+            segments.Add(new Segment(literal.ToString(), null, []));
         }
         return new OutputFormat(format, renderMissing, [.. segments]);
     }
 
     /// <summary>Like <see cref="Parse"/> but returns the error instead of throwing.</summary>
-    public static bool TryParse(string format, FieldRegistry registry, out OutputFormat? result, out OutputFormatException? error) =>
-        ParseAttempt.Run(() => Parse(format, registry), out result, out error);
+    public static bool TryParse(string format, FieldRegistry registry, out OutputFormat? result, out OutputFormatException? error,
+        IOutputTransformerCompiler? transformers = null) =>
+        ParseAttempt.Run(() => Parse(format, registry, transformers), out result, out error);
 
     private static FieldSlot ResolveField(string format, FieldRegistry registry, int nameStart, ref string token, ref int pos, int width)
     {
-        // Longest registered name wins; what follows a shorter match is literal text again (e.g. "%proc.name.").
+        // The longest registered name that starts the token wins, character by character as libsinsp reads it;
+        // the rest is literal text again ("%proc.nameand" is proc.name then "and").
+        FieldDescriptor? field = null;
+        string? dotted = null;
         string candidate = token;
-        FieldDescriptor? field;
-        string? dotted;
-        while (!registry.TryResolve(candidate, out field, out dotted))
+        while (candidate.Length > 0 && (candidate.EndsWith('.') || !registry.TryResolve(candidate, out field, out dotted)))
         {
-            int dot = candidate.LastIndexOf('.');
-            if (dot <= 0)
-            {
-                throw new OutputFormatException($"unknown field '{token}' at offset {nameStart}", nameStart, OutputFormatErrorKind.UnknownField, token);
-            }
-            candidate = candidate[..dot];
+            candidate = candidate[..^1];
+        }
+        if (field is null)
+        {
+            throw new OutputFormatException($"unknown field '{token}' at offset {nameStart}", nameStart, OutputFormatErrorKind.UnknownField, token);
         }
         pos = nameStart + candidate.Length;
         token = candidate;
         string? bracketed = null;
         if (pos < format.Length && format[pos] == '[')
         {
-            int close = format.IndexOf(']', pos + 1);
-            if (close < 0)
+            // An argument is a quoted string or a run without blanks, brackets or quotes, closed by ']'; anything
+            // else (unterminated, empty) is no argument and stays literal text, as in libsinsp.
+            int i = pos + 1;
+            string? inside = null;
+            if (i < format.Length && format[i] is '"' or '\'')
             {
-                throw new OutputFormatException($"missing ']' after '{token}[' at offset {pos}", pos);
+                int quote = format.IndexOf(format[i], i + 1);
+                if (quote > i + 1)
+                {
+                    inside = format[(i + 1)..quote];
+                    i = quote + 1;
+                }
             }
-            bracketed = format[(pos + 1)..close].Trim('"', '\'');
-            if (bracketed.Length == 0)
+            else
             {
-                throw new OutputFormatException($"empty argument '[]' for '{token}' at offset {pos}", pos);
+                int runStart = i;
+                while (i < format.Length && format[i] is not ('[' or ']' or '"' or '\'') && !char.IsWhiteSpace(format[i]))
+                {
+                    i++;
+                }
+                inside = i > runStart ? format[runStart..i] : null;
             }
-            pos = close + 1;
-        }
-        if ((field.Flags & FieldFlags.FilterOnly) != 0)
-        {
-            throw new OutputFormatException($"{field.Name} is filter only and cannot be used as a display field (offset {nameStart})", nameStart,
-                OutputFormatErrorKind.FilterOnly, field.Name);
+            if (inside is not null && i < format.Length && format[i] == ']')
+            {
+                bracketed = inside;
+                pos = i + 1;
+            }
         }
         string? argumentText = dotted ?? bracketed;
         if (dotted is not null && bracketed is not null)
@@ -181,8 +212,26 @@ public sealed class OutputFormat
         {
             throw new OutputFormatException($"{e.Message} (field '{field.Name}' at offset {nameStart})", nameStart);
         }
+        if ((field.Flags & FieldFlags.FilterOnly) != 0)
+        {
+            // libsinsp accepts filter-only fields in outputs: the either-end ones (fd.ip, fd.port, fd.net, fd.proto)
+            // print <NA>, the network ones (fd.cnet, fd.snet, fd.lnet, fd.rnet) the text <IPNET>.
+            extractor = new FilterOnlyExtractor(field, extractor is IEitherEndExtractor || field.Type != Falconet.Core.Events.ParamType.Ipnet ? null : "<IPNET>");
+        }
         string key = bracketed is null ? token : $"{token}[{bracketed}]";
         return new FieldSlot(key, extractor, width);
+    }
+
+    /// <summary>A filter-only field in an output: a fixed text, or never a value.</summary>
+    private sealed class FilterOnlyExtractor(FieldDescriptor field, string? text) : FieldExtractor(field)
+    {
+        public override Falconet.Core.Events.ParamType Type => text is null ? Field.Type : Falconet.Core.Events.ParamType.Charbuf;
+
+        public override bool TryExtract(EventContext context, ref FieldValue value)
+        {
+            value.String = text;
+            return text is not null;
+        }
     }
 
     /// <summary>
@@ -273,5 +322,6 @@ public sealed class OutputFormat
 
     private sealed record FieldSlot(string Key, FieldExtractor Extractor, int Width);
 
-    private sealed record Segment(string? Literal, FieldSlot? Field);
+    /// <summary>Literal text or a value; <see cref="JsonFields"/> are what it adds to <c>output_fields</c> (for a transformer, the fields it reads).</summary>
+    private sealed record Segment(string? Literal, FieldSlot? Field, FieldSlot[] JsonFields);
 }

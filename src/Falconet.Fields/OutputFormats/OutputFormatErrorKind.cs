@@ -8,7 +8,4 @@ public enum OutputFormatErrorKind
 
     /// <summary>No registered field; <see cref="OutputFormatException.Subject"/> is the token as written.</summary>
     UnknownField,
-
-    /// <summary>A filter-only field used for display; the subject is the field name.</summary>
-    FilterOnly,
 }

@@ -30,8 +30,98 @@ public sealed class ConditionCompiler
     {
         var warnings = new List<ConditionWarning>();
         BoundNode bound = Bind(condition, warnings);
+        if (FindEventTypeThroughTransformer(condition) is { } position)
+        {
+            // Falco's event-type indexing stops the whole program with this message; here it is the rule's error.
+            throw new ConditionCompileError("event code search does not support `evt.type` checks with transformers", position);
+        }
         return new CompiledCondition(condition, bound, EvaluatorBuilder.Build(bound), warnings);
     }
+
+    /// <summary>
+    /// Binds a transformer call of an output format. libsinsp prints <c>&lt;NA&gt;</c> for <c>len</c> of anything but a
+    /// list there, so that is what the extractor gives. Returns the extractor and the fields the call reads.
+    /// </summary>
+    internal (FieldExtractor Extractor, List<KeyValuePair<string, FieldExtractor>> Fields) BindOutputTransformer(TransformerNode node)
+    {
+        BoundOperand bound = BindTransformer(node);
+        FieldExtractor extractor = bound.Extractor;
+        if (node.Name == "len" && bound.Items is [{ IsList: false }])
+        {
+            extractor = new AbsentExtractor(extractor);
+        }
+        var fields = new List<KeyValuePair<string, FieldExtractor>>();
+        CollectFields(node, fields);
+        return (extractor, fields);
+    }
+
+    private void CollectFields(ExpressionNode expression, List<KeyValuePair<string, FieldExtractor>> into)
+    {
+        switch (expression)
+        {
+            case FieldRefNode field:
+                string key = field.Argument is null ? field.Name : $"{field.Name}[{field.Argument}]";
+                into.Add(new(key, BindField(field).Extractor));
+                break;
+            case TransformerNode transformer:
+                foreach (ExpressionNode argument in transformer.Arguments)
+                {
+                    CollectFields(argument, into);
+                }
+                break;
+            case ListValueNode list:
+                foreach (ExpressionNode item in list.Items)
+                {
+                    CollectFields(item, into);
+                }
+                break;
+        }
+    }
+
+    /// <summary>libsinsp reports every problem of a check at the start of the check (its warnings at the value).</summary>
+    private static BoundNode AtCheck(ConditionNode check, Func<BoundNode> bind)
+    {
+        try
+        {
+            return bind();
+        }
+        catch (ConditionCompileError e) when (e.Position != check.Position)
+        {
+            throw new ConditionCompileError(e.Message, check.Position, e.Kind, e.Subject);
+        }
+    }
+
+    /// <summary>The first check that compares <c>evt.type</c> through a transformer (on either side), or null.</summary>
+    private static SourcePosition? FindEventTypeThroughTransformer(ConditionNode node)
+    {
+        switch (node)
+        {
+            case AndNode and:
+                return and.Children.Select(FindEventTypeThroughTransformer).FirstOrDefault(p => p is not null);
+            case OrNode or:
+                return or.Children.Select(FindEventTypeThroughTransformer).FirstOrDefault(p => p is not null);
+            case NotNode not:
+                return FindEventTypeThroughTransformer(not.Operand);
+            case BinaryCheckNode check:
+                bool throughTransformer = check.Left switch
+                {
+                    TransformerNode transformer => MentionsEventType(transformer),
+                    FieldRefNode field => field.Name == EventTypeExtraction.EventTypeField && check.Right is TransformerNode,
+                    _ => false,
+                };
+                return throughTransformer ? check.Position : null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool MentionsEventType(ExpressionNode expression) => expression switch
+    {
+        FieldRefNode field => field.Name == EventTypeExtraction.EventTypeField,
+        TransformerNode transformer => transformer.Arguments.Any(MentionsEventType),
+        ListValueNode list => list.Items.Any(MentionsEventType),
+        _ => false,
+    };
 
     /// <summary>Type-checks only; throws <see cref="ConditionCompileError"/> at the first problem.</summary>
     internal BoundNode Bind(ConditionNode condition, List<ConditionWarning>? warnings = null)
@@ -44,8 +134,8 @@ public sealed class ConditionCompiler
             NotNode not => new BoundNot(Bind(not.Operand, warnings)),
             MacroRefNode macro => throw new ConditionCompileError($"Undefined macro '{macro.Name}' used in filter.", macro.Position,
                 ConditionCompileErrorKind.UndefinedMacro, macro.Name),
-            UnaryCheckNode unary => new BoundExists(BindOperand(unary.Field, allowTransformer: true)),
-            BinaryCheckNode check => BindCheck(check, warnings),
+            UnaryCheckNode unary => AtCheck(unary, () => new BoundExists(BindOperand(unary.Field, allowTransformer: true))),
+            BinaryCheckNode check => AtCheck(check, () => BindCheck(check, warnings)),
             _ => throw new ArgumentException($"unknown condition node {condition.GetType().Name}", nameof(condition)),
         };
     }
@@ -69,8 +159,10 @@ public sealed class ConditionCompiler
         }
         if (!ValueTypes.Allows(left.Kind, left.IsList, op))
         {
-            string family = left.IsList ? "list" : ValueTypes.KindDescription(left.Kind);
-            throw new ConditionCompileError($"'{opText}' operator not supported for {family} filters", check.Position);
+            // libsinsp's words, its missing "for" before "list" included.
+            string message = left.IsList ? $"filter error: '{opText}' operator not supported list filters"
+                : $"'{opText}' operator not supported for {ValueTypes.KindDescription(left.Kind)} filters";
+            throw new ConditionCompileError(message, check.Position);
         }
         if (check.Modifier != ListModifier.None)
         {
@@ -105,7 +197,8 @@ public sealed class ConditionCompiler
                         throw new ConditionCompileError("list values must be literals", item.Position);
                     }
                     items.Add(itemValue.Value);
-                    WarnIfLooksLikeField(itemValue, warnings);
+                    // libsinsp puts a list item's warning at the list.
+                    WarnIfLooksLikeField(itemValue with { Position = list.Position }, warnings);
                 }
                 values = items;
                 isList = true;
@@ -126,6 +219,10 @@ public sealed class ConditionCompiler
             if (error is not null)
             {
                 throw new ConditionCompileError(error, check.Right.Position);
+            }
+            if (op == ComparisonOperator.Regex)
+            {
+                WarnIfSimpleRegex(value, check.Right.Position, warnings);
             }
             if (left.Extractor.Field.Name == EventTypeExtraction.EventTypeField && !_options.IsKnownEventType(value))
             {
@@ -170,39 +267,128 @@ public sealed class ConditionCompiler
 
     private BoundCheck BindFieldToField(BinaryCheckNode check, BoundOperand left, TransformerNode right)
     {
-        if (check.Modifier != ListModifier.None || check.Operator is ComparisonOperator.PMatch or ComparisonOperator.Regex
-            or ComparisonOperator.BContains or ComparisonOperator.BStartsWith || left.Kind == ValueKind.Net || left.EitherEnd is not null)
+        // libsinsp's checks, in its order.
+        if (check.Modifier != ListModifier.None || check.Operator is ComparisonOperator.PMatch or ComparisonOperator.Regex)
         {
-            throw new ConditionCompileError($"'{check.OperatorText}' operator not supported with a field on the right-hand side", check.Right.Position);
+            throw new ConditionCompileError($"operator '{check.OperatorText.ToUpperInvariant()}' doesn't support right-hand side fields", check.Right.Position);
+        }
+        if (left.Type == ParamType.Ipnet)
+        {
+            throw new ConditionCompileError("field type 'IPNET' doesn't support right-hand side fields", check.Right.Position);
+        }
+        if ((left.Flags & FieldFlags.NoRhs) != 0 || left.EitherEnd is not null)
+        {
+            throw new ConditionCompileError($"field '{left.FalcoName}' doesn't support right-hand side fields", check.Right.Position);
         }
         BoundOperand rightOperand;
         if (right.IsVal)
         {
             var field = (FieldRefNode)right.Arguments[0];
-            rightOperand = BindOperand(field, allowTransformer: false);
-            if ((rightOperand.Extractor.Field.Flags & FieldFlags.NoRhs) != 0)
-            {
-                throw new ConditionCompileError($"field '{field.Name}' cannot be used on the right-hand side", right.Position);
-            }
+            rightOperand = BindField(field);
         }
         else
         {
-            rightOperand = BindOperand(right, allowTransformer: true);
+            rightOperand = BindTransformer(right);
         }
-        if (rightOperand.Kind != left.Kind || rightOperand.IsList != left.IsList || rightOperand.EitherEnd is not null)
+        if ((rightOperand.Flags & FieldFlags.NoRhs) != 0 || rightOperand.EitherEnd is not null)
+        {
+            throw new ConditionCompileError($"field '{rightOperand.FalcoName}' can't be used as a right-hand side field", right.Position);
+        }
+        if (left.MultiValue && (!SameType(rightOperand.Type, left.Type) || rightOperand.IsList != left.IsList))
+        {
+            // libsinsp skips the type check here and compares the string's bytes with the other value's: no meaning.
+            throw new ConditionCompileError(
+                $"comparing the result of '{((TransformerNode)check.Left).Name}' with the field '{rightOperand.FalcoName}' of type '{TypeName(rightOperand.Type)}' is not supported by Falconet: Falco compares raw bytes",
+                right.Position);
+        }
+        if (!SameType(rightOperand.Type, left.Type) || rightOperand.IsList != left.IsList)
         {
             throw new ConditionCompileError(
-                $"field '{left.Text}' has type '{left.Type}' while the right-hand side field '{rightOperand.Text}' has incompatible type '{rightOperand.Type}'",
+                $"field '{left.FalcoName}' has type '{TypeName(left.Type)}' while the right-hand side field '{rightOperand.FalcoName}' has incompatible type '{TypeName(rightOperand.Type)}'",
                 right.Position);
         }
         return new BoundCheck(left, check.Operator, ListModifier.None, null, false, rightOperand);
     }
 
+    /// <summary>Exact types, except that the text types (CHARBUF, FSPATH, FSRELPATH) compare with each other.</summary>
+    private static bool SameType(ParamType a, ParamType b) =>
+        a == b || (a is ParamType.Charbuf or ParamType.Fspath or ParamType.Fsrelpath && b is ParamType.Charbuf or ParamType.Fspath or ParamType.Fsrelpath);
+
+    /// <summary>libsinsp's name of a field type (<c>param_type_to_string</c>), as its messages print it.</summary>
+    internal static string TypeName(ParamType type) => type switch
+    {
+        ParamType.CharbufPairArray => "CHARBUF_PAIR_ARRAY",
+        ParamType.Dyn => "DYNAMIC",
+        _ => type.ToString().ToUpperInvariant(),
+    };
+
     private void WarnIfLooksLikeField(ValueNode value, List<ConditionWarning> warnings)
     {
-        if (!value.WasQuoted && value.Value.Contains('.', StringComparison.Ordinal) && _registry.TryResolve(value.Value, out _, out _))
+        string text = value.Value;
+        if (LooksLikeField(text))
         {
-            warnings.Add(new ConditionWarning($"'{value.Value}' may be a valid field misused as a const string value", value.Position));
+            warnings.Add(new ConditionWarning($"'{text}' may be a valid field misused as a const string value", value.Position));
+        }
+        else if (LooksLikeTransformer(text))
+        {
+            warnings.Add(new ConditionWarning($"'{text}' may be a valid field transformer misused as a const string value", value.Position));
+        }
+    }
+
+    /// <summary>A registered field, with an optional <c>[argument]</c>, quoted or not (libsinsp warns either way).</summary>
+    private bool LooksLikeField(string text)
+    {
+        int bracket = text.IndexOf('[', StringComparison.Ordinal);
+        string name = bracket > 0 && text.EndsWith(']') ? text[..bracket] : text;
+        return name.Contains('.', StringComparison.Ordinal) && _registry.TryResolve(name, out _, out _);
+    }
+
+    /// <summary>A whole transformer call, whatever its fields are (<c>toupper(proc.nope)</c> warns too).</summary>
+    private static bool LooksLikeTransformer(string text)
+    {
+        int paren = text.IndexOf('(', StringComparison.Ordinal);
+        if (paren <= 0 || !ConditionParser.TransformerNames.Contains(text[..paren]))
+        {
+            return false;
+        }
+        try
+        {
+            ConditionParser.ParseTransformerAt(text, 0, out int end, allowVal: true);
+            return end == text.Length;
+        }
+        catch (ConditionSyntaxError)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// libsinsp's hint for regexes that are a plain string with at most one anchor or <c>.*</c> at each end:
+    /// <c>=</c>, <c>contains</c>, <c>startswith</c> or <c>endswith</c> would do.
+    /// </summary>
+    private static void WarnIfSimpleRegex(string pattern, SourcePosition position, List<ConditionWarning> warnings)
+    {
+        ReadOnlySpan<char> middle = pattern;
+        if (middle.StartsWith("^"))
+        {
+            middle = middle[1..];
+        }
+        else if (middle.StartsWith(".*"))
+        {
+            middle = middle[2..];
+        }
+        if (middle.EndsWith("$"))
+        {
+            middle = middle[..^1];
+        }
+        else if (middle.EndsWith(".*"))
+        {
+            middle = middle[..^2];
+        }
+        if (middle.IndexOfAny(@".[](){}|*+?\^$") < 0)
+        {
+            warnings.Add(new ConditionWarning(
+                $"regex check with '{pattern}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'", position));
         }
     }
 
@@ -216,6 +402,155 @@ public sealed class ConditionCompiler
                 return BindTransformer(transformer);
             default:
                 throw new ConditionCompileError($"expected a field, found '{expression}'", expression.Position);
+        }
+    }
+
+    /// <summary>An argument of a transformer call: a field, a transformer, a literal or a parenthesised list of those.</summary>
+    private BoundOperand BindTransformerArgument(ExpressionNode expression)
+    {
+        switch (expression)
+        {
+            case ValueNode value:
+                return new BoundOperand(new ConstantExtractor(value.Value), ParamType.Charbuf, false, null, expression.ToString());
+            case ListValueNode list:
+                BoundOperand[] items = [.. list.Items.Select(BindTransformerArgument)];
+                return new BoundOperand(new ListLiteralExtractor([.. items.Select(i => i.Extractor)]), ParamType.Charbuf, true, null,
+                    expression.ToString(), flags: FieldFlags.IsList) { Items = items };
+            default:
+                return BindOperand(expression, allowTransformer: true);
+        }
+    }
+
+    private static readonly HashSet<string> s_singleTransformers = new(StringComparer.Ordinal) { "tolower", "toupper", "b64", "basename", "len" };
+
+    /// <summary>
+    /// A transformer call, checked as libsinsp does: one argument is a one-value transformer (<c>tolower</c>,
+    /// <c>toupper</c>, <c>b64</c>, <c>basename</c>, <c>len</c>), more are a multi-value one (<c>join</c>,
+    /// <c>concat</c>, <c>getopt</c>).
+    /// </summary>
+    private BoundOperand BindTransformer(TransformerNode node)
+    {
+        if (node.Arguments.Count != 1)
+        {
+            return BindMultiValueTransformer(node);
+        }
+        if (node.Argument is not null)
+        {
+            throw new ConditionCompileError($"filter error: transformer '{node.Name}' does not support field arguments", node.Position);
+        }
+        if (!s_singleTransformers.Contains(node.Name))
+        {
+            throw new ConditionCompileError($"unknown field transfomer '{node.Name}'", node.Position);
+        }
+        BoundOperand inner = BindTransformerArgument(node.Arguments[0]);
+        if ((inner.Flags & FieldFlags.NoTransformer) != 0 || inner.EitherEnd is not null)
+        {
+            throw new ConditionCompileError($"field '{inner.FalcoName}' does not support transformers", node.Position);
+        }
+        bool typeOk = node.Name switch
+        {
+            "tolower" or "toupper" or "basename" => inner.Type is ParamType.Charbuf or ParamType.Fspath or ParamType.Fsrelpath,
+            "b64" => inner.Type is ParamType.Charbuf or ParamType.Bytebuf,
+            _ => inner.IsList || inner.Type is ParamType.Charbuf or ParamType.Fspath or ParamType.Fsrelpath or ParamType.Bytebuf,
+        };
+        if (!typeOk)
+        {
+            throw new ConditionCompileError(
+                $"can't add field transformer: type '{TypeName(inner.Type)}' is not supported by '{node.Name}' transformer applied on field '{inner.FalcoName}'",
+                node.Position);
+        }
+        FieldExtractor extractor = TransformerExtractor.Create(node.Name, inner.Extractor, inner.Type);
+        bool isList = node.Name != "len" && inner.IsList;
+        return new BoundOperand(extractor, extractor.Type, isList, null, node.ToString(), inner.FalcoName,
+            inner.Flags & ~FieldFlags.IsList | (isList ? FieldFlags.IsList : FieldFlags.None)) { Items = [inner] };
+    }
+
+    private BoundOperand BindMultiValueTransformer(TransformerNode node)
+    {
+        if (node.Name is not ("join" or "concat" or "getopt"))
+        {
+            // Falco aborts with this runtime error; here it is the rule's load error.
+            throw new ConditionCompileError("unknown multivalue transformer", node.Position);
+        }
+        BoundOperand[] args = [.. node.Arguments.Select(BindTransformerArgument)];
+        FieldExtractor extractor;
+        bool isList = false;
+        switch (node.Name)
+        {
+            case "join":
+                if (args.Length != 2)
+                {
+                    throw new ConditionCompileError("join() requires exactly 2 arguments: separator and list", node.Position);
+                }
+                if (args[0].IsListArgument)
+                {
+                    throw new ConditionCompileError("join() first argument (separator) must be a single value, not a list", node.Position);
+                }
+                if (!args[1].IsListArgument)
+                {
+                    throw new ConditionCompileError("join() second argument must be a list", node.Position);
+                }
+                RequireText(node, args[0]);
+                foreach (BoundOperand item in args[1].Items is { } items ? items : [args[1]])
+                {
+                    RequireText(node, item);
+                }
+                extractor = new JoinExtractor(args[0].Extractor, args[1].Extractor);
+                break;
+            case "concat":
+                foreach (BoundOperand arg in args)
+                {
+                    if (arg.Type != ParamType.Charbuf || arg.IsListArgument)
+                    {
+                        throw new ConditionCompileError("concat() arguments must be strings", node.Position);
+                    }
+                }
+                extractor = new ConcatExtractor([.. args.Select(a => a.Extractor)]);
+                break;
+            default:
+                if (args.Length != 2)
+                {
+                    throw new ConditionCompileError("getopt() requires exactly 2 arguments: args list and optstring", node.Position);
+                }
+                if (!args[0].IsListArgument)
+                {
+                    throw new ConditionCompileError("getopt() first argument must be a list", node.Position);
+                }
+                if (args[1].IsListArgument)
+                {
+                    throw new ConditionCompileError("getopt() second argument (optstring) must be a single value", node.Position);
+                }
+                if (args[0].Type != ParamType.Charbuf || args[1].Type != ParamType.Charbuf)
+                {
+                    throw new ConditionCompileError("getopt() arguments must be strings", node.Position);
+                }
+                if (node.Argument is { Length: not 1 })
+                {
+                    throw new ConditionCompileError("getopt() field argument must be a single option character", node.Position);
+                }
+                isList = node.Argument is null;
+                extractor = new GetoptExtractor(args[0].Extractor, args[1].Extractor, node.Argument?[0]);
+                break;
+        }
+        if (node.Name != "getopt" && node.Argument is not null)
+        {
+            throw new ConditionCompileError($"transformer '{node.Name}' does not support field arguments", node.Position);
+        }
+        return new BoundOperand(extractor, ParamType.Charbuf, isList, null, node.ToString(), TransformerField.Name,
+            isList ? FieldFlags.IsList : FieldFlags.None) { Items = args, MultiValue = true };
+    }
+
+    /// <summary>
+    /// libsinsp joins the raw bytes of each value; for numbers, addresses and booleans those are not text, so Falconet
+    /// refuses them rather than print bytes no one can read.
+    /// </summary>
+    private static void RequireText(TransformerNode node, BoundOperand operand)
+    {
+        if (operand.Items is null && ValueTypes.KindOf(operand.Type) is not (ValueKind.String or ValueKind.Bytes))
+        {
+            throw new ConditionCompileError(
+                $"join() of the non-string field '{operand.FalcoName}' (type '{TypeName(operand.Type)}') is not supported by Falconet: Falco joins its raw bytes",
+                node.Position);
         }
     }
 
@@ -248,35 +583,6 @@ public sealed class ConditionCompiler
             throw new ConditionCompileError(e.Message, node.Position);
         }
         bool isList = (descriptor.Flags & FieldFlags.IsList) != 0;
-        return new BoundOperand(extractor, extractor.Type, isList, extractor as IEitherEndExtractor, node.ToString());
-    }
-
-    private BoundOperand BindTransformer(TransformerNode node)
-    {
-        if (node.Name is not ("tolower" or "toupper" or "b64" or "basename" or "len"))
-        {
-            throw new ConditionCompileError($"transformer '{node.Name}' is not supported by Falconet", node.Position);
-        }
-        if (node.Arguments.Count != 1 || node.Argument is not null)
-        {
-            throw new ConditionCompileError($"transformer '{node.Name}' takes exactly one field argument", node.Position);
-        }
-        BoundOperand inner = BindOperand(node.Arguments[0], allowTransformer: true);
-        if ((inner.Extractor.Field.Flags & FieldFlags.NoTransformer) != 0 || inner.EitherEnd is not null)
-        {
-            throw new ConditionCompileError($"transformers are not supported on field '{inner.Text}'", node.Position);
-        }
-        bool typeOk = node.Name switch
-        {
-            "tolower" or "toupper" or "basename" => inner.Kind == ValueKind.String && !inner.IsList,
-            "b64" => inner.Kind is ValueKind.String or ValueKind.Bytes && !inner.IsList,
-            _ => inner.Kind is ValueKind.String or ValueKind.Bytes || inner.IsList,
-        };
-        if (!typeOk)
-        {
-            throw new ConditionCompileError($"transformer '{node.Name}' does not support field type '{inner.Type}' of '{inner.Text}'", node.Position);
-        }
-        FieldExtractor extractor = TransformerExtractor.Create(node.Name, inner.Extractor, inner.Type);
-        return new BoundOperand(extractor, extractor.Type, node.Name != "len" && inner.IsList, null, node.ToString());
+        return new BoundOperand(extractor, extractor.Type, isList, extractor as IEitherEndExtractor, node.ToString(), descriptor.Name, descriptor.Flags);
     }
 }

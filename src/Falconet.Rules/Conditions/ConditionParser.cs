@@ -63,6 +63,13 @@ public static class ConditionParser
         }
     }
 
+    /// <summary>
+    /// Reads the transformer call whose name starts at <paramref name="start"/> (an output format's
+    /// <c>%toupper(proc.name)</c>); <paramref name="end"/> is where it stopped. Throws <see cref="ConditionSyntaxError"/>.
+    /// </summary>
+    internal static TransformerNode ParseTransformerAt(string text, int start, out int end, bool allowVal = false) =>
+        new Parser(text, FalcoRulesMaxDepth).ReadTransformerAt(start, out end, allowVal);
+
     private static readonly (string Text, ComparisonOperator Op)[] s_symbolOperators =
     [
         ("<=", ComparisonOperator.LessOrEqual),
@@ -193,7 +200,8 @@ public static class ConditionParser
                 return inner;
             }
             ExpressionNode lhs;
-            if (TryTransformer(out TransformerNode? transformer))
+            // On the left, 'val' is no transformer: 'val(x)' reads as the macro 'val' followed by garbage, as in libsinsp.
+            if (TryTransformer(out TransformerNode? transformer, allowVal: false))
             {
                 lhs = transformer;
             }
@@ -321,7 +329,7 @@ public static class ConditionParser
                     int itemStart = _pos;
                     if (!TryStringValue(out string? value, out bool quoted))
                     {
-                        throw Error("expected a list value");
+                        throw Error("expected a string value");
                     }
                     items.Add(new ValueNode(value, quoted, PositionAt(itemStart)));
                     SkipBlanks();
@@ -337,7 +345,7 @@ public static class ConditionParser
                         _lastToken = ")";
                         return new ListValueNode(items, PositionAt(start));
                     }
-                    throw Error("expected ',' or ')' in list value");
+                    throw Error("expected a ')' token");
                 }
             }
             if (TryIdentifier(out string? name))
@@ -382,11 +390,11 @@ public static class ConditionParser
         }
 
         /// <summary>A transformer call (name directly followed by '('); restores the position when there is none.</summary>
-        private bool TryTransformer([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TransformerNode? transformer)
+        private bool TryTransformer([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TransformerNode? transformer, bool allowVal = true)
         {
             transformer = null;
             int start = _pos;
-            if (!TryIdentifier(out string? name) || Peek() != '(' || !TransformerNames.Contains(name))
+            if (!TryIdentifier(out string? name) || Peek() != '(' || !TransformerNames.Contains(name) || (!allowVal && name == "val"))
             {
                 _pos = start;
                 return false;
@@ -401,7 +409,7 @@ public static class ConditionParser
                 int fieldStart = _pos;
                 if (!TryFieldName(out string? fieldName))
                 {
-                    throw Error("expected a field name in val()");
+                    throw Error("expected a field within 'val' transformer");
                 }
                 arguments.Add(new FieldRefNode(fieldName, ParseOptionalFieldArgument(), PositionAt(fieldStart)));
                 SkipBlanks();
@@ -451,7 +459,7 @@ public static class ConditionParser
                 Expect(')');
                 return new ListValueNode(items, PositionAt(start));
             }
-            if (TryTransformer(out TransformerNode? nested))
+            if (TryTransformer(out TransformerNode? nested, allowVal: false))
             {
                 return nested;
             }
@@ -468,7 +476,7 @@ public static class ConditionParser
             {
                 return new ValueNode(number, false, PositionAt(start));
             }
-            throw Error("expected a field, a transformer, a quoted string or a number as transformer argument");
+            throw Error("expected field transformer argument: field, transformer, quoted string, number, or transformer list");
         }
 
         /// <summary><c>'[' (QuotedStr | FieldArgBare) ']'</c> or nothing.</summary>
@@ -582,6 +590,17 @@ public static class ConditionParser
         }
 
         private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+        public TransformerNode ReadTransformerAt(int start, out int end, bool allowVal)
+        {
+            _pos = start;
+            if (!TryTransformer(out TransformerNode? transformer, allowVal))
+            {
+                throw Error("expected a transformer call");
+            }
+            end = _pos;
+            return transformer;
+        }
 
         /// <summary>Lexes a quoted string at the start of the text; <paramref name="end"/> is where it stopped.</summary>
         public string ReadQuotedAtStart(out int end)

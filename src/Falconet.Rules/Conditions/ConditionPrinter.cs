@@ -84,10 +84,15 @@ public static class ConditionPrinter
         builder.Append(')');
     }
 
-    private static void Append(StringBuilder builder, ExpressionNode node)
+    private static void Append(StringBuilder builder, ExpressionNode node, bool inTransformer = false)
     {
         switch (node)
         {
+            // Inside a transformer call a string is only a string when quoted: keep the quotes so the form re-parses.
+            case ValueNode { WasQuoted: true } value when inTransformer:
+                builder.Append('"').Append(value.Value.Replace("\\", "\\\\", StringComparison.Ordinal)
+                    .Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+                break;
             case FieldRefNode field:
                 builder.Append(field.Name);
                 AppendArgument(builder, field.Argument);
@@ -100,7 +105,7 @@ public static class ConditionPrinter
                     {
                         builder.Append(',');
                     }
-                    Append(builder, transformer.Arguments[i]);
+                    Append(builder, transformer.Arguments[i], inTransformer: true);
                 }
                 builder.Append(')');
                 AppendArgument(builder, transformer.Argument);
@@ -116,7 +121,7 @@ public static class ConditionPrinter
                     {
                         builder.Append(", ");
                     }
-                    Append(builder, list.Items[i]);
+                    Append(builder, list.Items[i], inTransformer);
                 }
                 builder.Append(')');
                 break;

@@ -26,12 +26,14 @@ internal sealed class RuleCompiler
     private readonly FileLoadResult _result;
     private readonly FieldRegistry _fields;
     private readonly ConditionCompiler _conditions;
+    private readonly OutputTransformerCompiler _outputTransformers;
 
     public RuleCompiler(RuleCollector collector, FileLoadResult result, FieldRegistry fields, ConditionCompilerOptions conditionOptions)
     {
         _collector = collector;
         _result = result;
         _fields = fields;
+        _outputTransformers = new OutputTransformerCompiler(fields);
         _conditions = new ConditionCompiler(fields, conditionOptions);
     }
 
@@ -138,18 +140,14 @@ internal sealed class RuleCompiler
                 output = output.Replace("%container.info", "", StringComparison.Ordinal);
             }
             // Falco always renders rule outputs with missing values as <NA>: the engine runs this "*" form.
-            if (!OutputFormat.TryParse("*" + output, _fields, out OutputFormat? format, out OutputFormatException? outputError))
+            if (!OutputFormat.TryParse("*" + output, _fields, out OutputFormat? format, out OutputFormatException? outputError, _outputTransformers))
             {
-                // Error offsets are reported against the output as written, without the "*".
-                OutputFormat.TryParse(output, _fields, out _, out outputError);
                 bool unknownField = outputError!.Kind == OutputFormatErrorKind.UnknownField;
-                string message = outputError.Kind switch
-                {
-                    // Falco's words for these two; the others keep the format compiler's message.
-                    OutputFormatErrorKind.UnknownField => $"invalid formatting token %{outputError.Subject}",
-                    OutputFormatErrorKind.FilterOnly => $"{outputError.Subject} is filter only and cannot be used as a display field",
-                    _ => outputError.Message,
-                };
+                // libsinsp reports every bad token with the same (truncated) sentence; only a multi-value
+                // transformer it does not know gets its own words.
+                string message = outputError.Message.StartsWith("unknown multivalue", StringComparison.Ordinal)
+                    ? outputError.Message
+                    : OutputTransformerCompiler.FalcoTokenError;
                 if (rule.SkipIfUnknownFilter && unknownField)
                 {
                     _result.Add(LoadDiagnostic.Warning(LoadWarningCode.UnknownFilter, message, rule.OutputContext));

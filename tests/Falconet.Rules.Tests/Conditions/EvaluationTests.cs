@@ -126,7 +126,32 @@ public sealed class EvaluationTests
             ("test.str = val(test.str)", true),
             ("test.str = val(test.path)", false),
             ("test.str != val(test.path)", true),
+            ("test.buf bcontains val(test.buf)", true),
+            ("getopt(test.list, 'Vl') in (V, l)", true),
+            ("getopt(test.list, 'V')[V] = V", true),
             ("test.num < val(test.num2)", true),
+            ("concat(test.str, '-', basename(test.str2)) = 'Hello World-file.txt'", true),
+            ("concat(test.str, 'x') = val(test.str)", false),
+            ("test.str = concat('Hello', ' ', 'World')", true),
+            ("join('|', (test.str, 'lit', 5)) = 'Hello World|lit|5'", true),
+            ("join(',', test.list) = '-V,-l'", true),
+            ("join(',', ()) = ''", true),
+            ("len(join(',', (test.list, test.str))) = 17", true),
+            ("toupper(concat(test.str, 'x')) = 'HELLO WORLDX'", true),
+            ("len(test.list) = 2", true),
+            ("toupper(test.list) intersects ('-L')", true),
+            ("tolower('HELLO WORLD') = val(test.str)", false),
+            ("getopt(('-a', '-bfoo', 'x'), 'ab:')[b] = foo", true),
+            ("getopt(('-a', '-b', 'foo'), 'ab:')[b] = foo", true),
+            ("getopt(('-ab', 'foo'), 'ab:')[b] = foo", true),
+            ("getopt(('-a', '-b'), 'ab:')[b] = ''", true),
+            ("getopt(('-a', 'x', '-b', 'foo'), 'ab:')[b] exists", false),
+            ("getopt(('--long', '-a'), 'a')[a] = a", true),
+            ("getopt(('--', '-a'), 'a')[a] exists", false),
+            ("getopt(('-a', '-c', 'x'), 'abc:') intersects (c)", true),
+            ("len(getopt(('-z', '-a'), 'a')) = 2", true),
+            ("getopt(('-z', '-a'), 'a') in ('?', a)", true),
+            ("getopt(('-c', '1', '-c', '2'), 'c:')[c] = 2", true),
             ("test.str startswith tolower(test.str)", false),
             ("test.arg.hello = hello", true),
             ("test.arg[\"x y\"] = 'x y'", true),
@@ -199,7 +224,7 @@ public sealed class EvaluationTests
     [InlineData("test.num contains 1", "'contains' operator not supported for numeric filters")]
     [InlineData("test.flag < 1", "'<' operator not supported for boolean filters")]
     [InlineData("test.str bcontains 41", "'bcontains' operator not supported for string filters")]
-    [InlineData("test.list = a", "'=' operator not supported for list filters")]
+    [InlineData("test.list = a", "filter error: '=' operator not supported list filters")]
     [InlineData("test.num = 0x12345", "0x12345 is not a valid number")]
     [InlineData("test.num = 1.0", "1.0 is not a valid number")]
     [InlineData("test.flag = yes", "yes is not a valid boolean")]
@@ -212,11 +237,42 @@ public sealed class EvaluationTests
     [InlineData("some_macro", "Undefined macro 'some_macro' used in filter.")]
     [InlineData("test.ip contains 1", "'contains' operator not supported for IP address filters")]
     [InlineData("test.eip startswith 1", "IP filter only supports '=' and '!=' operators")]
-    [InlineData("test.str = val(test.num)", "field 'test.str' has type 'Charbuf' while the right-hand side field 'test.num' has incompatible type 'Int64'")]
-    [InlineData("test.str = val(test.norhs)", "field 'test.norhs' cannot be used on the right-hand side")]
-    [InlineData("tolower(test.norhs) = a", "transformers are not supported on field 'test.norhs'")]
-    [InlineData("toupper(test.num) = a", "transformer 'toupper' does not support field type 'Int64' of 'test.num'")]
-    [InlineData("join(',', (test.str, test.str)) = a", "transformer 'join' is not supported by Falconet")]
+    // Transformer and field-to-field messages as Falco 0.44.1 gives them (checked with falco -V).
+    [InlineData("test.str = val(test.num)", "field 'test.str' has type 'CHARBUF' while the right-hand side field 'test.num' has incompatible type 'INT64'")]
+    [InlineData("test.num = len(test.str)", "field 'test.num' has type 'INT64' while the right-hand side field 'test.str' has incompatible type 'UINT64'")]
+    [InlineData("test.num = concat(test.str, 'a')", "field 'test.num' has type 'INT64' while the right-hand side field 'NA' has incompatible type 'CHARBUF'")]
+    [InlineData("toupper('abc') = val(test.num)", "field 'NA' has type 'CHARBUF' while the right-hand side field 'test.num' has incompatible type 'INT64'")]
+    [InlineData("test.str = val(test.norhs)", "field 'test.norhs' can't be used as a right-hand side field")]
+    [InlineData("test.norhs = val(test.str)", "field 'test.norhs' doesn't support right-hand side fields")]
+    [InlineData("test.net = val(test.ip)", "field type 'IPNET' doesn't support right-hand side fields")]
+    [InlineData("test.str regex val(test.str2)", "operator 'REGEX' doesn't support right-hand side fields")]
+    [InlineData("test.str pmatch val(test.str2)", "operator 'PMATCH' doesn't support right-hand side fields")]
+    [InlineData("tolower(test.norhs) = a", "field 'test.norhs' does not support transformers")]
+    [InlineData("toupper(test.num) = a", "can't add field transformer: type 'INT64' is not supported by 'toupper' transformer applied on field 'test.num'")]
+    [InlineData("toupper(len(test.str)) = a", "can't add field transformer: type 'UINT64' is not supported by 'toupper' transformer applied on field 'test.str'")]
+    [InlineData("tolower(test.str)[1] = a", "filter error: transformer 'tolower' does not support field arguments")]
+    [InlineData("tolower(test.str, test.str2) = a", "unknown multivalue transformer")]
+    [InlineData("join(',') = a", "unknown field transfomer 'join'")]
+    [InlineData("concat(test.str) = a", "unknown field transfomer 'concat'")]
+    [InlineData("join(',', (), ()) = a", "join() requires exactly 2 arguments: separator and list")]
+    [InlineData("join((','), (test.str)) = a", "join() first argument (separator) must be a single value, not a list")]
+    [InlineData("join(',', test.str) = a", "join() second argument must be a list")]
+    [InlineData("join(',', getopt(test.list, 'a')) = a", "join() second argument must be a list")]
+    [InlineData("join(',', (test.str))[1] = a", "transformer 'join' does not support field arguments")]
+    [InlineData("concat(test.str, test.num) = a", "concat() arguments must be strings")]
+    [InlineData("concat(test.str, test.list) = a", "concat() arguments must be strings")]
+    [InlineData("concat(test.str, test.buf) = a", "concat() arguments must be strings")]
+    [InlineData("concat(test.str, 'x')[1] = a", "transformer 'concat' does not support field arguments")]
+    [InlineData("getopt(test.str, 'ab')[a] = a", "getopt() first argument must be a list")]
+    [InlineData("getopt(test.list, (test.str))[a] = a", "getopt() second argument (optstring) must be a single value")]
+    [InlineData("getopt(test.list, 'a', 'b')[a] = a", "getopt() requires exactly 2 arguments: args list and optstring")]
+    [InlineData("getopt(test.list, 'ab')[ab] = a", "getopt() field argument must be a single option character")]
+    [InlineData("getopt(test.list, 'ab') = a", "filter error: '=' operator not supported list filters")]
+    [InlineData("join(',', (test.num)) = a", "join() of the non-string field 'test.num' (type 'INT64') is not supported by Falconet: Falco joins its raw bytes")]
+    [InlineData("tolower(evt.type) = open", "event code search does not support `evt.type` checks with transformers")]
+    [InlineData("concat(evt.type, 'x') = openx", "event code search does not support `evt.type` checks with transformers")]
+    [InlineData("evt.type = val(test.str)", "event code search does not support `evt.type` checks with transformers")]
+    [InlineData("tolower(evt.type) = OPEN", "unknown event type OPEN")]
     [InlineData("test.arg exists", "field 'test.arg' requires an argument")]
     [InlineData("test.str[1] exists", "field 'test.str' does not take an argument")]
     public void Compile_errors_have_messages_and_positions(string condition, string message)

@@ -9,7 +9,7 @@ public sealed class PropertyTests
 {
     // Literals exclude "": Falco prints an empty value as nothing, so such a canonical form does not re-parse.
     private static readonly string[] s_literals = ["a", "ab", "Ab", "b a", "/opt/x", "/opt", "x*", "a=b", "A\"b"];
-    private static readonly string[] s_strings = ["", "a", "ab", "Ab", "b a", "/opt/x", "/opt", "x*", "a=b", "A\"b"];
+    private static readonly string[] s_strings = ["", "a", "ab", "Ab", "b a", "/opt/x", "/opt", "x*", "a=b", "A\"b", "-a", "-bx", "-b", "--"];
     private static readonly string[] s_ips = ["10.0.0.1", "10.0.0.2", "192.168.1.1", "::1"];
     private static readonly string[] s_nets = ["10.0.0.0/8", "10.0.0.0/31", "192.168.0.0/16", "::/0"];
 
@@ -19,7 +19,19 @@ public sealed class PropertyTests
 
     private static string StringCheck(Random random)
     {
-        string field = random.Next(3) switch { 0 => "test.str", 1 => "test.path", _ => "tolower(test.str)" };
+        // Transformers of every kind on the left, nested, over fields, literals and lists.
+        string field = random.Next(10) switch
+        {
+            0 or 1 => "test.str",
+            2 => "test.path",
+            3 => "tolower(test.str)",
+            4 => "toupper(basename(test.path))",
+            5 => "concat(test.str, \"/\", test.str2)",
+            6 => "join(\",\", (test.str, test.list, \"x\"))",
+            7 => "join(\" \", test.list)",
+            8 => "getopt(test.list, \"ab:\")[b]",
+            _ => "tolower(concat(test.str, 'A'))",
+        };
         string op = Pick(random, ["=", "!=", "contains", "icontains", "startswith", "endswith", "glob", "iglob", "in", "pmatch", "intersects", "exists", "= oneof", "contains anyof", "startswith allof"]);
         if (op == "exists")
         {
@@ -30,7 +42,12 @@ public sealed class PropertyTests
             int n = random.Next(4);
             return $"{field} {op} ({string.Join(", ", Enumerable.Range(0, n).Select(_ => Quote(Pick(random, s_literals))))})";
         }
-        return random.Next(4) == 0 ? $"{field} {op} val(test.str2)" : $"{field} {op} {Quote(Pick(random, s_literals))}";
+        return random.Next(4) switch
+        {
+            0 => $"{field} {op} val(test.str2)",
+            1 => $"{field} {op} {Pick(random, ["toupper(test.str2)", "concat(test.str2, test.str)", "join(\"\", test.list)"])}",
+            _ => $"{field} {op} {Quote(Pick(random, s_literals))}",
+        };
     }
 
     private static string Check(Random random) => random.Next(8) switch
@@ -38,7 +55,9 @@ public sealed class PropertyTests
         0 or 1 => StringCheck(random),
         2 => $"test.num {Pick(random, ["=", "!=", "<", "<=", ">", ">="])} {random.Next(-3, 4)}",
         3 => $"test.unum {Pick(random, ["=", "!=", "<", ">="])} {random.Next(-2, 3)}",
-        4 => $"test.ip {Pick(random, ["=", "!="])} {Pick(random, s_ips)}",
+        4 => random.Next(2) == 0
+            ? $"test.ip {Pick(random, ["=", "!="])} {Pick(random, s_ips)}"
+            : $"test.ip {Pick(random, ["= oneof", "!= anyof", "== allof", "= anyof"])} ({Pick(random, s_ips)}, {Pick(random, s_ips)})",
         5 => $"test.{Pick(random, ["net", "enet"])} {Pick(random, ["=", "!="])} {Pick(random, s_nets)}",
         6 => random.Next(2) == 0
             ? $"test.eip {Pick(random, ["=", "!="])} {Pick(random, s_ips)}"

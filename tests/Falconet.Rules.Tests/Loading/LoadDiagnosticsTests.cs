@@ -95,7 +95,7 @@ public sealed class LoadDiagnosticsTests
             """;
         LoadDiagnostic error = SingleError(Load(Rule));
         Assert.Equal("LOAD_ERR_COMPILE_OUTPUT", error.Code);
-        Assert.Equal("invalid formatting token %proc.nope", error.Message);
+        Assert.Equal("unknown filter: unexpected token after '", error.Message); // Falco 0.44.1 cuts its own message short
 
         LoadResult skipped = Load(Rule + "\n  skip-if-unknown-filter: true\n");
         Assert.True(skipped.Success, skipped.ToText());
@@ -308,5 +308,37 @@ public sealed class LoadDiagnosticsTests
         Assert.Equal(4, locations[2].GetProperty("position").GetProperty("line").GetInt32());
         Assert.Equal("  priority: LOUD\n            ^\n", error.GetProperty("context").GetProperty("snippet").GetString());
         Assert.Contains("LOAD_ERR_YAML_VALIDATE (Error validating internal structure of YAML file): Invalid priority", result.ToText());
+    }
+
+    [Theory]
+    // Falco 0.44.1 (falco -V): transformers in outputs load, bad ones fail with libsinsp's (cut-short) message.
+    [InlineData("x %toupper(proc.name) %len(proc.name) %concat(proc.name, \"x\") %join(\",\", (proc.name, proc.exe))", null)]
+    [InlineData("x %toupper( tolower(proc.name) ) %toupper(\"abc\")", null)]
+    [InlineData("x %proc.nameand %proc.name. %proc.aname[ %proc.aname[]", null)]
+    [InlineData("x %toupper(proc.pid)", "unknown filter: unexpected token after '")]
+    [InlineData("x %toupper (proc.name)", "unknown filter: unexpected token after '")]
+    [InlineData("x %val(proc.name)", "unknown filter: unexpected token after '")]
+    [InlineData("x %(proc.name)", "unknown filter: unexpected token after '")]
+    [InlineData("x %foo(proc.name)", "unknown filter: unexpected token after '")]
+    [InlineData("x %proc.nam", "unknown filter: unexpected token after '")]
+    [InlineData("x %toupper(proc.name", "unknown filter: unexpected token after '")]
+    [InlineData("x %tolower(proc.name, proc.exe)", "unknown multivalue transformer")]
+    public void OutputFormatsCheckTransformersAndTokensAtLoad(string output, string? message)
+    {
+        LoadResult result = Load($"""
+            - rule: r1
+              desc: d
+              condition: evt.type = open
+              output: '{output}'
+              priority: INFO
+            """);
+        if (message is null)
+        {
+            Assert.True(result.Success, result.ToText());
+            return;
+        }
+        LoadDiagnostic error = SingleError(result);
+        Assert.Equal("LOAD_ERR_COMPILE_OUTPUT", error.Code);
+        Assert.Equal(message, error.Message);
     }
 }

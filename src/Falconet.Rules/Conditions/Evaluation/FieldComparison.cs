@@ -7,6 +7,12 @@ internal static class FieldComparison
 {
     public static bool Compare(ValueKind kind, ComparisonOperator op, ref FieldValue l, ref FieldValue r)
     {
+        if (l.List is { } left && r.List is { } right)
+        {
+            // List against list (the types check made both sides lists): in = every left value is on the right,
+            // intersects = some is.
+            return op == ComparisonOperator.In ? left.All(v => Contains(right, v)) : left.Any(v => Contains(right, v));
+        }
         switch (kind)
         {
             case ValueKind.String or ValueKind.Bytes:
@@ -22,7 +28,8 @@ internal static class FieldComparison
                     ComparisonOperator.LessOrEqual => string.CompareOrdinal(a, b) <= 0,
                     ComparisonOperator.Greater => string.CompareOrdinal(a, b) > 0,
                     ComparisonOperator.GreaterOrEqual => string.CompareOrdinal(a, b) >= 0,
-                    ComparisonOperator.Contains => a.Contains(b, StringComparison.Ordinal),
+                    ComparisonOperator.Contains or ComparisonOperator.BContains => a.Contains(b, StringComparison.Ordinal),
+                    ComparisonOperator.BStartsWith => a.StartsWith(b, StringComparison.Ordinal),
                     ComparisonOperator.IContains => Matching.ContainsIgnoreAsciiCase(a, Matching.ToAsciiLower(b)),
                     ComparisonOperator.StartsWith => a.StartsWith(b, StringComparison.Ordinal),
                     ComparisonOperator.EndsWith => a.EndsWith(b, StringComparison.Ordinal),
@@ -40,6 +47,18 @@ internal static class FieldComparison
             default:
                 return CompareOrdering(op, l.Int.CompareTo(r.Int));
         }
+    }
+
+    private static bool Contains(IReadOnlyList<string> values, string value)
+    {
+        foreach (string candidate in values)
+        {
+            if (string.Equals(candidate, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool CompareOrdering(ComparisonOperator op, int cmp) =>

@@ -5,9 +5,9 @@ using Falconet.State;
 namespace Falconet.Rules.Conditions;
 
 /// <summary>
-/// A field extractor with a transformer applied (<c>tolower toupper b64 basename len</c>; b64 decodes).
-/// The last input and output are remembered so that a value held in state (the same string instance event
-/// after event) is transformed once, not on every event.
+/// A field extractor with a one-argument transformer applied (<c>tolower toupper b64 basename len</c>; b64 decodes).
+/// On a list each value is transformed (<c>len</c> counts the values). The last input and output are remembered so
+/// that a value held in state (the same string instance event after event) is transformed once, not on every event.
 /// </summary>
 internal sealed class TransformerExtractor : FieldExtractor
 {
@@ -26,6 +26,7 @@ internal sealed class TransformerExtractor : FieldExtractor
     private readonly ParamType _type;
     private string? _lastInput;
     private string? _lastOutput;
+    private readonly List<string> _listOutput = [];
 
     private TransformerExtractor(Kind kind, FieldExtractor inner, ParamType type)
         : base(inner.Field)
@@ -59,9 +60,26 @@ internal sealed class TransformerExtractor : FieldExtractor
         }
         if (_kind == Kind.Length)
         {
-            value.Int = value.List is { } list ? list.Count : value.String?.Length ?? 0;
+            // libsinsp counts bytes: text is UTF-8 on the wire, buffers are one char per byte already.
+            value.Int = value.List is { } list ? list.Count
+                : value.String is not { } text ? 0
+                : _inner.Type == ParamType.Bytebuf ? text.Length : System.Text.Encoding.UTF8.GetByteCount(text);
             value.String = null;
             value.List = null;
+            return true;
+        }
+        if (value.List is { } inputs)
+        {
+            _listOutput.Clear();
+            foreach (string item in inputs)
+            {
+                if (Transform(item) is not { } transformed)
+                {
+                    return false;
+                }
+                _listOutput.Add(transformed);
+            }
+            value.List = _listOutput;
             return true;
         }
         if (value.String is not { } input)
