@@ -18,6 +18,18 @@ public sealed unsafe class EdgeCoverage
 
     private readonly bool[] _seen = new bool[MapSize];
 
+    /// <summary>
+    /// Points the instrumentation at the map. Call before any instrumented code runs (loading seeds runs it too):
+    /// instrumented code writes through the pointer, and a null one is an access violation.
+    /// </summary>
+    public static void Install()
+    {
+        if (s_map == null)
+        {
+            throw new InvalidOperationException("no coverage map");
+        }
+    }
+
     /// <summary>Distinct map entries seen by this run.</summary>
     public int Edges { get; private set; }
 

@@ -12,6 +12,7 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        EdgeCoverage.Install();
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine("usage: Falconet.Fuzz TARGET|all [--minutes N] [--seed N] [--findings DIR] | TARGET --repro FILE");
