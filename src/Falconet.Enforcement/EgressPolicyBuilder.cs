@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Falconet.Dns;
+using Falconet.Rules.Conditions;
 using Falconet.Rules.Loading;
 
 namespace Falconet.Enforcement;
@@ -103,29 +104,7 @@ public static class EgressPolicyBuilder
     /// <c>a.b.c.d/len</c> or an IPv6 network; host bits of the text are ignored (<c>127.0.0.1/8</c> is 127.0.0.0/8),
     /// as the rule's own <c>fd.snet</c> comparison ignores them.
     /// </summary>
-    public static bool TryParseNetwork(string text, out IPNetwork network)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        network = default;
-        int slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !IPAddress.TryParse(text.AsSpan(0, slash), out IPAddress? address)
-            || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int prefix))
-        {
-            return false;
-        }
-        int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-        if (prefix > max)
-        {
-            return false;
-        }
-        byte[] bytes = address.GetAddressBytes();
-        for (int bit = prefix; bit < max; bit++)
-        {
-            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-        network = new IPNetwork(new IPAddress(bytes), prefix);
-        return true;
-    }
+    public static bool TryParseNetwork(string text, out IPNetwork network) => NetworkLiteral.TryParse(text, out network);
 
     private static IPAddress[] Distinct(List<IPAddress> addresses) => [.. addresses.Distinct()];
 

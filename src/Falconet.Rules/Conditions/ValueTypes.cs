@@ -127,7 +127,7 @@ internal static class ValueTypes
     }
 
     /// <summary>Exactly four decimal parts 0..255, as <c>inet_pton</c> accepts (no short or octal forms).</summary>
-    private static bool IsDottedQuad(ReadOnlySpan<char> text)
+    internal static bool IsDottedQuad(ReadOnlySpan<char> text)
     {
         int parts = 0;
         foreach (Range range in text.Split('.'))
@@ -143,29 +143,7 @@ internal static class ValueTypes
     }
 
     /// <summary><c>a.b.c.d/len</c> (or IPv6); host bits of the literal are ignored, like libsinsp's masked compare.</summary>
-    public static bool TryParseNetwork(string text, out IPNetwork network)
-    {
-        network = default;
-        int slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || (text.AsSpan(0, slash).Contains('.') && !IsDottedQuad(text.AsSpan(0, slash)))
-            || !IPAddress.TryParse(text.AsSpan(0, slash), out IPAddress? address)
-            || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int prefix))
-        {
-            return false;
-        }
-        int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-        if (prefix > max)
-        {
-            return false;
-        }
-        byte[] bytes = address.GetAddressBytes();
-        for (int bit = prefix; bit < max; bit++)
-        {
-            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-        network = new IPNetwork(new IPAddress(bytes), prefix);
-        return true;
-    }
+    public static bool TryParseNetwork(string text, out IPNetwork network) => NetworkLiteral.TryParse(text, out network);
 
     /// <summary>A hex string (<c>48545450</c>) as the bytes it denotes, one char per byte.</summary>
     public static bool TryParseHexBytes(string text, out string bytes)
