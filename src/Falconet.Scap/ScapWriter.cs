@@ -263,9 +263,9 @@ public sealed class ScapWriter : IDisposable
             PutByte(0);
             PutUInt32(user.Uid);
             PutUInt32(user.Gid);
-            PutString16(user.Name, ScapLimits.MaxUserStringLength, "user name");
-            PutString16(user.HomeDirectory, ScapLimits.MaxUserStringLength, "home directory");
-            PutString16(user.Shell, ScapLimits.MaxUserStringLength, "shell");
+            PutString16(user.Name, ScapLimits.MaxUserStringLength);
+            PutString16(user.HomeDirectory, ScapLimits.MaxUserStringLength);
+            PutString16(user.Shell, ScapLimits.MaxUserStringLength);
             EndEntry(entry);
         }
         foreach (GroupRecord group in groups)
@@ -273,7 +273,7 @@ public sealed class ScapWriter : IDisposable
             int entry = BeginEntry();
             PutByte(1);
             PutUInt32(group.Gid);
-            PutString16(group.Name, ScapLimits.MaxUserStringLength, "group name");
+            PutString16(group.Name, ScapLimits.MaxUserStringLength);
             EndEntry(entry);
         }
         EndBlock();
@@ -290,11 +290,11 @@ public sealed class ScapWriter : IDisposable
             PutInt64(t.ParentTid);
             PutInt64(t.Sid);
             PutInt64(t.Vpgid);
-            PutString16(t.Comm, ScapLimits.MaxPathLength, "comm");
-            PutString16(t.Exe, ScapLimits.MaxPathLength, "exe");
-            PutString16(t.ExePath, ScapLimits.MaxPathLength, "exepath");
-            PutNulList16(t.Args, ScapLimits.MaxArgsLength, "args");
-            PutString16(t.Cwd, ScapLimits.MaxPathLength, "cwd");
+            PutString16(t.Comm, ScapLimits.MaxPathLength);
+            PutString16(t.Exe, ScapLimits.MaxPathLength);
+            PutString16(t.ExePath, ScapLimits.MaxPathLength);
+            PutNulList16(t.Args, ScapLimits.MaxArgsLength);
+            PutString16(t.Cwd, ScapLimits.MaxPathLength);
             PutUInt64(t.FdLimit);
             PutUInt32(t.Flags);
             PutUInt32(t.Uid);
@@ -304,11 +304,11 @@ public sealed class ScapWriter : IDisposable
             PutUInt32(t.VmSwapKb);
             PutUInt64(t.PageFaultsMajor);
             PutUInt64(t.PageFaultsMinor);
-            PutNulList16(t.Env, ScapLimits.MaxArgsLength, "env");
+            PutNulList16(t.Env, ScapLimits.MaxArgsLength);
             PutInt64(t.Vtid);
             PutInt64(t.Vpid);
-            PutNulList16(t.Cgroups, ScapLimits.MaxArgsLength, "cgroups");
-            PutString16(t.Root, ScapLimits.MaxPathLength, "root");
+            PutNulList16(t.Cgroups, ScapLimits.MaxArgsLength);
+            PutString16(t.Root, ScapLimits.MaxPathLength);
             // The 29-byte compat tail: sysdig 0.29.3 and current libscap both read it right (the 76-byte new tail
             // would be misread by old readers).
             PutUInt32(t.LoginUid);
@@ -337,7 +337,7 @@ public sealed class ScapWriter : IDisposable
                     // Files always go out as FILE_V2, which carries the open flags and device.
                     PutByte((byte)ScapFdType.FileV2);
                     PutUInt32(fd.OpenFlags);
-                    PutString16(fd.Name, ScapLimits.MaxFdNameLength, "fd name");
+                    PutString16(fd.Name, ScapLimits.MaxFdNameLength);
                     PutUInt32(fd.Dev);
                     break;
                 case ScapFdType.Ipv4Socket:
@@ -361,13 +361,13 @@ public sealed class ScapWriter : IDisposable
                     PutByte((byte)fd.Type);
                     PutUInt64(fd.UnixSource);
                     PutUInt64(fd.UnixDestination);
-                    PutString16(fd.Name, ScapLimits.MaxFdNameLength, "fd name");
+                    PutString16(fd.Name, ScapLimits.MaxFdNameLength);
                     break;
                 case ScapFdType.Unknown:
                     throw new ArgumentException($"fd {fd.Fd} of tid {tid} has type Unknown, which no reader accepts");
                 default:
                     PutByte((byte)fd.Type);
-                    PutString16(fd.Name, ScapLimits.MaxFdNameLength, "fd name");
+                    PutString16(fd.Name, ScapLimits.MaxFdNameLength);
                     break;
             }
             EndEntry(entry);
@@ -432,34 +432,65 @@ public sealed class ScapWriter : IDisposable
 
     private void PutZeros(int count) => Reserve(count).Clear();
 
-    private void PutString16(string value, int maxLength, string field)
+    // Live state holds whatever /proc and the kernel gave (a CI runner's command line can be 25 KB); libscap cuts
+    // these fields at the same bounds when it scans /proc, so a snapshot keeps the leading bytes instead of failing.
+    private void PutString16(string value, int maxLength)
     {
-        int length = Encoding.UTF8.GetByteCount(value);
-        if (length > maxLength)
-        {
-            throw new ArgumentException($"{field} is {length} bytes, more than the {maxLength} readers accept: '{value}'");
-        }
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        int length = Utf8Prefix(bytes, maxLength);
         PutUInt16((ushort)length);
-        Encoding.UTF8.GetBytes(value, Reserve(length));
+        PutBytes(bytes.AsSpan(0, length));
     }
 
-    private void PutNulList16(string[] items, int maxLength, string field)
+    private void PutNulList16(string[] items, int maxLength)
     {
         int length = 0;
+        int kept = 0;
+        int lastBytes = 0;
         foreach (string item in items)
         {
-            length += Encoding.UTF8.GetByteCount(item) + 1;
+            int size = Encoding.UTF8.GetByteCount(item) + 1;
+            if (length + size > maxLength)
+            {
+                lastBytes = maxLength - length - 1;
+                break;
+            }
+            length += size;
+            kept++;
         }
-        if (length > maxLength)
+        byte[]? cut = null;
+        if (kept < items.Length && lastBytes > 0)
         {
-            throw new ArgumentException($"{field} is {length} bytes, more than the {maxLength} readers accept");
+            byte[] bytes = Encoding.UTF8.GetBytes(items[kept]);
+            cut = bytes[..Utf8Prefix(bytes, lastBytes)];
+            length += cut.Length + 1;
         }
         PutUInt16((ushort)length);
-        foreach (string item in items)
+        for (int i = 0; i < kept; i++)
         {
-            Encoding.UTF8.GetBytes(item, Reserve(Encoding.UTF8.GetByteCount(item)));
+            Encoding.UTF8.GetBytes(items[i], Reserve(Encoding.UTF8.GetByteCount(items[i])));
             PutByte(0);
         }
+        if (cut is not null)
+        {
+            PutBytes(cut);
+            PutByte(0);
+        }
+    }
+
+    /// <summary>The longest prefix of at most <paramref name="maxLength"/> bytes that ends on a character boundary.</summary>
+    private static int Utf8Prefix(ReadOnlySpan<byte> bytes, int maxLength)
+    {
+        if (bytes.Length <= maxLength)
+        {
+            return bytes.Length;
+        }
+        int end = maxLength;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80)
+        {
+            end--;
+        }
+        return end;
     }
 
     private void PutIp(IPAddress? address, int size, string field)

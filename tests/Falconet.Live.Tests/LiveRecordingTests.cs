@@ -44,12 +44,39 @@ public sealed class LiveRecordingTests(TestNetwork network)
             .Select(l => JsonDocument.Parse(l).RootElement.Clone())];
     }
 
+    /// <summary>
+    /// A process whose command line is longer than the 4,096 bytes a capture holds (CI runners have such), alive while
+    /// a recording's snapshot is written: the file must cut it, like libscap's /proc scan, not fail.
+    /// </summary>
+    private sealed class LongCommandLine : IDisposable
+    {
+        private readonly Process _process;
+
+        public LongCommandLine()
+        {
+            var start = new ProcessStartInfo("sh") { ArgumentList = { "-c", "sleep 60; :", "sh" } };
+            for (int i = 0; i < 3000; i++)
+            {
+                start.ArgumentList.Add("long-argument-" + i.ToString(CultureInfo.InvariantCulture));
+            }
+            _process = Process.Start(start)!;
+        }
+
+        public void Dispose()
+        {
+            _process.Kill();
+            _process.WaitForExit();
+            _process.Dispose();
+        }
+    }
+
     [Fact]
     public void A_live_recording_reads_in_sysdig_and_replays_to_the_live_runs_flagship_alerts()
     {
         Oracle.RequireNoReason(network.SkipReason);
         SysdigTool.Require();
         string output = network.Scratch.File("live-" + Guid.NewGuid().ToString("N")[..8] + ".scap");
+        using var longCommandLine = new LongCommandLine();
         using LiveFalconet detection = LiveFalconet.Start();
         using var recorder = Recorder.Start(output, "evt.type in (connect, sendto)");
         string[] runs =
@@ -95,6 +122,7 @@ public sealed class LiveRecordingTests(TestNetwork network)
                 capture_duration: replace
             """);
         string prefix = network.Scratch.File("falco-" + Guid.NewGuid().ToString("N")[..8]);
+        using var longCommandLine = new LongCommandLine();
         using LiveFalconet falconet = LiveFalconet.Start("-r", "<builtin>", "-r", local,
             "-o", "capture.enabled=true", "-o", $"capture.path_prefix={prefix}", "-o", "capture.window_before_ms=2000");
         string run = Probe("tcp", TestNetwork.PeerIPv4, TestNetwork.TcpPort.ToString(CultureInfo.InvariantCulture));

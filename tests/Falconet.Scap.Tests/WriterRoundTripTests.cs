@@ -134,10 +134,33 @@ public sealed class WriterRoundTripTests
         ScapEvent huge = EventBuilder.Create(9, 1, 1).Errno(1).Raw(new byte[70_000]).Fd(1).UInt32(1).Build();
         ArgumentException ex = Assert.Throws<ArgumentException>(() => writer.WriteEvent(huge));
         Assert.Contains("parameter 1", ex.Message, StringComparison.Ordinal);
+    }
 
-        var badThread = new ScapSnapshot();
-        badThread.Threads.Add(new Core.Snapshot.ThreadRecord { Tid = 1, Comm = new string('c', 2000) });
-        Assert.Throws<ArgumentException>(() => writer.WriteHeader(badThread));
+    [Fact]
+    public void Snapshot_fields_longer_than_readers_accept_are_cut_at_the_bound_like_a_proc_scan()
+    {
+        var snapshot = new ScapSnapshot();
+        string[] args = [.. Enumerable.Range(0, 3000).Select(i => "arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        snapshot.Threads.Add(new Core.Snapshot.ThreadRecord
+        {
+            Tid = 1,
+            Pid = 1,
+            Comm = new string('c', 2000),
+            Cwd = new string('é', 700) + "/",
+            Args = args,
+            Env = ["HOME=/root", new string('x', 5000)],
+        });
+
+        (ScapSnapshot back, _) = SyntheticCapture.Read(SyntheticCapture.Write(snapshot, [], compress: false));
+
+        Core.Snapshot.ThreadRecord t = Assert.Single(back.Threads);
+        Assert.Equal(new string('c', 1024), t.Comm);
+        Assert.Equal(new string('é', 512), t.Cwd);
+        int argsBytes = t.Args.Sum(a => a.Length + 1);
+        Assert.InRange(argsBytes, 4096 - 8, 4096);
+        Assert.Equal(args[..(t.Args.Length - 1)], t.Args[..^1]);
+        Assert.StartsWith(t.Args[^1], args[t.Args.Length - 1], StringComparison.Ordinal);
+        Assert.Equal(["HOME=/root", new string('x', 4096 - 11 - 1)], t.Env);
     }
 
     [Fact]
