@@ -145,7 +145,7 @@ public sealed class Enforcer : IDisposable
     /// <summary>Drops every admitted address (all cgroups): connections to names need a fresh answer from now on. Returns how many went.</summary>
     public int ForgetAdmitted() => _object.AgeAdmitted(ulong.MaxValue, new HashSet<ulong>());
 
-    /// <summary>The kernel's decision counters.</summary>
+    /// <summary>The kernel's decision counters (from the driving thread: the read reuses one buffer).</summary>
     public EnforcementCounters ReadCounters() => _object.ReadStats();
 
     /// <summary>The kernel's run statistics of each program (zero unless kernel.bpf_stats_enabled=1).</summary>

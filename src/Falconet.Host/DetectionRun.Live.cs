@@ -30,9 +30,8 @@ public sealed partial class DetectionRun
     public IReadOnlyList<System.Net.IPAddress> Resolvers { get; init; } = [];
 
     /// <summary>
-    /// The running enforcement of a live run (null when enforcement.mode is off or no live run is going): its
-    /// <see cref="Falconet.Enforcement.Enforcer.ReadCounters"/> may be read from another thread (the metrics endpoint)
-    /// while the run lasts.
+    /// The running enforcement of a live run (null when enforcement.mode is off or no live run is going). Only the
+    /// event thread uses it; <c>/metrics</c> reads the copy of its counters the event thread makes every loop turn.
     /// </summary>
     public EnforcementSetup? Enforcement { get; private set; }
 
@@ -118,7 +117,11 @@ public sealed partial class DetectionRun
                     while (!stop.IsCancellationRequested)
                     {
                         capture.Poll(consumer, TimeSpan.FromMilliseconds(100));
-                        enforcement?.Poll(onAlert);
+                        if (enforcement is not null)
+                        {
+                            enforcement.Poll(onAlert);
+                            _counters.SetEnforcementStats(enforcement.Enforcer.Mode, enforcement.Enforcer.ReadCounters());
+                        }
                         health.Beat();
                         LiveCaptureStats current = capture.GetStats();
                         _counters.SetKernelStats(current);
@@ -140,7 +143,11 @@ public sealed partial class DetectionRun
                     capture.Stop();
                 }
                 stats = GetStatsOrEmpty(capture);
-                enforcementLine = enforcement?.SummaryLine();
+                if (enforcement is not null)
+                {
+                    _counters.SetEnforcementStats(enforcement.Enforcer.Mode, enforcement.Enforcer.ReadCounters());
+                    enforcementLine = enforcement.SummaryLine();
+                }
                 Enforcement = null;
                 _counters.SetKernelStats(stats);
             }

@@ -1,5 +1,6 @@
 using Falconet.Capture.Bpf;
 using Falconet.Core.Alerts;
+using Falconet.Enforcement;
 
 namespace Falconet.Host;
 
@@ -19,6 +20,9 @@ internal sealed class RunCounters
     private long _kernelDroppedRingFull;
     private long _kernelDroppedOther;
     private long _kernelDecodeErrors;
+    // Kernel enforcement (live runs with enforcement.mode audit or enforce): 0 until the first copy, then mode + 1.
+    private int _enforcementMode;
+    private readonly long[] _enforcement = new long[7];
 
     public void CountAlert(Priority priority)
     {
@@ -43,4 +47,35 @@ internal sealed class RunCounters
         (ulong)Volatile.Read(ref _kernelDroppedRingFull),
         (ulong)Volatile.Read(ref _kernelDroppedOther),
         (ulong)Volatile.Read(ref _kernelDecodeErrors));
+
+    /// <summary>
+    /// The latest decision counters of kernel enforcement, copied by the event thread (which owns the enforcer, so a
+    /// scrape never touches its maps, even while it is disposed); stored field by field so nothing is allocated.
+    /// </summary>
+    public void SetEnforcementStats(EnforcementMode mode, EnforcementCounters c)
+    {
+        Volatile.Write(ref _enforcement[0], (long)c.Allowed);
+        Volatile.Write(ref _enforcement[1], (long)c.Denied);
+        Volatile.Write(ref _enforcement[2], (long)c.Audited);
+        Volatile.Write(ref _enforcement[3], (long)c.Exempt);
+        Volatile.Write(ref _enforcement[4], (long)c.DnsAnswers);
+        Volatile.Write(ref _enforcement[5], (long)c.DnsAdmitted);
+        Volatile.Write(ref _enforcement[6], (long)c.ReportsDropped);
+        Volatile.Write(ref _enforcementMode, (int)mode + 1);
+    }
+
+    /// <summary>Null until enforcement has reported once (off, replays); otherwise its mode and counters.</summary>
+    public (EnforcementMode Mode, EnforcementCounters Counters)? Enforcement
+    {
+        get
+        {
+            int mode = Volatile.Read(ref _enforcementMode);
+            if (mode == 0)
+            {
+                return null;
+            }
+            ulong At(int i) => (ulong)Volatile.Read(ref _enforcement[i]);
+            return ((EnforcementMode)(mode - 1), new EnforcementCounters(At(0), At(1), At(2), At(3), At(4), At(5), At(6)));
+        }
+    }
 }

@@ -93,6 +93,21 @@ internal sealed class RunTelemetry(
         Add("falconet_dns_expirations_total", "counter", "Bindings dropped when their TTL expired.", state.Dns.Expirations);
         Add("falconet_dns_responses_parsed_total", "counter", "DNS responses parsed from observed traffic.", state.Dns.ResponsesParsed);
 
+        if (counters.Enforcement is { } enforcement)
+        {
+            (Enforcement.EnforcementMode mode, Enforcement.EnforcementCounters e) = enforcement;
+            const string Decisions = "falconet_enforcement_decisions_total";
+            const string DecisionsHelp = "Outbound connect()/sendmsg() calls kernel enforcement decided, by verdict (denied: enforce mode, audited: audit mode).";
+            Add("falconet_enforcement_mode_info", "gauge", "The kernel enforcement mode in force.", 1, ("mode", mode.ToString().ToLowerInvariant()));
+            Add(Decisions, "counter", DecisionsHelp, e.Allowed, ("verdict", "allowed"));
+            Add(Decisions, "counter", "", e.Denied, ("verdict", "denied"));
+            Add(Decisions, "counter", "", e.Audited, ("verdict", "audited"));
+            Add("falconet_enforcement_exempt_total", "counter", "Calls never decided: Falconet itself, loopback, not-outbound networks, DNS to the resolvers.", e.Exempt);
+            Add("falconet_enforcement_dns_answers_total", "counter", "DNS answers from a resolver parsed in the kernel.", e.DnsAnswers);
+            Add("falconet_enforcement_dns_admitted_total", "counter", "Addresses admitted from answers for allowed names.", e.DnsAdmitted);
+            Add("falconet_enforcement_reports_dropped_total", "counter", "Enforcement reports lost because their ring buffer was full (still counted above).", e.ReportsDropped);
+        }
+
         Add("process_resident_memory_bytes", "gauge", "Resident set size of the process.", ResidentBytes());
         Add("dotnet_gc_heap_bytes", "gauge", "Bytes in the managed heap.", GC.GetTotalMemory(false));
         for (int g = 0; g <= GC.MaxGeneration; g++)

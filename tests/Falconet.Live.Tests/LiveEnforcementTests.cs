@@ -140,8 +140,8 @@ public sealed partial class LiveEnforcementTests(TestNetwork network)
               override:
                 items: append
             """);
-        using LiveFalconet falconet = LiveFalconet.Start("-r", "<builtin>", "-r", appends,
-            "-o", "enforcement.mode=audit", "-o", $"enforcement.cgroups=[\"{cgroup.Path}\"]");
+        using LiveFalconet falconet = LiveFalconet.Start(["-r", "<builtin>", "-r", appends,
+            "-o", "enforcement.mode=audit", "-o", $"enforcement.cgroups=[\"{cgroup.Path}\"]", .. s_metricsOptions]);
         string port = TestNetwork.TcpPort.ToString(CultureInfo.InvariantCulture);
 
         AssertSucceeds(cgroup.Run(network.NetProbe, "tcp", OtherHost, port), "audit: TCP connect to an unlisted address");
@@ -154,6 +154,12 @@ public sealed partial class LiveEnforcementTests(TestNetwork network)
         Assert.Equal("netprobe", tcp.Text("proc.name"));
         Assert.Equal("Notice", tcp.Json.GetProperty("priority").GetString());
         Assert.NotNull(falconet.WaitForAlert(a => a.Rule == EnforcementRule && a.Text("fd.sip") == OtherHost && a.Text("fd.l4proto") == "udp", s_pollLimit));
+
+        string metrics = ScrapeUntil(falconet, text => Metric(text, "falconet_enforcement_decisions_total{verdict=\"audited\"}") >= 2);
+        Assert.Equal(2, Metric(metrics, "falconet_enforcement_decisions_total{verdict=\"audited\"}"));
+        Assert.Equal(0, Metric(metrics, "falconet_enforcement_decisions_total{verdict=\"denied\"}"));
+        Assert.True(Metric(metrics, "falconet_enforcement_decisions_total{verdict=\"allowed\"}") >= 1, metrics);
+        Assert.Equal(1, Metric(metrics, "falconet_enforcement_mode_info{mode=\"audit\"}"));
 
         Assert.Equal(0, falconet.Stop());
         Assert.DoesNotContain(falconet.Alerts, a => a.Rule == EnforcementRule && a.Text("fd.sip") == TestNetwork.PeerIPv4);

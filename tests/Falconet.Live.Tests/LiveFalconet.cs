@@ -135,6 +135,16 @@ public sealed class LiveFalconet : IDisposable
         return _alerts.FirstOrDefault(match);
     }
 
+    /// <summary>Sends SIGHUP: Falconet reloads its rules and configuration beside the running ones.</summary>
+    public void Reload()
+    {
+        CommandResult sent = HostTools.Run("kill", "-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (sent.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"could not send SIGHUP to {CommandLine}: {sent}");
+        }
+    }
+
     /// <summary>SIGTERM, then waits for exit; returns the exit code.</summary>
     public int Stop()
     {

@@ -18,6 +18,8 @@ internal sealed unsafe class EnforceObject : IDisposable
 
     private readonly List<nint> _links = [];
     private readonly List<EnforcementReport> _pending = [];
+    // ReadStats runs on the event thread once per loop turn (for /metrics): its per-CPU buffer is reused.
+    private EnforceStats[]? _perCpu;
     private readonly int _cpuCount;
     private readonly int _settingsFd;
     private readonly int _generationFd;
@@ -190,7 +192,7 @@ internal sealed unsafe class EnforceObject : IDisposable
     /// <summary>The decision counters summed over CPUs.</summary>
     public EnforcementCounters ReadStats()
     {
-        var perCpu = new EnforceStats[_cpuCount];
+        EnforceStats[] perCpu = _perCpu ??= new EnforceStats[_cpuCount];
         uint key = 0;
         fixed (EnforceStats* values = perCpu)
         {

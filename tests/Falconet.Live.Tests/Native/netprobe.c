@@ -19,6 +19,11 @@
 //                                          COUNT times: resolve as goresolve-connect does and connect() at once;
 //                                          prints "resolved=R connected=C eperm=E other=O"
 //   netprobe connect-loop ADDR PORT COUNT  COUNT blocking connect()s; prints "connected=C eperm=E other=O"
+//   netprobe connect-until STOPFILE ADDR PORT MAXCOUNT
+//                                          blocking connect()s, one after the other, until STOPFILE exists (looked
+//                                          for every 50), MAXCOUNT are done or 300 s have passed; prints "running"
+//                                          after the first, then as connect-loop. Each socket closes with an RST
+//                                          (SO_LINGER 0), so a long loop leaves no TIME_WAIT and never runs out of ports
 //   netprobe resolve-connect-stepped SERVER NAME PORT
 //                                          prints "ready"; then per line on stdin one resolve (as goresolve-connect)
 //                                          and an immediate connect(): prints connected, eperm, other ERRNO or
@@ -758,6 +763,57 @@ static int connect_loop(const char *address, int port, int count)
     return 0;
 }
 
+// Connects until STOPFILE appears (or MAXCOUNT, or 300 s): a loop that spans whatever the test does meanwhile.
+static int connect_until(const char *stop_file, const char *address, int port, int max_count)
+{
+    struct sockaddr_storage peer;
+    socklen_t peer_len;
+    parse_address(address, port, &peer, &peer_len);
+    struct linger reset = {.l_onoff = 1, .l_linger = 0};
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int connected = 0, eperm = 0, other = 0;
+    for (int i = 0; i < max_count; i++)
+    {
+        if (i % 50 == 0 && i > 0)
+        {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (access(stop_file, F_OK) == 0 || now.tv_sec - start.tv_sec > 300)
+            {
+                break;
+            }
+        }
+        int fd = socket(peer.ss_family, SOCK_STREAM, 0);
+        if (fd < 0)
+        {
+            other++;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        if (connect(fd, (struct sockaddr *)&peer, peer_len) == 0)
+        {
+            connected++;
+        }
+        else if (errno == EPERM)
+        {
+            eperm++;
+        }
+        else
+        {
+            other++;
+        }
+        close(fd);
+        if (i == 0)
+        {
+            printf("running\n");
+            fflush(stdout);
+        }
+    }
+    printf("connected=%d eperm=%d other=%d\n", connected, eperm, other);
+    fflush(stdout);
+    return 0;
+}
+
 // For each line on stdin: resolve NAME as Go does and connect() at once to the answer; prints one line per step:
 // "connected", "eperm", "other ERRNO" or "unresolved". Ends at end of file.
 static int resolve_connect_stepped(const char *server, const char *name, int port)
@@ -829,7 +885,8 @@ static int usage(void)
                     "       netprobe [--wait FILE] [--resolv FILE] [--pause FILE] [--hold] resolve-connect NAME PORT\n"
                     "       netprobe [--wait FILE] [--resolv FILE] [--pause FILE] [--hold] goresolve-connect SERVER NAME PORT\n"
                     "       netprobe resolve-connect-loop SERVER NAME PORT COUNT\n"
-                    "       netprobe connect-loop ADDR PORT COUNT | netprobe resolve-connect-stepped SERVER NAME PORT\n");
+                    "       netprobe connect-loop ADDR PORT COUNT | netprobe resolve-connect-stepped SERVER NAME PORT\n"
+                    "       netprobe connect-until STOPFILE ADDR PORT MAXCOUNT\n");
     return 2;
 }
 
@@ -882,6 +939,10 @@ int main(int argc, char **argv)
     if (rest == 4 && strcmp(action, "connect-loop") == 0)
     {
         return connect_loop(argv[arg + 1], atoi(argv[arg + 2]), atoi(argv[arg + 3]));
+    }
+    if (rest == 5 && strcmp(action, "connect-until") == 0)
+    {
+        return connect_until(argv[arg + 1], argv[arg + 2], atoi(argv[arg + 3]), atoi(argv[arg + 4]));
     }
     if (rest == 4 && strcmp(action, "resolve-connect-stepped") == 0)
     {
