@@ -110,6 +110,9 @@ public sealed partial class LiveEnforcementTests
         return text;
     }
 
+    private static string LoopEnd(Process loop) =>
+        $"exit {loop.ExitCode}; stdout: {loop.StandardOutput.ReadToEnd().Trim()}; stderr: {loop.StandardError.ReadToEnd().Trim()}";
+
     [Fact]
     public void Policy_follows_rules_reloads_without_a_gap_and_decisions_are_in_metrics()
     {
@@ -160,13 +163,19 @@ public sealed partial class LiveEnforcementTests
                 File.WriteAllText(rules, versions[i].Rules);
                 falconet.Reload();
                 WaitForPolicyUpdates(falconet, i + 1);
-                Assert.False(loop.HasExited, $"the connect loop ended before reload {i + 1}: {loop.StandardOutput.ReadToEnd()}");
+                if (loop.HasExited)
+                {
+                    Assert.Fail($"the connect loop ended before reload {i + 1} was checked: {LoopEnd(loop)}");
+                }
                 string when = $"after reload {i + 1}";
                 Expect(TestNetwork.PeerIPv4, allowed: true, when);
                 Expect(TestNetwork.OtherHostIPv4, versions[i].OtherAllowed, when);
                 Expect(TestNetwork.AllowedHostIPv4, !versions[i].OtherAllowed, when);
             }
-            Assert.False(loop.HasExited, "the connect loop ended before the last reload was checked");
+            if (loop.HasExited)
+            {
+                Assert.Fail("the connect loop ended before the last reload was checked: " + LoopEnd(loop));
+            }
         }
         finally
         {
@@ -177,6 +186,7 @@ public sealed partial class LiveEnforcementTests
         (int connected, int eperm, int other) = ParseLoop(new CommandResult(0, loopOutput, ""));
         Assert.True(connected > 0 && eperm == 0 && other == 0, $"loop across 4 reloads: connected={connected} eperm={eperm} other={other}");
         Assert.Equal(6, denied);
+        TestContext.Current.TestOutputHelper?.WriteLine($"connects across 4 reloads: {connected}, none denied");
 
         // /metrics: every denial above and nothing else; the loop's connects among the allowed ones
         string metrics = ScrapeUntil(falconet, text => Metric(text, "falconet_enforcement_decisions_total{verdict=\"denied\"}") >= denied);
