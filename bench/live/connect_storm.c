@@ -3,8 +3,10 @@
 //   connect_storm tcp COUNT PORT   COUNT times: socket(), connect() to 127.0.0.1:PORT (a closed port, so the
 //                                  kernel refuses at once), close()
 //   connect_storm udp COUNT PORT   one UDP socket, connect() COUNT times to 127.0.0.1:PORT
+//   ... PORT ADDR                  the same to ADDR instead: 127.0.0.1 or a test host in 198.51.100.0/24 (a network
+//                                  namespace of the harness's own, bench/live/enforce.sh); anything else is refused
 //
-// Prints "MODE COUNT SECONDS RATE/s" on stdout. Only loopback is ever used.
+// Prints "MODE COUNT SECONDS RATE/s" on stdout. Only loopback or the documentation test network is ever used.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -24,9 +26,9 @@ static double now_seconds(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4 || (strcmp(argv[1], "tcp") != 0 && strcmp(argv[1], "udp") != 0))
+    if ((argc != 4 && argc != 5) || (strcmp(argv[1], "tcp") != 0 && strcmp(argv[1], "udp") != 0))
     {
-        fprintf(stderr, "usage: connect_storm tcp|udp COUNT PORT\n");
+        fprintf(stderr, "usage: connect_storm tcp|udp COUNT PORT [ADDR]\n");
         return 2;
     }
     long count = atol(argv[2]);
@@ -34,6 +36,16 @@ int main(int argc, char **argv)
     target.sin_family = AF_INET;
     target.sin_port = htons((unsigned short)atoi(argv[3]));
     target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (argc == 5)
+    {
+        // 198.51.100.0/24 (TEST-NET-2) is documentation space: the harness routes it into its own namespace.
+        if (inet_pton(AF_INET, argv[4], &target.sin_addr) != 1
+            || (target.sin_addr.s_addr != htonl(INADDR_LOOPBACK) && (ntohl(target.sin_addr.s_addr) & 0xffffff00u) != 0xc6336400u))
+        {
+            fprintf(stderr, "connect_storm: %s is neither 127.0.0.1 nor in 198.51.100.0/24\n", argv[4]);
+            return 2;
+        }
+    }
 
     double start = now_seconds();
     if (strcmp(argv[1], "tcp") == 0)
