@@ -9,6 +9,7 @@ using Falconet.Engine;
 // Usage: dotnet run -c Release --project bench/Falconet.Benchmarks -- [--capture BIG.scap] [BenchmarkDotNet options, e.g. --filter '*State*']
 //        dotnet run -c Release --project bench/Falconet.Benchmarks -- alloc-profile [flagship|falco_rules|none] --capture BIG.scap
 //        dotnet run -c Release --project bench/Falconet.Benchmarks -- time-profile [flagship|falco_rules|none] --capture BIG.scap
+//        dotnet run -c Release --project bench/Falconet.Benchmarks -- scaling   (thread table, in lists, observed DNS; no capture)
 // --capture is ours: it sets FALCONET_BENCH_CAPTURE and is removed before BenchmarkDotNet sees the arguments.
 var benchmarkArgs = new List<string>();
 for (int i = 0; i < args.Length; i++)
@@ -25,6 +26,20 @@ for (int i = 0; i < args.Length; i++)
     else
     {
         benchmarkArgs.Add(args[i]);
+    }
+}
+
+if (benchmarkArgs.Count > 0 && benchmarkArgs[0] == "scaling")
+{
+    try
+    {
+        _ = ScalingProfile.Run(Console.Out);
+        return 0;
+    }
+    catch (BenchmarkInputException e)
+    {
+        Console.Error.WriteLine($"falconet-bench: {e.Message}");
+        return 2;
     }
 }
 

@@ -27,6 +27,49 @@ public sealed class SinkTests
     }
 
     [Fact]
+    public void Unbuffered_stream_sink_writes_each_line_with_its_newline_in_one_write()
+    {
+        using WriteCountingStream stream = new();
+        using (StreamAlertSink sink = new(stream, buffered: false))
+        {
+            sink.Emit(TestAlerts.Text(1));
+            sink.Emit(TestAlerts.Json(2));
+            // Longer than the sink's first line buffer, so the buffer grows.
+            sink.Emit(new AlertFormatter(new AlertFormatOptions()).Format(TestAlerts.Make(3) with { Output = new string('x', 10_000) }));
+        }
+
+        Assert.Equal(3, stream.Writes.Count);
+        Assert.All(stream.Writes, w => Assert.EndsWith("\n", w, StringComparison.Ordinal));
+        Assert.All(stream.Writes, w => Assert.Single(w.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.EndsWith(": Warning alert number 1\n", stream.Writes[0], StringComparison.Ordinal);
+        Assert.StartsWith("{\"hostname\":\"host\"", stream.Writes[1], StringComparison.Ordinal);
+        Assert.Contains(new string('x', 10_000), stream.Writes[2], StringComparison.Ordinal);
+    }
+
+    private sealed class WriteCountingStream : MemoryStream
+    {
+        public List<string> Writes { get; } = [];
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes.Add(Encoding.UTF8.GetString(buffer, offset, count));
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes.Add(Encoding.UTF8.GetString(buffer));
+            base.Write(buffer);
+        }
+
+        public override void WriteByte(byte value)
+        {
+            Writes.Add(((char)value).ToString());
+            base.WriteByte(value);
+        }
+    }
+
+    [Fact]
     public void Buffered_stream_sink_writes_on_flush()
     {
         using MemoryStream stream = new();

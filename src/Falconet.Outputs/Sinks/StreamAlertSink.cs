@@ -9,6 +9,7 @@ public sealed class StreamAlertSink : IAlertSink
     private readonly Stream _stream;
     private readonly bool _buffered;
     private readonly bool _ownsStream;
+    private byte[] _line = new byte[4096];
 
     /// <param name="stream">Where lines go; written only by the output worker.</param>
     /// <param name="buffered"><c>buffered_outputs</c>: let the stream batch writes, flushed at shutdown.</param>
@@ -30,8 +31,16 @@ public sealed class StreamAlertSink : IAlertSink
     public void Emit(FormattedAlert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        _stream.Write(alert.Utf8.Span);
-        _stream.WriteByte((byte)'\n');
+        // The line and its newline in one write: an unbuffered stream (standard output) makes one syscall per Write,
+        // and a whole line per write never interleaves with another writer's output.
+        ReadOnlySpan<byte> text = alert.Utf8.Span;
+        if (text.Length + 1 > _line.Length)
+        {
+            _line = new byte[Math.Max(text.Length + 1, _line.Length * 2)];
+        }
+        text.CopyTo(_line);
+        _line[text.Length] = (byte)'\n';
+        _stream.Write(_line, 0, text.Length + 1);
         if (!_buffered)
         {
             _stream.Flush();
