@@ -9,6 +9,7 @@
 # by outcome classes only; edges stay 0). Findings go to $FUZZ_FINDINGS (default /tmp/falconet-fuzz-findings);
 # reproduce one with `dotnet <out>/Falconet.Fuzz.dll TARGET --repro FILE`.
 # Each target prints, every minute: executions, executions/s, outcome classes, corpus size, edges.
+# FUZZ_PARALLEL=1 runs the targets concurrently, one process each, logging to $FUZZ_LOGS (default /tmp/falconet-fuzz-logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 minutes="${1:-30}"
@@ -35,6 +36,21 @@ fi
 
 export FALCONET_REPO="$PWD"
 status=0
+if [ "${FUZZ_PARALLEL:-0}" = "1" ]; then
+  # Every target at once, one process each, each logging to $FUZZ_LOGS/TARGET.log; the summary lists their last lines.
+  logs="${FUZZ_LOGS:-/tmp/falconet-fuzz-logs}"
+  mkdir -p "$logs"
+  pids=()
+  for target in "${targets[@]}"; do
+    dotnet "$out/Falconet.Fuzz.dll" "$target" --minutes "$minutes" --seed "${FUZZ_SEED:-$RANDOM}" --findings "$findings" >"$logs/$target.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || { status=1; echo "${targets[$i]}: exit status non-zero (see $logs/${targets[$i]}.log)"; }
+  done
+  for target in "${targets[@]}"; do grep '^\[' "$logs/$target.log" | tail -1; done
+  exit "$status"
+fi
 for target in "${targets[@]}"; do
   dotnet "$out/Falconet.Fuzz.dll" "$target" --minutes "$minutes" --seed "${FUZZ_SEED:-$RANDOM}" --findings "$findings" || status=1
 done

@@ -23,6 +23,9 @@ tools="bench/.tools"
 if [ ! -x "$tools/dotnet-counters" ]; then
   dotnet tool install dotnet-counters --version 10.0.750501 --tool-path "$tools" >/dev/null 2>&1 || true
 fi
+counters="$tools/dotnet-counters"
+# A global install (dotnet tool install -g) serves as well when the local one could not be installed.
+[ -x "$counters" ] || counters="$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")"
 
 # A loopback HTTP sink that accepts every POST.
 python3 - "$work/port" <<'PY' &
@@ -72,9 +75,10 @@ for minute in $(seq 1 "$minutes"); do
   threads=$(awk '/Threads/ {print $2}' "/proc/$pid/status")
   fds=$(ls "/proc/$pid/fd" | wc -l)
   heap="-"
-  if [ -x "$tools/dotnet-counters" ]; then
-    heap=$(timeout 20 "$tools/dotnet-counters" collect -p "$pid" --counters System.Runtime --duration 00:00:05 --format csv -o "$work/c.csv" >/dev/null 2>&1 \
-      && grep -i "gc heap size\|gc.heap.size" "$work/c.csv" | tail -1 | awk -F, '{print $NF}' || echo "-")
+  if [ -x "$counters" ]; then
+    # The GC heap after the last collection: the sum over generations (gen0-2, LOH, POH) of the last sample.
+    heap=$(timeout 30 "$counters" collect -p "$pid" --counters System.Runtime --duration 00:00:05 --format csv -o "$work/c.csv" >/dev/null 2>&1 \
+      && grep 'last_collection.heap.size' "$work/c.csv" | tail -5 | awk -F, '{s += $NF} END {if (NR) print s; else print "-"}' || echo "-")
   fi
   line="$minute $rss ${heap:--} $fds $threads"
   echo "$line"
@@ -82,6 +86,10 @@ for minute in $(seq 1 "$minutes"); do
 done
 read -r _ rss0 _ fds0 thr0 <<<"$first"
 echo "# growth from minute 1: rss $(( (rss - rss0) * 100 / rss0 ))%, fds $((fds - fds0)), threads $((threads - thr0))"
+read -r _ _ heap0 _ _ <<<"$first"
+if [[ "$heap0" =~ ^[0-9]+$ && "$heap" =~ ^[0-9]+$ ]]; then
+  echo "# gc heap from minute 1: $heap0 -> $heap bytes ($(( (heap - heap0) * 100 / heap0 ))%)"
+fi
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null || true
 tail -5 "$work/stderr"

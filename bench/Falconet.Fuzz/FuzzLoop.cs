@@ -9,6 +9,12 @@ namespace Falconet.Fuzz;
 /// </summary>
 public static class FuzzLoop
 {
+    /// <summary>The number of distinct outcome classes kept; later new classes count as <see cref="OtherOutcomes"/>.</summary>
+    public const int MaxOutcomeClasses = 2048;
+
+    /// <summary>The class of every outcome past <see cref="MaxOutcomeClasses"/>.</summary>
+    public const string OtherOutcomes = "(other outcome classes)";
+
     /// <summary>Runs <paramref name="target"/>; the loop runs on its own thread so a hang is reported, not suffered.</summary>
     public static FuzzReport Run(FuzzTarget target, int seed, long maxExecutions, TimeSpan maxTime, TimeSpan hangLimit,
         Action<FuzzReport>? progress = null, TimeSpan? progressEvery = null)
@@ -52,6 +58,12 @@ public static class FuzzLoop
                 lock (report)
                 {
                     report.Executions = ++executions;
+                    // Some messages still name the input (an unknown event type's name), so past a bound further
+                    // classes are lumped together: otherwise a long run's corpus and class table grow without end.
+                    if (!report.Outcomes.ContainsKey(outcome) && report.Outcomes.Count >= MaxOutcomeClasses)
+                    {
+                        outcome = OtherOutcomes;
+                    }
                     bool newOutcome = !report.Outcomes.ContainsKey(outcome);
                     report.Outcomes[outcome] = report.Outcomes.GetValueOrDefault(outcome) + 1;
                     if ((newOutcome || newEdges) && input.Length <= target.MaxLength)

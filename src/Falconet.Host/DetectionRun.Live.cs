@@ -225,7 +225,7 @@ public sealed partial class DetectionRun
         {
             throw new Configuration.ConfigException($"configuration key engine.modern_ebpf.buf_size_preset: {preset} must be between 1 and 10");
         }
-        return 1 << (int)(17 + preset); // 4 → 8 MiB
+        return 1 << (int)(19 + preset); // 1 → 1 MiB, 4 → 8 MiB, 10 → 512 MiB
     }
 
     /// <summary>

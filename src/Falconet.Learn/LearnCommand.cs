@@ -294,7 +294,7 @@ public static class LearnCommand
         {
             throw new ConfigException($"configuration key engine.modern_ebpf.buf_size_preset: {preset} must be between 1 and 10");
         }
-        return 1 << (int)(17 + preset);
+        return 1 << (int)(19 + preset);
     }
 
     private static int ReportCheck(ConnectionObserver observer, LearnRequest request, ConsoleStreams console)

@@ -4,33 +4,25 @@ using Falconet.TestKit;
 namespace Falconet.Fuzz.Tests;
 
 /// <summary>
-/// CI's bounded run of every fuzz target: the seeds, then seeded mutants until an execution count or 25 s, whichever
-/// comes first (a budget, not a timing assertion). No input may throw an undocumented exception, break the target's
-/// invariants or run longer than 20 s. The long, coverage-guided runs are bench/fuzz.sh's.
+/// CI's bounded run of every fuzz target, as the robustness issue asks: the seeds, then seeded mutants for 60 s
+/// (a budget, not a timing assertion; FALCONET_FUZZ_SECONDS sets another). No input may throw an undocumented
+/// exception, break the target's invariants or run longer than 20 s. The long, coverage-guided runs are bench/fuzz.sh's.
 /// </summary>
 public sealed class FuzzTargetTests
 {
-    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("FALCONET_FUZZ_SECONDS"), out int seconds) && seconds > 0 ? seconds : 60);
 
-    public static TheoryData<string, long> Targets() => new()
-    {
-        { "condition", 60_000 },
-        { "rules", 6_000 },
-        { "capture", 3_000 },
-        { "output", 60_000 },
-        { "dns", 200_000 },
-        { "config", 40_000 },
-        { "record", 6_000 },
-    };
+    public static TheoryData<string> Targets() => ["condition", "rules", "capture", "output", "dns", "config", "record"];
 
     [Theory]
     [MemberData(nameof(Targets))]
-    public void Target_survives_its_bounded_run(string name, long executions)
+    public void Target_survives_its_bounded_run(string name)
     {
         SharedData.SkipIfAbsent();
         FuzzTarget target = FuzzTargets.Get(name);
         Assert.NotEmpty(target.Seeds);
-        FuzzReport report = FuzzLoop.Run(target, seed: 20261203, executions, s_budget, TimeSpan.FromSeconds(20));
+        FuzzReport report = FuzzLoop.Run(target, seed: 20261203, long.MaxValue, s_budget, TimeSpan.FromSeconds(20));
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
         Assert.True(report.Finding is null, report + "\ninput (base64): " + Convert.ToBase64String(report.FindingInput ?? []));
         // The mutants reach more than one outcome: the target is exercised, not stuck on one error path.

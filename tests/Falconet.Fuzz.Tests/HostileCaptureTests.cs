@@ -133,6 +133,34 @@ public sealed class HostileCaptureTests
     }
 
     [Fact]
+    public void A_dynamic_parameter_with_its_selector_and_no_value_renders_as_NULL()
+    {
+        // Found by fuzzing the live record decoder (30-minute run): setsockopt's val was one byte, the type selector,
+        // and rendering read the value past its end (IndexOutOfRangeException) instead of showing an empty value.
+        const ushort SetsockoptExit = 45;
+        var b = new RawCaptureBuilder().SectionHeader().MachineInfo();
+        b.Event(SetsockoptExit, Ts + 1, 100, [I64(0), I64(3), [1], [2], [3], U32(8)]);
+        b.Event(SetsockoptExit, Ts + 2, 100, [I64(0), I64(3), [1], [2], [3, 7, 0, 0, 0, 0, 0, 0, 0], U32(8)]);
+        var state = new SystemState();
+        var renderer = new ArgumentRenderer();
+        var rendered = new List<string>();
+        using var reader = new ScapReader(new MemoryStream(b.ToArray()), "hostile.scap");
+        reader.ReadHeader(state);
+        var evt = new ScapEvent();
+        while (reader.TryReadEvent(evt))
+        {
+            if (state.Process(evt))
+            {
+                rendered.Add(renderer.RenderAll(state.Context));
+            }
+        }
+
+        Assert.Equal(2, rendered.Count);
+        Assert.Contains("val=NULL", rendered[0], StringComparison.Ordinal);
+        Assert.Contains("val=7", rendered[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_UTF8_in_container_metadata_is_a_container_warning_not_a_crash()
     {
         // Found by fuzzing the live record decoder: System.Text.Json threw InvalidOperationException on the string.

@@ -86,6 +86,27 @@ public sealed class LiveFalconet : IDisposable
 
     public string CommandLine { get; }
 
+    /// <summary>The falconet process id (the dotnet host running falconet.dll), for signals a test sends itself.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Sends SIGTERM without waiting; <see cref="WaitForExit"/> then bounds the wait.</summary>
+    public void SendTerm() => HostTools.Check("kill", "-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Waits up to <paramref name="limit"/> for the process to end (and its stdout to be read); false if it did not.</summary>
+    public bool WaitForExit(TimeSpan limit)
+    {
+        if (!_process.WaitForExit(limit))
+        {
+            return false;
+        }
+        _process.WaitForExit();
+        _stdoutReader.Join(TimeSpan.FromSeconds(10));
+        return true;
+    }
+
+    /// <summary>The exit code, once ended.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public string StandardError
     {
         get

@@ -138,6 +138,12 @@ public sealed class ArgumentRenderer
             payload = payload[1..];
             type = DynamicParamType(info.Info, selector);
             table = "";
+            if (payload.IsEmpty)
+            {
+                // A selector with no value after it (a damaged record): nothing to read, shown like an empty parameter.
+                raw.Append("NULL");
+                return;
+            }
             if (type == ParamType.None)
             {
                 AppendBytesAsText(raw, payload);
