@@ -42,19 +42,20 @@ public sealed class JetStreamAlertSink : ISelfCountingAlertSink
         NatsAlertSink.Validate(options);
         if (string.IsNullOrWhiteSpace(options.Stream) || options.Stream.IndexOfAny([' ', '\t', '.', '*', '>', '/', '\\']) >= 0)
         {
-            throw new ArgumentException("nats_output.jetstream.stream must be a name without spaces, dots, '*', '>' or slashes: '" + options.Stream + "'", nameof(options));
+            throw new ArgumentException("nats_output.jetstream.stream must be a name without spaces, dots, '*', '>' or slashes: '" + options.Stream + "'");
         }
         if (options.Storage is not ("file" or "memory"))
         {
-            throw new ArgumentException("nats_output.jetstream.storage must be file or memory: '" + options.Storage + "'", nameof(options));
+            throw new ArgumentException("nats_output.jetstream.storage must be file or memory: '" + options.Storage + "'");
         }
         if (options.Subject.Contains('*', StringComparison.Ordinal) || options.Subject.Contains('>', StringComparison.Ordinal))
         {
-            throw new ArgumentException("nats_output.subject is the stream's prefix and cannot hold wildcards: '" + options.Subject + "'", nameof(options));
+            throw new ArgumentException("nats_output.subject is the stream's prefix and cannot hold wildcards: '" + options.Subject + "'");
         }
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BufferSize, 1, "nats_output.jetstream.buffer_size");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AckTimeout, TimeSpan.Zero, "nats_output.jetstream.ack_timeout_ms");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DuplicateWindow, TimeSpan.Zero, "nats_output.jetstream.duplicate_window_ms");
+        Positive(options.BufferSize, "nats_output.jetstream.buffer_size");
+        Positive((long)options.AckTimeout.TotalMilliseconds, "nats_output.jetstream.ack_timeout_ms");
+        Positive((long)options.DuplicateWindow.TotalMilliseconds, "nats_output.jetstream.duplicate_window_ms");
+        Positive((long)options.RetryMax.TotalMilliseconds, "nats_output.jetstream.retry_max_ms");
         _options = options;
         _log = log;
         _connection = new NatsConnection(NatsOpts.Default with
@@ -89,7 +90,7 @@ public sealed class JetStreamAlertSink : ISelfCountingAlertSink
     /// <summary>Alerts lost: they arrived at a full buffer, or were still buffered when the drain timeout ran out.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Alerts the server acknowledged (duplicates it recognised included once).</summary>
+    /// <summary>Alerts the server acknowledged; a re-sent alert the server recognised as a duplicate counts once.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
     /// <inheritdoc />
@@ -234,7 +235,15 @@ public sealed class JetStreamAlertSink : ISelfCountingAlertSink
             }
             PubAckResponse ack = await _jetStream.PublishAsync(pending.Subject, pending.Payload,
                 opts: new NatsJSPubOpts { MsgId = pending.Id, RetryAttempts = 1 }, cancellationToken: limit.Token).ConfigureAwait(false);
-            ack.EnsureSuccess();
+            // A duplicate is an earlier attempt of this alert that the server stored though its ack never came back.
+            if (!ack.Duplicate)
+            {
+                ack.EnsureSuccess();
+            }
+            return null;
+        }
+        catch (NatsJSDuplicateMessageException)
+        {
             return null;
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
@@ -251,6 +260,14 @@ public sealed class JetStreamAlertSink : ISelfCountingAlertSink
     }
 
     private void Log(Priority level, string message) => _log?.Invoke(level, message);
+
+    private static void Positive(long value, string key)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentException(key + " must be at least 1: " + value);
+        }
+    }
 
     private sealed record Pending(string Id, string Subject, byte[] Payload);
 }
