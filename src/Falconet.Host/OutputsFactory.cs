@@ -57,6 +57,9 @@ public static class OutputsFactory
                     CompressUploads = c.GetBool("http_output.compress_uploads", false),
                     KeepAlive = c.GetBool("http_output.keep_alive", false),
                     MaxConsecutiveTimeouts = (int)c.GetInt64("http_output.max_consecutive_timeouts", 5),
+                    Retries = (int)Math.Clamp(c.GetInt64("http_output.retries", 3), -1, 1000),
+                    RetryBackoff = Milliseconds(c, "http_output.retry_backoff_ms", TimeSpan.FromMilliseconds(100)),
+                    RetryBackoffMax = Milliseconds(c, "http_output.retry_backoff_max_ms", TimeSpan.FromSeconds(2)),
                     Echo = c.GetBool("http_output.echo", false) ? line => console.Error.WriteLine(line) : null,
                 }));
             }
