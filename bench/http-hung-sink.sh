@@ -10,8 +10,10 @@
 #   --out DIR     where outputs and timings go (default: a new folder under /tmp)
 # environment: FALCONET (default ./falconet, the launcher; run once untimed first), FALCONET_SHARED (../shared).
 #
-# Variants, both `falconet -r seed_rule.yaml -e CAPTURE -o json_output=true -o output_timeout=100`:
-#   no-http     no network output
+# Variants, both `falconet -r seed_rule.yaml -e CAPTURE -o json_output=true -o output_timeout=100
+# -o stdout_output.enabled=false` (stdout off in both: behind a hung sink the worker writes nothing, so a stdout
+# output in the baseline only would make the baseline do more work):
+#   no-http     no output at all (alerts raised, queued, and formatted by nobody)
 #   hung-http   plus http_output to http://127.0.0.1:PORT/, a local listener that reads and never answers
 # output_timeout=100 in both: at exit the dispatcher waits that long for the stuck POST, then discards what is
 # queued, so the wall time is detection plus at most 0.1 s. Prints per variant the medians of wall and user+sys CPU,
@@ -31,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --events) events="$2"; shift 2 ;;
     --capture) capture="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "http-hung-sink: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -76,7 +78,7 @@ for _ in $(seq 100); do [[ -s "$out/server.port" ]] && break; sleep 0.1; done
 port="$(head -n1 "$out/server.port")"
 [[ -n "$port" ]] || { echo "http-hung-sink: the hung server did not start, see $out/server.err" >&2; exit 2; }
 
-common=(-r "$seed_rules" -e "$capture" -o json_output=true -o output_timeout=100)
+common=(-r "$seed_rules" -e "$capture" -o json_output=true -o output_timeout=100 -o stdout_output.enabled=false)
 echo "http-hung-sink: capture $capture, $runs rounds, hung server on 127.0.0.1:$port, outputs in $out" >&2
 echo "http-hung-sink: load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 measure() {
@@ -89,7 +91,8 @@ measure() {
     return 0
   fi
   cat "$out/$name.time1" >>"$out/$name.times"
-  sed -n 's/^Events detected: //p' "$out/$name.err" >>"$out/$name.alerts"
+  # the progress lines end in \r, so the summary's first line may share a line with them
+  grep -ao 'Events detected: [0-9]*' "$out/$name.err" | sed 's/.*: //' >>"$out/$name.alerts"
 }
 for ((i = 1; i <= runs; i++)); do
   echo "http-hung-sink: round $i/$runs (load $(cut -d' ' -f1 /proc/loadavg))" >&2

@@ -135,6 +135,10 @@ public sealed class LiveFalconet : IDisposable
         return _alerts.FirstOrDefault(match);
     }
 
+    /// <summary>Sends a signal (<c>HUP</c>, …) with kill(1).</summary>
+    public void Signal(string name) =>
+        HostTools.Run("kill", "-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>SIGTERM, then waits for exit; returns the exit code.</summary>
     public int Stop()
     {
