@@ -17,7 +17,7 @@ public sealed partial class LiveHealthTests
     private static partial int dup2(int oldfd, int newfd);
 
     [Fact]
-    public void Healthz_turns_unhealthy_when_the_ring_buffer_fails()
+    public async Task Healthz_turns_unhealthy_when_the_ring_buffer_fails()
     {
         HostTools.SkipUnlessRootWithBtf();
         int port = FreeLoopbackPort();
@@ -50,7 +50,7 @@ public sealed partial class LiveHealthTests
             Assert.True(DateTime.UtcNow < limit, "/healthz not 200 within 3 minutes:\n" + stderr);
             try
             {
-                using HttpResponseMessage r = http.GetAsync(healthz, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+                using HttpResponseMessage r = await http.GetAsync(healthz, TestContext.Current.CancellationToken);
                 if (r.StatusCode == HttpStatusCode.OK)
                 {
                     break;
@@ -60,7 +60,7 @@ public sealed partial class LiveHealthTests
             {
                 // not listening yet
             }
-            Thread.Sleep(200);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
         }
 
         int[] ringBufferEpoll = [.. RingBufferEpollDescriptors()];

@@ -30,13 +30,15 @@ public sealed class HttpTlsSinkTests
     {
         using TempDirectory dir = new();
         await using TlsTestServer server = await TlsTestServer.StartAsync(dir.Path);
-        await using HttpAlertSink sink = new(new HttpOutputOptions { Url = server.Url, Retries = 0 });
+        await using HttpAlertSink sink = new(new HttpOutputOptions { Url = server.Url });
 
         AlertSinkException error = await Assert.ThrowsAsync<AlertSinkException>(
             () => sink.EmitBatchAsync([TestAlerts.Json(1)], TestContext.Current.CancellationToken));
 
         Assert.Equal(0, error.DeliveredCount);
         Assert.Empty(server.Accepted);
+        Assert.Empty(server.Log); // refused in the handshake, and not retried
+        Assert.Contains("certificate", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -105,5 +107,6 @@ public sealed class HttpTlsSinkTests
     {
         Assert.Equal(retried, HttpAlertSink.IsRetryable(new HttpRequestException("x", null, (System.Net.HttpStatusCode)status)));
         Assert.True(HttpAlertSink.IsRetryable(new HttpRequestException("connection refused")));
+        Assert.False(HttpAlertSink.IsRetryable(new HttpRequestException("tls", new System.Security.Authentication.AuthenticationException("untrusted root"))));
     }
 }

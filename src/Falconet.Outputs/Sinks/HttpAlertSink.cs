@@ -89,10 +89,17 @@ public sealed class HttpAlertSink : IBatchedAlertSink
         return ms >= max.TotalMilliseconds ? max : TimeSpan.FromMilliseconds(ms);
     }
 
-    /// <summary>Whether a failed POST may pass when sent again: a server error, 408, 429, or no answer at all.</summary>
+    /// <summary>
+    /// Whether a failed POST may pass when sent again: a server error, 408, 429, or no answer at all; not a refused
+    /// certificate, which the next attempt would meet again.
+    /// </summary>
     public static bool IsRetryable(HttpRequestException error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        if (error.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            return false;
+        }
         return error.StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
             || (int)error.StatusCode >= 500;
     }
