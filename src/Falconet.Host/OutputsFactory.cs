@@ -57,16 +57,15 @@ public static class OutputsFactory
                     CompressUploads = c.GetBool("http_output.compress_uploads", false),
                     KeepAlive = c.GetBool("http_output.keep_alive", false),
                     MaxConsecutiveTimeouts = (int)c.GetInt64("http_output.max_consecutive_timeouts", 5),
+                    Retries = (int)Math.Clamp(c.GetInt64("http_output.retries", 3), -1, 1000),
+                    RetryBackoff = Milliseconds(c, "http_output.retry_backoff_ms", TimeSpan.FromMilliseconds(100)),
+                    RetryBackoffMax = Milliseconds(c, "http_output.retry_backoff_max_ms", TimeSpan.FromSeconds(2)),
                     Echo = c.GetBool("http_output.echo", false) ? line => console.Error.WriteLine(line) : null,
                 }));
             }
             if (c.GetBool("nats_output.enabled", false))
             {
-                batched.Add(new NatsAlertSink(new NatsOutputOptions
-                {
-                    Url = c.GetString("nats_output.url", "nats://127.0.0.1:4222")!,
-                    Subject = c.GetString("nats_output.subject", "falco.alerts")!,
-                }));
+                batched.Add(CreateNatsSink(c, console));
             }
         }
         catch (ArgumentException e)
@@ -84,6 +83,36 @@ public static class OutputsFactory
             OutputTimeout = TimeSpan.FromMilliseconds(c.GetInt64("output_timeout", 2000)),
         }, (level, message) => console.Error.WriteLine($"falconet: {message}"));
     }
+
+    /// <summary><c>nats_output</c>: core NATS, or JetStream with acks and a local buffer when <c>jetstream.enabled</c>.</summary>
+    private static IBatchedAlertSink CreateNatsSink(ConfigTree c, ConsoleStreams console)
+    {
+        var nats = new NatsOutputOptions
+        {
+            Url = c.GetString("nats_output.url", "nats://127.0.0.1:4222")!,
+            Subject = c.GetString("nats_output.subject", "falco.alerts")!,
+        };
+        if (!c.GetBool("nats_output.jetstream.enabled", false))
+        {
+            return new NatsAlertSink(nats);
+        }
+        NatsOutputOptions defaults = new();
+        return new JetStreamAlertSink(nats with
+        {
+            JetStream = true,
+            Stream = c.GetString("nats_output.jetstream.stream", defaults.Stream)!,
+            CreateStream = c.GetBool("nats_output.jetstream.create_stream", defaults.CreateStream),
+            Storage = c.GetString("nats_output.jetstream.storage", defaults.Storage)!,
+            DuplicateWindow = Milliseconds(c, "nats_output.jetstream.duplicate_window_ms", defaults.DuplicateWindow),
+            AckTimeout = Milliseconds(c, "nats_output.jetstream.ack_timeout_ms", defaults.AckTimeout),
+            BufferSize = (int)Math.Clamp(c.GetInt64("nats_output.jetstream.buffer_size", defaults.BufferSize), 0, int.MaxValue),
+            RetryMax = Milliseconds(c, "nats_output.jetstream.retry_max_ms", defaults.RetryMax),
+            DrainTimeout = Milliseconds(c, "nats_output.jetstream.drain_timeout_ms", defaults.DrainTimeout),
+        }, (level, message) => console.Error.WriteLine($"falconet: {message}"));
+    }
+
+    private static TimeSpan Milliseconds(ConfigTree c, string key, TimeSpan fallback) =>
+        TimeSpan.FromMilliseconds(c.GetInt64(key, (long)fallback.TotalMilliseconds));
 
     /// <summary>The keys every line output shares: its section's <c>keep_alive</c>, and <c>buffered_outputs</c> (off under <c>-U</c>).</summary>
     private static T WithLineKeys<T>(T options, ConfigTree c, string section, bool buffered)

@@ -14,15 +14,7 @@ public sealed class NatsAlertSink : IBatchedAlertSink
     /// <summary>Connects lazily: the first batch opens the connection.</summary>
     public NatsAlertSink(NatsOutputOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Subject) || options.Subject.Any(char.IsWhiteSpace))
-        {
-            throw new ArgumentException("nats_output.subject must be a non-empty subject without spaces: '" + options.Subject + "'", nameof(options));
-        }
-        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out Uri? url) || (url.Scheme != "nats" && url.Scheme != "tls"))
-        {
-            throw new ArgumentException("nats_output.url is not a nats:// or tls:// URL: '" + options.Url + "'", nameof(options));
-        }
+        Validate(options);
         _options = options;
         _connection = new NatsConnection(NatsOpts.Default with
         {
@@ -34,6 +26,20 @@ public sealed class NatsAlertSink : IBatchedAlertSink
 
     /// <inheritdoc />
     public string Name => "nats";
+
+    /// <summary>Checks the keys both NATS sinks share: the URL and the subject.</summary>
+    internal static void Validate(NatsOutputOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Subject) || options.Subject.Any(char.IsWhiteSpace))
+        {
+            throw new ArgumentException("nats_output.subject must be a non-empty subject without spaces: '" + options.Subject + "'", nameof(options));
+        }
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out Uri? url) || (url.Scheme != "nats" && url.Scheme != "tls"))
+        {
+            throw new ArgumentException("nats_output.url is not a nats:// or tls:// URL: '" + options.Url + "'", nameof(options));
+        }
+    }
 
     /// <inheritdoc />
     public async Task EmitBatchAsync(IReadOnlyList<FormattedAlert> batch, CancellationToken cancellationToken)

@@ -106,9 +106,13 @@ public sealed class OutputDispatcher : IAsyncDisposable
     public OutputStatistics GetStatistics()
     {
         List<SinkStatistics> sinks = [];
-        foreach (SinkCounters counters in _sinkCounters.Concat(_batchedCounters))
+        foreach (SinkCounters counters in _sinkCounters)
         {
             sinks.Add(counters.Snapshot());
+        }
+        for (int s = 0; s < _batchedSinks.Length; s++)
+        {
+            sinks.Add(_batchedSinks[s] is ISelfCountingAlertSink counting ? counting.GetStatistics() : _batchedCounters[s].Snapshot());
         }
         return new OutputStatistics(
             Interlocked.Read(ref _enqueued),

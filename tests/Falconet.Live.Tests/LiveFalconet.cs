@@ -90,7 +90,7 @@ public sealed class LiveFalconet : IDisposable
     public int Pid => _process.Id;
 
     /// <summary>Sends SIGTERM without waiting; <see cref="WaitForExit"/> then bounds the wait.</summary>
-    public void SendTerm() => HostTools.Check("kill", "-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public void SendTerm() => Signal("TERM");
 
     /// <summary>Waits up to <paramref name="limit"/> for the process to end (and its stdout to be read); false if it did not.</summary>
     public bool WaitForExit(TimeSpan limit)
@@ -157,12 +157,15 @@ public sealed class LiveFalconet : IDisposable
     }
 
     /// <summary>Sends SIGHUP: Falconet reloads its rules and configuration beside the running ones.</summary>
-    public void Reload()
+    public void Reload() => Signal("HUP");
+
+    /// <summary>Sends a signal (<c>HUP</c>, …) with kill(1).</summary>
+    public void Signal(string name)
     {
-        CommandResult sent = HostTools.Run("kill", "-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        CommandResult sent = HostTools.Run("kill", "-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (sent.ExitCode != 0)
         {
-            throw new InvalidOperationException($"could not send SIGHUP to {CommandLine}: {sent}");
+            throw new InvalidOperationException($"could not send SIG{name} to {CommandLine}: {sent}");
         }
     }
 

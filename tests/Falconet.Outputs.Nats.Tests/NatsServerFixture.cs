@@ -28,23 +28,32 @@ internal sealed class NatsServerProcess : IDisposable
     public static void SkipIfAbsent() =>
         Oracle.Require(File.Exists(BinaryPath), "nats-server is not installed at " + BinaryPath + " (apt-get install nats-server)");
 
-    public static async Task<NatsServerProcess> StartAsync()
+    /// <summary>
+    /// Starts a server; with <paramref name="jetStreamStore"/> it runs JetStream (<c>-js</c>) storing in that folder, so
+    /// a server started again on the same <paramref name="port"/> and folder has the streams of the one killed.
+    /// </summary>
+    public static async Task<NatsServerProcess> StartAsync(string? jetStreamStore = null, int? port = null)
     {
-        int port = FreeLoopbackPort();
+        port ??= FreeLoopbackPort();
         ProcessStartInfo start = new(BinaryPath)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        List<string> args = ["-a", "127.0.0.1", "-p", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (jetStreamStore is not null)
+        {
+            args.AddRange(["-js", "-sd", jetStreamStore]);
+        }
+        foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
         }
         Process process = Process.Start(start) ?? throw new InvalidOperationException("nats-server did not start");
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        NatsServerProcess server = new(process, port);
+        NatsServerProcess server = new(process, port.Value);
         // Ready when it accepts TCP connections; the loop is bounded so a broken server fails the test.
         for (int attempt = 0; attempt < 300; attempt++)
         {
@@ -55,7 +64,7 @@ internal sealed class NatsServerProcess : IDisposable
             try
             {
                 using TcpClient probe = new();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
+                await probe.ConnectAsync(IPAddress.Loopback, port.Value);
                 return server;
             }
             catch (SocketException)
@@ -66,6 +75,9 @@ internal sealed class NatsServerProcess : IDisposable
         server.Dispose();
         throw new InvalidOperationException("nats-server did not accept connections on port " + port);
     }
+
+    /// <summary>Kills the server with SIGKILL: no shutdown, as a crash or a lost node.</summary>
+    public void Kill() => Dispose();
 
     public void Dispose()
     {

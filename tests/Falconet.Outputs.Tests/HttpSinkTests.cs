@@ -67,14 +67,38 @@ public sealed class HttpSinkTests : IDisposable
     public async Task Error_status_is_reported_as_undelivered()
     {
         _statusCode = 500;
-        await using HttpAlertSink sink = new(new HttpOutputOptions { Url = Url });
+        await using HttpAlertSink sink = new(new HttpOutputOptions { Url = Url, Retries = 0 });
 
         AlertSinkException error = await Assert.ThrowsAsync<AlertSinkException>(
             () => sink.EmitBatchAsync([TestAlerts.Json(1), TestAlerts.Json(2)], TestContext.Current.CancellationToken));
 
         Assert.Equal(0, error.DeliveredCount);
         Assert.Contains("500", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2, _requests.Count); // a non-timeout failure is not retried
+        Assert.Equal(2, _requests.Count); // retries: 0, as Falco: one attempt each
+    }
+
+    [Fact]
+    public async Task A_server_that_stays_down_costs_the_retries_once_per_batch()
+    {
+        _statusCode = 503;
+        await using HttpAlertSink sink = new(new HttpOutputOptions { Url = Url, Retries = 2, RetryBackoff = TimeSpan.FromMilliseconds(5) });
+
+        AlertSinkException error = await Assert.ThrowsAsync<AlertSinkException>(
+            () => sink.EmitBatchAsync([TestAlerts.Json(1), TestAlerts.Json(2), TestAlerts.Json(3)], TestContext.Current.CancellationToken));
+
+        Assert.Equal(0, error.DeliveredCount);
+        Assert.Equal(3 + 1 + 1, _requests.Count); // the first alert: 1 + 2 retries; then the server counts as down
+    }
+
+    [Fact]
+    public async Task A_client_error_is_not_retried()
+    {
+        _statusCode = 400;
+        await using HttpAlertSink sink = new(new HttpOutputOptions { Url = Url, Retries = 5, RetryBackoff = TimeSpan.FromMilliseconds(5) });
+
+        await Assert.ThrowsAsync<AlertSinkException>(() => sink.EmitBatchAsync([TestAlerts.Json(1)], TestContext.Current.CancellationToken));
+
+        Assert.Single(_requests);
     }
 
     [Fact]

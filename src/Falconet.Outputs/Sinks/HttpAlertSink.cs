@@ -23,6 +23,11 @@ public sealed class HttpAlertSink : IBatchedAlertSink
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConsecutiveTimeouts, 1);
+        if (options.Retries < 0 || options.RetryBackoff < TimeSpan.Zero || options.RetryBackoffMax < options.RetryBackoff)
+        {
+            throw new ArgumentException("http_output.retries must be 0 or more, and retry_backoff_max_ms at least retry_backoff_ms: "
+                + options.Retries + ", " + options.RetryBackoff.TotalMilliseconds + " ms, " + options.RetryBackoffMax.TotalMilliseconds + " ms");
+        }
         _options = options;
         string url = options.Url.Trim().Trim('"', '\'');
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
@@ -44,22 +49,24 @@ public sealed class HttpAlertSink : IBatchedAlertSink
         ArgumentNullException.ThrowIfNull(batch);
         int delivered = 0;
         Exception? firstError = null;
+        int retries = _options.Retries;
         foreach (FormattedAlert alert in batch)
         {
             try
             {
-                await PostAsync(alert, cancellationToken).ConfigureAwait(false);
+                await PostWithRetriesAsync(alert, retries, cancellationToken).ConfigureAwait(false);
                 delivered++;
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
             {
                 firstError ??= ex;
+                retries = 0; // the server is down: the rest of this batch gets one attempt each
             }
         }
         if (firstError is not null)
         {
             throw new AlertSinkException(
-                (batch.Count - delivered) + " of " + batch.Count + " alerts not delivered to " + _url + ": " + firstError.Message,
+                (batch.Count - delivered) + " of " + batch.Count + " alerts not delivered to " + _url + ": " + Describe(firstError),
                 delivered, firstError);
         }
     }
@@ -69,6 +76,48 @@ public sealed class HttpAlertSink : IBatchedAlertSink
     {
         _client.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The wait before retry number <paramref name="retry"/> (1-based): <paramref name="first"/> doubled for each
+    /// retry after the first, never more than <paramref name="max"/>.
+    /// </summary>
+    public static TimeSpan Backoff(int retry, TimeSpan first, TimeSpan max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retry, 1);
+        double ms = first.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30));
+        return ms >= max.TotalMilliseconds ? max : TimeSpan.FromMilliseconds(ms);
+    }
+
+    /// <summary>
+    /// Whether a failed POST may pass when sent again: a server error, 408, 429, or no answer at all; not a refused
+    /// certificate, which the next attempt would meet again.
+    /// </summary>
+    public static bool IsRetryable(HttpRequestException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            return false;
+        }
+        return error.StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+            || (int)error.StatusCode >= 500;
+    }
+
+    private async Task PostWithRetriesAsync(FormattedAlert alert, int retries, CancellationToken cancellationToken)
+    {
+        for (int retry = 1; ; retry++)
+        {
+            try
+            {
+                await PostAsync(alert, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpRequestException ex) when (retry <= retries && IsRetryable(ex))
+            {
+                await Task.Delay(Backoff(retry, _options.RetryBackoff, _options.RetryBackoffMax), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task PostAsync(FormattedAlert alert, CancellationToken cancellationToken)
@@ -126,6 +175,17 @@ public sealed class HttpAlertSink : IBatchedAlertSink
         return request;
     }
 
+    /// <summary>The message and its innermost cause (the TLS error under "The SSL connection could not be established").</summary>
+    private static string Describe(Exception error)
+    {
+        Exception inner = error;
+        while (inner.InnerException is { } next)
+        {
+            inner = next;
+        }
+        return ReferenceEquals(inner, error) ? error.Message : error.Message + " (" + inner.Message + ")";
+    }
+
     private static SocketsHttpHandler CreateHandler(HttpOutputOptions options)
     {
         SocketsHttpHandler handler = new()
@@ -143,6 +203,9 @@ public sealed class HttpAlertSink : IBatchedAlertSink
             handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
             {
                 TrustMode = X509ChainTrustMode.CustomRootTrust,
+                // As curl (Falco's HTTP client) by default: a private CA seldom publishes revocation lists, and an
+                // online check would also mean network traffic to wherever the certificate points.
+                RevocationMode = X509RevocationMode.NoCheck,
             };
             handler.SslOptions.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
         }

@@ -51,6 +51,23 @@ public sealed record HttpOutputOptions
     /// </summary>
     public int MaxConsecutiveTimeouts { get; init; } = 5;
 
+    /// <summary>
+    /// <c>http_output.retries</c> (3; Falconet's key, Falco does not retry): how many times an alert is POSTed again
+    /// after an answer that may pass (5xx, 408, 429) or a failed connection. Other 4xx answers are not retried. Once
+    /// one alert of a batch has used all its retries the server counts as down, and the batch's remaining alerts get
+    /// one attempt each, so a dead server costs one round of backoff per batch, not per alert.
+    /// </summary>
+    public int Retries { get; init; } = 3;
+
+    /// <summary>
+    /// <c>http_output.retry_backoff_ms</c> (100): the wait before the first retry; each further retry waits twice as
+    /// long, up to <see cref="RetryBackoffMax"/>.
+    /// </summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary><c>http_output.retry_backoff_max_ms</c> (2000): the longest wait between two attempts.</summary>
+    public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Time allowed for one POST (not a falco.yaml key).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
