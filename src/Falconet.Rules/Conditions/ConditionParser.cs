@@ -274,7 +274,7 @@ public static class ConditionParser
             {
                 return new ValueNode(number, false, PositionAt(start));
             }
-            throw Error("expected a number value");
+            throw Error("expected a number value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'");
         }
 
         private ExpressionNode ParseStringOperand(out ListModifier modifier)

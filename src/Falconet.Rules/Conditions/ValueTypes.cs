@@ -38,10 +38,8 @@ internal static class ValueTypes
     {
         ValueKind.String => "string",
         ValueKind.Bytes => "buffer",
-        ValueKind.Signed or ValueKind.Unsigned or ValueKind.Double => "numeric",
-        ValueKind.Bool => "boolean",
-        ValueKind.Ip => "IP address",
-        ValueKind.Net => "IP network",
+        ValueKind.Signed or ValueKind.Unsigned or ValueKind.Double or ValueKind.Bool => "numeric",
+        ValueKind.Ip or ValueKind.Net => "ip address and network",
         _ => "unsupported",
     };
 
