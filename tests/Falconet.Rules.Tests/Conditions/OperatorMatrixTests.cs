@@ -9,6 +9,18 @@ namespace Falconet.Rules.Tests.Conditions;
 /// </summary>
 public sealed class OperatorMatrixTests
 {
+    /// <summary>Where Falconet answers otherwise on purpose, with what it says and why (docs/compatibility.md).</summary>
+    private static readonly Dictionary<string, (string Error, string Reason)> s_deviations = new(StringComparer.Ordinal)
+    {
+        ["fd.port intersects (80, 443)"] = ("filter error: unsupported port comparison operator",
+            "Falco loads it, then stops with this error at the first socket event"),
+        ["fd.ip intersects (10.0.0.1, 10.0.0.2)"] = ("filter error: IP filter only supports '=' and '!=' operators",
+            "Falco loads it, then stops with this error at the first socket event"),
+        ["proc.name in ('a\\x00')"] = ("unsupported string escape sequence: \\x",
+            "libsinsp accepts a bad escape in the only item of a list (and says \"expected a ')' token\" when more follow); Falconet reports the escape"),
+        ["evt.buffer in ('a\\x00', b)"] = ("unsupported string escape sequence: \\x", "as above"),
+    };
+
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
@@ -33,6 +45,10 @@ public sealed class OperatorMatrixTests
         FileLoadResult file = result.Files[^1];
         string error = file.Errors.Count == 0 ? "ok" : file.Errors[0].Message;
         string warnings = string.Join(" | ", file.Warnings.Select(w => $"{w.Code}: {w.Message}"));
+        if (s_deviations.TryGetValue(check, out (string Error, string Reason) deviation))
+        {
+            expectedError = deviation.Error;
+        }
         Assert.Equal((expectedError, expectedWarnings), (error, warnings));
     }
 }
