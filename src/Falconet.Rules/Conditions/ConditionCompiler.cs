@@ -145,33 +145,33 @@ public sealed class ConditionCompiler
         BoundOperand left = BindOperand(check.Left, allowTransformer: true);
         ComparisonOperator op = check.Operator;
         string opText = check.OperatorText;
-        if (left.EitherEnd is not null)
+        // libsinsp's checks and words (flt_is_comparable), "==" printed as "=" and the missing "for" before "list" included.
+        string opName = opText == "==" ? "=" : opText;
+        if (left.IsList)
         {
-            bool allowed = left.Kind == ValueKind.Unsigned
-                ? op is ComparisonOperator.Equal or ComparisonOperator.NotEqual or ComparisonOperator.In or ComparisonOperator.Less
-                    or ComparisonOperator.LessOrEqual or ComparisonOperator.Greater or ComparisonOperator.GreaterOrEqual
-                : op is ComparisonOperator.Equal or ComparisonOperator.NotEqual or ComparisonOperator.In;
-            if (!allowed || check.Modifier != ListModifier.None)
+            if (!ValueTypes.Allows(left.Kind, true, op))
             {
-                string what = left.Kind == ValueKind.Unsigned ? "PORT" : "IP";
-                throw new ConditionCompileError($"{what} filter only supports '=' and '!=' operators", check.Position);
+                throw new ConditionCompileError($"filter error: '{opName}' operator not supported list filters", check.Position);
             }
         }
-        if (!ValueTypes.Allows(left.Kind, left.IsList, op))
+        else
         {
-            // libsinsp's words, its missing "for" before "list" included.
-            string message = left.IsList ? $"filter error: '{opText}' operator not supported list filters"
-                : $"'{opText}' operator not supported for {ValueTypes.KindDescription(left.Kind)} filters";
-            throw new ConditionCompileError(message, check.Position);
-        }
-        if (check.Modifier != ListModifier.None)
-        {
-            bool modifierAllowed = left.Kind is ValueKind.String or ValueKind.Bytes
-                || (left.Kind is ValueKind.Ip && op is ComparisonOperator.Equal or ComparisonOperator.NotEqual);
-            if (!modifierAllowed || ConditionParser.IsListOperator(op) || ConditionParser.IsNumericOperator(op) && left.Kind != ValueKind.String)
+            if (check.Modifier != ListModifier.None && left.Kind is ValueKind.Ip or ValueKind.Net
+                && op is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual))
             {
-                throw new ConditionCompileError($"'{ConditionPrinter.ModifierText(check.Modifier)}' modifier not supported for '{opText}' on {ValueTypes.KindDescription(left.Kind)} filters", check.Position);
+                throw new ConditionCompileError($"filter error: '{opName}' with modifier not supported for ip address and network filters", check.Position);
             }
+            if (!ValueTypes.Allows(left.Kind, false, op))
+            {
+                throw new ConditionCompileError($"filter error: '{opName}' operator not supported for {ValueTypes.KindDescription(left.Kind)} filters", check.Position);
+            }
+        }
+
+        if (left.EitherEnd is not null && op == ComparisonOperator.Intersects && left.Kind is ValueKind.Unsigned or ValueKind.Ip)
+        {
+            // libsinsp loads these and stops the whole program with this message at the first socket event; here it is the rule's error.
+            throw new ConditionCompileError(left.Kind == ValueKind.Ip ? "filter error: IP filter only supports '=' and '!=' operators"
+                : "filter error: unsupported port comparison operator", check.Position);
         }
 
         if (check.Right is TransformerNode rightTransformer)
@@ -229,7 +229,27 @@ public sealed class ConditionCompiler
                 throw new ConditionCompileError($"unknown event type {value}", check.Right.Position, ConditionCompileErrorKind.UnknownEventType, value);
             }
         }
+        if (left.EitherEnd is not null)
+        {
+            return BindEitherEndCheck(left, op, check.Modifier, values, isList);
+        }
         return new BoundCheck(left, op, check.Modifier, values, isList, null);
+    }
+
+    /// <summary>
+    /// libsinsp compares <c>fd.ip</c>, <c>fd.port</c> and <c>fd.net</c> with the first value only, whatever the modifier
+    /// (an empty list never matches), and its <c>fd.ip in (…)</c> and <c>fd.net intersects (…)</c> match nothing; Falconet gives the same answers.
+    /// </summary>
+    private static BoundCheck BindEitherEndCheck(BoundOperand left, ComparisonOperator op, ListModifier modifier, IReadOnlyList<string> values, bool isList)
+    {
+        bool never = (modifier != ListModifier.None && values.Count == 0) || (left.Kind == ValueKind.Ip && op == ComparisonOperator.In)
+            || (left.Kind == ValueKind.Net && op == ComparisonOperator.Intersects);
+        if (modifier != ListModifier.None)
+        {
+            values = values.Count == 0 ? values : [values[0]];
+            isList = false;
+        }
+        return new BoundCheck(left, op, ListModifier.None, values, isList, null) { NeverMatches = never };
     }
 
     /// <summary>

@@ -34,6 +34,10 @@ internal static class ConditionInterpreter
 
     private static bool EvaluateCheck(BoundCheck check, EventContext context)
     {
+        if (check.NeverMatches)
+        {
+            return false;
+        }
         if (check.Domains is { } domains)
         {
             // Written apart from DomainNameEvaluator: each value tried on its own set, then combined.
@@ -109,7 +113,7 @@ internal static class ConditionInterpreter
         {
             return value.String is { } path && literals.Any(l => Matching.PathPrefix(l, path));
         }
-        if (kind == ValueKind.Net)
+        if (kind == ValueKind.Net && check.Modifier == ListModifier.None)
         {
             bool inside = literals.Any(l => Single(kind, ComparisonOperator.Equal, value, l, check));
             return op == ComparisonOperator.NotEqual ? value.Ip is not null && !inside : inside;
@@ -117,6 +121,11 @@ internal static class ConditionInterpreter
         if (check.Modifier == ListModifier.None)
         {
             return Single(kind, op, value, literals[0], check);
+        }
+        if (kind == ValueKind.Net && (check.Modifier, op) is (ListModifier.AnyOf, ComparisonOperator.Equal) or (ListModifier.AllOf, ComparisonOperator.NotEqual))
+        {
+            // libsinsp 0.25's answers for networks: "= anyof" never, "!= allof" always.
+            return op == ComparisonOperator.NotEqual && literals.Count > 0;
         }
         int count = literals.Count(l => Single(kind, op, value, l, check));
         return check.Modifier switch
@@ -172,7 +181,8 @@ internal static class ConditionInterpreter
                 }
                 return op == ComparisonOperator.NotEqual ? !value.Ip.Equals(address) : value.Ip.Equals(address);
             case ValueKind.Net:
-                return value.Ip is not null && ValueTypes.TryParseNetwork(literal, out IPNetwork network) && network.Contains(value.Ip);
+                return value.Ip is not null && ValueTypes.TryParseNetwork(literal, out IPNetwork network)
+                    && network.Contains(value.Ip) != (op == ComparisonOperator.NotEqual);
             default:
                 throw new InvalidOperationException($"no comparison for {kind}");
         }

@@ -274,7 +274,7 @@ public static class ConditionParser
             {
                 return new ValueNode(number, false, PositionAt(start));
             }
-            throw Error("expected a number value");
+            throw Error("expected a number value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'");
         }
 
         private ExpressionNode ParseStringOperand(out ListModifier modifier)
@@ -294,7 +294,7 @@ public static class ConditionParser
             {
                 return new ValueNode(value, quoted, PositionAt(start));
             }
-            throw Error("expected a value");
+            throw Error(ExpectedStringValue);
         }
 
         private ExpressionNode ParseListOperand()
@@ -610,54 +610,72 @@ public static class ConditionParser
             return value;
         }
 
+        private const string ExpectedStringValue =
+            "expected a string value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'";
+
+        /// <summary>
+        /// libsinsp first finds the closing quote, a backslash before the quote character hiding it (so <c>'a\\'</c> is
+        /// unterminated) and a NUL ending the text, then unescapes what is between.
+        /// </summary>
         private string LexQuoted()
         {
             int start = _pos;
             char quote = _text[_pos];
-            var builder = new StringBuilder();
             int i = _pos + 1;
             while (true)
             {
-                if (i >= _text.Length)
+                if (i >= _text.Length || _text[i] == '\0')
                 {
-                    throw Error("unterminated quoted string", start);
+                    throw Error(ExpectedStringValue, start);
                 }
-                char c = _text[i];
-                if (c == quote)
+                if (_text[i] == '\\' && i + 1 < _text.Length && _text[i + 1] == quote)
                 {
-                    i++;
+                    i += 2;
+                    continue;
+                }
+                if (_text[i] == quote)
+                {
                     break;
                 }
+                i++;
+            }
+            string value = Unescape(_text.AsSpan(start + 1, i - start - 1), quote, start + 1);
+            _pos = i + 1;
+            _lastToken = _text[start.._pos];
+            return value;
+        }
+
+        private string Unescape(ReadOnlySpan<char> body, char quote, int offset)
+        {
+            var builder = new StringBuilder(body.Length);
+            for (int i = 0; i < body.Length; i++)
+            {
+                char c = body[i];
                 if (c != '\\')
                 {
                     builder.Append(c);
-                    i++;
                     continue;
                 }
-                char next = i + 1 < _text.Length ? _text[i + 1] : '\0';
+                char next = i + 1 < body.Length ? body[i + 1] : '\0';
                 switch (next)
                 {
-                    case 'b': builder.Append('\b'); i += 2; break;
-                    case 'f': builder.Append('\f'); i += 2; break;
-                    case 'n': builder.Append('\n'); i += 2; break;
-                    case 'r': builder.Append('\r'); i += 2; break;
-                    case 't': builder.Append('\t'); i += 2; break;
-                    case '\\': builder.Append('\\'); i += 2; break;
-                    case '/': builder.Append('/'); i += 2; break;
+                    case 'b': builder.Append('\b'); break;
+                    case 'f': builder.Append('\f'); break;
+                    case 'n': builder.Append('\n'); break;
+                    case 'r': builder.Append('\r'); break;
+                    case 't': builder.Append('\t'); break;
+                    case '\\': builder.Append('\\'); break;
+                    case '/': builder.Append('/'); break;
                     // Legacy: a backslash before a space stands for the backslash itself.
-                    case ' ': builder.Append('\\'); i += 2; break;
-                    case '"' when quote == '"': builder.Append('"'); i += 2; break;
-                    case '\'' when quote == '\'': builder.Append('\''); i += 2; break;
-                    case 'x' when i + 3 < _text.Length && IsHex(_text[i + 2]) && IsHex(_text[i + 3]):
-                        builder.Append((char)Convert.ToInt32(_text.Substring(i + 2, 2), 16));
-                        i += 4;
-                        break;
+                    case ' ': builder.Append('\\'); break;
+                    case '"' or '\'' when next == quote: builder.Append(next); break;
+                    case '"' or '\'':
+                        throw Error($"invalid \\{next} escape in {quote}-quoted string", offset + i);
                     default:
-                        throw Error("unsupported string escape sequence", i);
+                        throw Error($"unsupported string escape sequence: \\{next}", offset + i);
                 }
+                i++;
             }
-            _pos = i;
-            _lastToken = _text[start..i];
             return builder.ToString();
         }
 

@@ -38,10 +38,8 @@ internal static class ValueTypes
     {
         ValueKind.String => "string",
         ValueKind.Bytes => "buffer",
-        ValueKind.Signed or ValueKind.Unsigned or ValueKind.Double => "numeric",
-        ValueKind.Bool => "boolean",
-        ValueKind.Ip => "IP address",
-        ValueKind.Net => "IP network",
+        ValueKind.Signed or ValueKind.Unsigned or ValueKind.Double or ValueKind.Bool => "numeric",
+        ValueKind.Ip or ValueKind.Net => "ip address and network",
         _ => "unsupported",
     };
 
@@ -126,14 +124,14 @@ internal static class ValueTypes
         return true;
     }
 
-    /// <summary>Exactly four decimal parts 0..255, as <c>inet_pton</c> accepts (no short or octal forms).</summary>
+    /// <summary>Exactly four decimal parts 0..255, as <c>inet_pton</c> accepts (no short forms, no leading zeros).</summary>
     internal static bool IsDottedQuad(ReadOnlySpan<char> text)
     {
         int parts = 0;
         foreach (Range range in text.Split('.'))
         {
             ReadOnlySpan<char> part = text[range];
-            if (part.Length is 0 or > 3 || !byte.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0') || !byte.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 return false;
             }
@@ -172,7 +170,7 @@ internal static class ValueTypes
         ValueKind kind = KindOf(type);
         if (op is ComparisonOperator.BContains or ComparisonOperator.BStartsWith)
         {
-            return TryParseHexBytes(text, out _) ? null : "bcontains and bstartswith operator support hex strings only";
+            return TryParseHexBytes(text, out _) ? null : "filter error: bcontains and bstartswith operator support hex strings only";
         }
         switch (kind)
         {
@@ -181,21 +179,27 @@ internal static class ValueTypes
                 {
                     return "invalid string value: contains a NUL byte";
                 }
-                if (op == ComparisonOperator.Regex && !TryCreateRegex(text, out _))
+                if (op == ComparisonOperator.Regex)
                 {
-                    return "invalid regex pattern";
+                    return Re2Syntax.Check(text) is { } regexError ? $"invalid regex pattern: {regexError}"
+                        : TryCreateRegex(text, out _) ? null : "invalid regex pattern";
                 }
                 return null;
             case ValueKind.Signed or ValueKind.Unsigned:
-                return TryParseInteger(text, type, out _) ? null : $"{text} is not a valid number";
+                if (type == ParamType.Port && text.StartsWith('-'))
+                {
+                    return $"unrecognized protocol {text}";
+                }
+                return TryParseInteger(text, type, out _) ? null : type == ParamType.Port ? $"unrecognized protocol {text}" : $"{text} is not a valid number";
             case ValueKind.Double:
                 return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null : $"{text} is not a valid number";
             case ValueKind.Bool:
-                return TryParseBool(text, out _) ? null : $"{text} is not a valid boolean";
+                return TryParseBool(text, out _) ? null : $"filter error: unrecognized boolean value {text}";
             case ValueKind.Ip:
-                return TryParseIp(text, type, out _) ? null : $"unrecognized IP address {text}";
+                return TryParseIp(text, type, out _) ? null
+                    : text.Contains('.', StringComparison.Ordinal) ? $"unrecognized IPv4 address {text}" : $"unrecognized IPv6 address {text}";
             case ValueKind.Net:
-                return TryParseNetwork(text, out _) ? null : $"unrecognized IP network {text}";
+                return NetworkLiteral.TryParse(text, out _, out string? netError) ? null : netError;
             default:
                 return null;
         }

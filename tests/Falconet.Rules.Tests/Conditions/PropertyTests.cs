@@ -11,9 +11,9 @@ public sealed class PropertyTests
     private static readonly string[] s_literals = ["a", "ab", "Ab", "b a", "/opt/x", "/opt", "x*", "a=b", "A\"b"];
     private static readonly string[] s_strings = ["", "a", "ab", "Ab", "b a", "/opt/x", "/opt", "x*", "a=b", "A\"b", "-a", "-bx", "-b", "--"];
     private static readonly string[] s_ips = ["10.0.0.1", "10.0.0.2", "192.168.1.1", "::1"];
-    private static readonly string[] s_nets = ["10.0.0.0/8", "10.0.0.0/31", "192.168.0.0/16", "::/0"];
+    private static readonly string[] s_nets = ["10.0.0.0/8", "10.0.0.0/31", "192.168.0.0/16", "::/1", "::1/128"];
 
-    private static string Pick(Random random, string[] pool) => pool[random.Next(pool.Length)];
+    private static T Pick<T>(Random random, T[] pool) => pool[random.Next(pool.Length)];
 
     private static string Quote(string value) => ConditionPrinter.Escape(value) is { Length: > 0 } escaped ? escaped : "\"\"";
 
@@ -50,18 +50,37 @@ public sealed class PropertyTests
         };
     }
 
-    private static string Check(Random random) => random.Next(8) switch
+    private static readonly string[] s_modifiers = ["= oneof", "!= oneof", "= anyof", "!= anyof", "== allof", "!= allof"];
+
+    private static string Values(Random random, Func<string> value) =>
+        "(" + string.Join(", ", Enumerable.Range(0, random.Next(4)).Select(_ => value())) + ")";
+
+    /// <summary>A scalar check with one of <paramref name="scalarOps"/>, or a list one (<c>in</c> or a modifier).</summary>
+    private static string Typed(Random random, string field, string[] scalarOps, Func<string> value) => random.Next(2) == 0
+        ? $"{field} {Pick(random, scalarOps)} {value()}"
+        : $"{field} {Pick(random, ["in", .. s_modifiers])} {Values(random, value)}";
+
+    private static string Check(Random random) => random.Next(11) switch
     {
         0 or 1 => StringCheck(random),
         2 => $"test.num {Pick(random, ["=", "!=", "<", "<=", ">", ">="])} {random.Next(-3, 4)}",
         3 => $"test.unum {Pick(random, ["=", "!=", "<", ">="])} {random.Next(-2, 3)}",
         4 => random.Next(2) == 0
             ? $"test.ip {Pick(random, ["=", "!="])} {Pick(random, s_ips)}"
-            : $"test.ip {Pick(random, ["= oneof", "!= anyof", "== allof", "= anyof"])} ({Pick(random, s_ips)}, {Pick(random, s_ips)})",
-        5 => $"test.{Pick(random, ["net", "enet"])} {Pick(random, ["=", "!="])} {Pick(random, s_nets)}",
-        6 => random.Next(2) == 0
-            ? $"test.eip {Pick(random, ["=", "!="])} {Pick(random, s_ips)}"
-            : $"test.eip in ({Pick(random, s_ips)}, {Pick(random, s_ips)})",
+            : $"test.ip {Pick(random, s_modifiers)} {Values(random, () => Pick(random, s_ips))}",
+        5 => random.Next(2) == 0
+            ? $"test.{Pick(random, ["net", "enet"])} {Pick(random, ["=", "!="])} {Pick(random, s_nets)}"
+            : $"test.{Pick(random, ["net", "enet"])} {Pick(random, [.. s_modifiers, "in", "intersects"])} {Values(random, () => Pick(random, s_nets))}",
+        6 => random.Next(3) switch
+        {
+            0 => $"test.eip {Pick(random, ["=", "!="])} {Pick(random, s_ips)}",
+            1 => $"test.eip {Pick(random, [.. s_modifiers, "in"])} {Values(random, () => Pick(random, s_ips))}",
+            _ => $"test.eip in ({Pick(random, s_ips)}, {Pick(random, s_ips)})",
+        },
+        // Modifiers on numbers, booleans and ports, one end and either end.
+        7 => $"test.{Pick(random, ["num", "unum"])} {Pick(random, s_modifiers)} {Values(random, () => random.Next(-2, 3).ToString(System.Globalization.CultureInfo.InvariantCulture))}",
+        8 => Typed(random, "test.flag", ["=", "!="], () => Pick(random, ["true", "false"])),
+        9 => Typed(random, $"test.{Pick(random, ["port", "eport"])}", ["=", "!=", "<", ">="], () => Pick(random, ["53", "80", "0"])),
         _ => $"test.{Pick(random, ["list", "anc"])} {Pick(random, ["in", "intersects"])} ({Quote(Pick(random, s_literals))}, {Quote(Pick(random, s_literals))})",
     };
 
@@ -88,6 +107,10 @@ public sealed class PropertyTests
         Num = random.Next(6) == 0 ? null : random.Next(-3, 4),
         UNum = random.Next(6) == 0 ? null : random.Next(3) == 0 ? 4294967295 : random.Next(0, 3),
         Ip = MaybeIp(random),
+        Port = random.Next(5) == 0 ? null : Pick(random, [53, 80, 0]),
+        Flag = random.Next(5) == 0 ? null : random.Next(2) == 0,
+        ClientPort = random.Next(4) == 0 ? null : Pick(random, [53, 80, 0]),
+        ServerPort = random.Next(4) == 0 ? null : Pick(random, [53, 80, 0]),
         ClientIp = MaybeIp(random),
         ServerIp = MaybeIp(random),
         List = random.Next(4) == 0 ? null : Enumerable.Range(0, random.Next(3)).Select(_ => Pick(random, s_strings)).ToArray(),

@@ -17,4 +17,7 @@ internal sealed class BoundCheck(BoundOperand left, ComparisonOperator op, ListM
     public IReadOnlyList<string>? Values { get; } = values;
     public bool IsListRhs { get; } = isListRhs;
     public BoundOperand? RightField { get; } = rightField;
+
+    /// <summary>A check libsinsp accepts but never matches (e.g. <c>fd.ip in (…)</c>).</summary>
+    public bool NeverMatches { get; init; }
 }

@@ -18,6 +18,10 @@ internal static class EvaluatorBuilder
 
     private static ConditionEvaluator BuildCheck(BoundCheck check)
     {
+        if (check.NeverMatches)
+        {
+            return NeverEvaluator.Instance;
+        }
         if (check.RightField is { } right)
         {
             return new FieldToFieldEvaluator(check.Left, right, check.Operator);
@@ -43,17 +47,17 @@ internal static class EvaluatorBuilder
             case ValueKind.String or ValueKind.Bytes:
                 return new StringMatcher(check.Operator, check.Modifier, values);
             case ValueKind.Signed or ValueKind.Unsigned:
-                return new IntegerMatcher(check.Operator, check.Left.Kind == ValueKind.Unsigned,
+                return new IntegerMatcher(check.Operator, check.Modifier, check.Left.Kind == ValueKind.Unsigned,
                     values.Select(v => ValueTypes.TryParseInteger(v, type, out long n) ? n : 0).ToArray());
             case ValueKind.Bool:
-                return new IntegerMatcher(check.Operator, false, values.Select(v => ValueTypes.TryParseBool(v, out long n) ? n : 0).ToArray());
+                return new IntegerMatcher(check.Operator, check.Modifier, false, values.Select(v => ValueTypes.TryParseBool(v, out long n) ? n : 0).ToArray());
             case ValueKind.Double:
                 return new DoubleMatcher(check.Operator, values.Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
             case ValueKind.Ip:
                 return new IpMatcher(check.Operator, check.Modifier,
                     values.Select(v => ValueTypes.TryParseIp(v, type, out IPAddress? a) ? a! : IPAddress.None).ToArray());
             case ValueKind.Net:
-                return new NetMatcher(check.Operator, values.Select(v => ValueTypes.TryParseNetwork(v, out IPNetwork n) ? n : default).ToArray());
+                return new NetMatcher(check.Operator, check.Modifier, values.Select(v => ValueTypes.TryParseNetwork(v, out IPNetwork n) ? n : default).ToArray());
             default:
                 throw new InvalidOperationException($"no matcher for type {type}");
         }
