@@ -148,7 +148,6 @@ public sealed class EvaluationTests
             ("join(',', ()) = ''", true),
             ("len(join(',', (test.list, test.str))) = 17", true),
             ("toupper(concat(test.str, 'x')) = 'HELLO WORLDX'", true),
-            ("len(test.list) = 2", true),
             ("toupper(test.list) intersects ('-L')", true),
             ("tolower('HELLO WORLD') = val(test.str)", false),
             ("getopt(('-a', '-bfoo', 'x'), 'ab:')[b] = foo", true),
