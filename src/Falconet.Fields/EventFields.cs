@@ -9,9 +9,8 @@ using static Falconet.Fields.FieldValues;
 namespace Falconet.Fields;
 
 /// <summary>
-/// The evt.* (and syscall.type) fields. Times print in UTC. Fields left out on purpose: evt.reltime* (needs the
-/// capture's first timestamp, not exposed by the state), evt.around (filter-only, needs event buffering),
-/// evt.abspath*, evt.buflen.* / evt.count.procinfo / evt.count.threadinfo / evt.infra.* (table-only).
+/// The evt.* (and syscall.type) fields. Times print in UTC. Fields left out: evt.around (a comparison of its own,
+/// see docs/compatibility.md), evt.buflen.* / evt.count.procinfo / evt.count.threadinfo / evt.infra.* (table-only).
 /// </summary>
 internal static class EventFields
 {
