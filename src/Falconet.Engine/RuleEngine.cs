@@ -23,6 +23,7 @@ public sealed class RuleEngine
     private readonly OutputFormat _timeField;
     private readonly ArrayBufferWriter<byte> _json = new(1024);
     private readonly Utf8JsonWriter _jsonWriter;
+    private readonly List<ActiveRule> _matched = [];
 
     private RuleEngine(IReadOnlyList<ActiveRule> rules, ActiveRule[][] byEventType, RuleEngineOptions options, FieldRegistry registry)
     {
@@ -102,7 +103,9 @@ public sealed class RuleEngine
             return 0;
         }
         EventsEvaluated++;
-        int fired = 0;
+        // Every condition first, then the outputs, as Falco does: a field that keeps state between extractions
+        // (thread.cpu*) shows it.
+        _matched.Clear();
         foreach (ActiveRule rule in rules)
         {
             if (!rule.Condition.Evaluate(context))
@@ -110,24 +113,30 @@ public sealed class RuleEngine
                 continue;
             }
             rule.Matches++;
-            fired++;
-            onAlert(CreateAlert(rule, context));
+            _matched.Add(rule);
             if (_options.RuleMatching == RuleMatching.First)
             {
                 break;
             }
         }
-        return fired;
+        foreach (ActiveRule rule in _matched)
+        {
+            onAlert(CreateAlert(rule, context));
+        }
+        return _matched.Count;
     }
 
     private Alert CreateAlert(ActiveRule rule, EventContext context)
     {
+        // The text first, then the fields, each field resolved twice: Falco's order, which fields that keep state
+        // between extractions (evt.deltatime, thread.cpu*) show.
+        string text = rule.Output.RenderText(context);
         string? fieldsJson = null;
         if (_options.IncludeOutputFields)
         {
             _json.Clear();
             _jsonWriter.Reset(_json);
-            rule.Output.WriteFields(_jsonWriter, context, _timeField);
+            rule.Output.WriteFields(_jsonWriter, context, _timeField, resolveTwice: true);
             _jsonWriter.Flush();
             fieldsJson = Encoding.UTF8.GetString(_json.WrittenSpan);
         }
@@ -135,7 +144,7 @@ public sealed class RuleEngine
             context.Event.Timestamp,
             rule.Rule.Priority,
             rule.Rule.Name,
-            rule.Output.RenderText(context),
+            text,
             fieldsJson,
             rule.Rule.Source,
             rule.Tags,

@@ -9,9 +9,8 @@ using static Falconet.Fields.FieldValues;
 namespace Falconet.Fields;
 
 /// <summary>
-/// The evt.* (and syscall.type) fields. Times print in UTC. Fields left out on purpose: evt.reltime* (needs the
-/// capture's first timestamp, not exposed by the state), evt.around (filter-only, needs event buffering),
-/// evt.abspath*, evt.buflen.* / evt.count.procinfo / evt.count.threadinfo / evt.infra.* (table-only).
+/// The evt.* (and syscall.type) fields. Times print in UTC. Fields left out: evt.around (a comparison of its own,
+/// see docs/compatibility.md), evt.buflen.* / evt.count.procinfo / evt.count.threadinfo / evt.infra.* (table-only).
 /// </summary>
 internal static class EventFields
 {
@@ -139,6 +138,7 @@ internal static class EventFields
             (EventContext c, ref FieldValue v) => !IsFileErrorScope(c) && !IsNetErrorScope(c) && c.Event.Info.Kind != EventCategory.Memory && ExtractErrorCount(c, ref v));
         Add(registry, "evt.count.exit", ParamType.Uint32, "This filter field returns 1 for exit events.",
             (EventContext c, ref FieldValue v) => !c.Event.IsEnter && Int(1, ref v));
+        AddAbsolutePath(registry);
         Add(registry, "evt.is_open_read", ParamType.Bool, "'true' for open/openat/openat2/open_by_handle_at events where the path was opened for reading.",
             (EventContext c, ref FieldValue v) => Bool(IsOpenEvent(c.Event, out uint flags, out _) && (flags & OpenReadOnly) != 0, ref v));
         Add(registry, "evt.is_open_write", ParamType.Bool, "'true' for open/openat/openat2/open_by_handle_at events where the path was opened for writing.",
@@ -221,32 +221,150 @@ internal static class EventFields
             });
 
     private static void AddTypeIs(FieldRegistry registry) =>
-        registry.Add("evt.type.is", ParamType.Uint32,
+        registry.Add(new FieldDescriptor("evt.type.is", ParamType.Uint32,
             "allows one to specify an event type, and returns 1 for events that are of that type. For example, evt.type.is.open returns 1 for open events, 0 for any other event.",
-            FieldArgumentMode.Required, FieldFlags.ArgDotted, argument =>
+            (field, argument) => new TypeIsExtractor(field, TypeIds(argument)), FieldArgumentMode.Required, FieldFlags.ArgDotted, ParamFormat.Dec));
+
+    private static HashSet<ushort> TypeIds(FieldArgument? argument)
+    {
+        if (argument is null || argument.Text.Length == 0)
+        {
+            throw new FieldArgumentException("evt.type.is needs an event type, e.g. evt.type.is.open");
+        }
+        HashSet<ushort> ids = [];
+        if (argument.IsIndex)
+        {
+            ids.Add((ushort)argument.Index);
+            return ids;
+        }
+        foreach (ushort id in EventTable.IdsByName(argument.Text))
+        {
+            ids.Add(id);
+        }
+        if (ids.Count == 0)
+        {
+            throw new FieldArgumentException($"unknown event type {argument.Text}");
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// evt.type.is.X: 1 for events of type X, 0 for the others, in conditions. Falco 0.44.1 prints it as &lt;NA&gt;
+    /// (null in output_fields) on every event, which outputs reproduce (measured with the build in ../shared/peer).
+    /// </summary>
+    private sealed class TypeIsExtractor(FieldDescriptor field, HashSet<ushort> ids) : FieldExtractor(field)
+    {
+        public override bool TryExtract(EventContext context, ref FieldValue value) => Int(ids.Contains(context.Event.Type) ? 1 : 0, ref value);
+
+        public override bool TryExtractForOutput(EventContext context, ref FieldValue value) => false;
+    }
+
+    /// <summary>Per event type, the directory-fd and path parameters evt.abspath reads: [0] the source (or only) pair, [1] the destination.</summary>
+    private static readonly (int DirFd, int Path)[][] s_absolutePathParams = AbsolutePathParams();
+
+    private static (int DirFd, int Path)[][] AbsolutePathParams()
+    {
+        var table = new (int, int)[EventTable.All.Count][];
+        (string Event, string DirFd, string Path, string? DstDirFd, string? DstPath)[] layouts =
+        [
+            ("renameat", "olddirfd", "oldpath", "newdirfd", "newpath"),
+            ("renameat2", "olddirfd", "oldpath", "newdirfd", "newpath"),
+            ("linkat", "olddir", "oldpath", "newdir", "newpath"),
+            ("symlinkat", "linkdirfd", "linkpath", null, null),
+            ("openat", "dirfd", "name", null, null),
+            ("openat2", "dirfd", "name", null, null),
+            ("unlinkat", "dirfd", "name", null, null),
+            ("mkdirat", "dirfd", "path", null, null),
+            ("fchmodat", "dirfd", "filename", null, null),
+            ("fchownat", "dirfd", "pathname", null, null),
+        ];
+        foreach ((string name, string dirFd, string path, string? dstDirFd, string? dstPath) in layouts)
+        {
+            foreach (ushort id in EventTable.IdsByName(name))
             {
-                if (argument is null || argument.Text.Length == 0)
+                EventInfo info = EventTable.Get(id);
+                int d = info.IndexOfParam(dirFd), p = info.IndexOfParam(path);
+                if (info.IsEnter || d < 0 || p < 0)
                 {
-                    throw new FieldArgumentException("evt.type.is needs an event type, e.g. evt.type.is.open");
+                    continue;
                 }
-                HashSet<ushort> ids = [];
-                if (argument.IsIndex)
+                (int, int) src = (d, p);
+                (int, int) dst = dstDirFd is null ? src : (info.IndexOfParam(dstDirFd), info.IndexOfParam(dstPath!));
+                table[id] = [src, dst];
+            }
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// evt.abspath, evt.abspath.src, evt.abspath.dst: the path of an *at syscall made absolute as libsinsp does it,
+    /// against the cwd (AT_FDCWD), the directory fd's name, or "&lt;UNKNOWN&gt;" for an fd the thread lacks; an absolute
+    /// path stays itself, canonical. open_by_handle_at's path is the kernel's. Without argument it is the source.
+    /// Results are cached per directory and path, so recurring paths allocate nothing.
+    /// </summary>
+    private static void AddAbsolutePath(FieldRegistry registry) =>
+        registry.Add("evt.abspath", ParamType.Charbuf,
+            "Absolute path calculated from dirfd and name during syscalls like renameat and symlinkat. Use 'evt.abspath.src' or 'evt.abspath.dst' for syscalls that support multiple paths.",
+            FieldArgumentMode.Optional, FieldFlags.ArgDotted, argument =>
+            {
+                int pair = argument?.Text switch
                 {
-                    ids.Add((ushort)argument.Index);
-                }
-                else
-                {
-                    foreach (ushort id in EventTable.IdsByName(argument.Text))
-                    {
-                        ids.Add(id);
-                    }
-                    if (ids.Count == 0)
-                    {
-                        throw new FieldArgumentException($"unknown event type {argument.Text}");
-                    }
-                }
-                return (EventContext c, ref FieldValue v) => Int(ids.Contains(c.Event.Type) ? 1 : 0, ref v);
-            }, format: ParamFormat.Dec);
+                    null or "" or "src" => 0,
+                    "dst" => 1,
+                    _ => throw new FieldArgumentException($"evt.abspath takes src or dst, not {argument.Text}"),
+                };
+                var texts = new TextCache();
+                var resolved = new Dictionary<(string Directory, string Path), string>();
+                return (EventContext c, ref FieldValue v) => ExtractAbsolutePath(c, pair, texts, resolved, ref v);
+            });
+
+    private static readonly ushort s_openByHandleAt = IdOf("PPME_SYSCALL_OPEN_BY_HANDLE_AT_X");
+
+    private static bool ExtractAbsolutePath(EventContext c, int pair, TextCache texts, Dictionary<(string, string), string> resolved, ref FieldValue v)
+    {
+        ScapEvent evt = c.Event;
+        if (c.Thread is not { } thread)
+        {
+            return false;
+        }
+        string directory;
+        string path;
+        if (evt.Type == s_openByHandleAt)
+        {
+            if (!evt.TryGetInt64(0, out long fd) || fd <= 0 || evt.ParamCount < 4)
+            {
+                return false;
+            }
+            directory = "";
+            path = texts.GetUtf8(evt.GetStringBytes(3));
+        }
+        else
+        {
+            if (s_absolutePathParams[evt.Type] is not { } layouts)
+            {
+                return false;
+            }
+            (int dirIndex, int pathIndex) = layouts[pair];
+            if (dirIndex >= evt.ParamCount || pathIndex >= evt.ParamCount || !evt.TryGetInt64(dirIndex, out long dirFd))
+            {
+                return false;
+            }
+            path = texts.GetUtf8(evt.GetStringBytes(pathIndex));
+            directory = path.StartsWith('/') ? "/"
+                : dirFd == WireConstants.AtFdCwd ? c.State.CwdOf(thread)
+                : thread.Fds.Find(dirFd)?.Name ?? "<UNKNOWN>/";
+        }
+        if (!resolved.TryGetValue((directory, path), out string? absolute))
+        {
+            if (resolved.Count >= 4096)
+            {
+                resolved.Clear();
+            }
+            absolute = PathResolver.Resolve(directory, path);
+            resolved[(directory, path)] = absolute;
+        }
+        return Str(absolute, ref v);
+    }
 
     private static void AddArgs(FieldRegistry registry, string name, string description) =>
         AddStateful(registry, name, ParamType.Charbuf, description, () =>
@@ -342,20 +460,22 @@ internal static class EventFields
         _ => "unknown",
     };
 
-    /// <summary>Exit events whose first parameter is the syscall result (errno, fd or pid typed) have a return value.</summary>
+    private static readonly ArgumentLocator s_resParam = ArgumentLocator.ForName("res");
+    private static readonly ArgumentLocator s_fdParam = ArgumentLocator.ForName("fd");
+
+    /// <summary>
+    /// The syscall result as libsinsp finds it: the parameter named <c>res</c> whatever its type (so brk's address is
+    /// a success), else the <c>fd</c> of an exit that creates one.
+    /// </summary>
     internal static bool TryReturnValue(ScapEvent evt, out long value)
     {
         value = 0;
-        if (evt.IsEnter || evt.Info.Parameters.Count == 0)
+        int index = s_resParam.Find(evt);
+        if (index < 0 && !evt.IsEnter && (evt.Info.Flags & EventFlags.CreatesFd) != 0)
         {
-            return false;
+            index = s_fdParam.Find(evt);
         }
-        ParamType first = evt.Info.Parameters[0].Type;
-        if (first is not (ParamType.Errno or ParamType.Fd or ParamType.Pid or ParamType.Fd32 or ParamType.Pid32))
-        {
-            return false;
-        }
-        return evt.TryGetInt64(0, out value);
+        return index >= 0 && evt.TryGetInt64(index, out value);
     }
 
     /// <summary>Nanoseconds since the first delivered event, unsigned as in libsinsp (events before it count from 0).</summary>

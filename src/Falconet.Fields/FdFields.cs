@@ -109,6 +109,11 @@ internal static class FdFields
         registry.Add("fd.ino", ParamType.Int64, "The inode number of the fd (0 when the event did not report it).",
             (EventContext c, ref FieldValue v) => Int(c.Fd is { } fd ? (long)fd.Ino : null, ref v));
         AddTypes(registry);
+        // libsinsp answers for every fd, false for those not opened from an overlay (sockets, pipes, the snapshot's).
+        registry.Add("fd.is_upper_layer", ParamType.Bool, "'true' if the fd is of a file in the upper layer of an overlayfs.",
+            (EventContext c, ref FieldValue v) => c.Fd is { } fd && Bool(fd.IsUpperLayer, ref v));
+        registry.Add("fd.is_lower_layer", ParamType.Bool, "'true' if the fd is of a file in the lower layer of an overlayfs.",
+            (EventContext c, ref FieldValue v) => c.Fd is { } fd && Bool(fd.IsLowerLayer, ref v));
 
         AddPath(registry, "fs.path.name", "The path a path-based syscall (open, mkdir, unlink, chmod …) acts on, made absolute.", PathRole.Name, resolve: true);
         AddPath(registry, "fs.path.nameraw", "The path a path-based syscall acts on, as given.", PathRole.Name, resolve: false);

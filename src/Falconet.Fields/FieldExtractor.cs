@@ -19,4 +19,11 @@ public abstract class FieldExtractor
 
     /// <summary>Returns false when the field has no value for this event (every comparison is then false, output shows &lt;NA&gt;).</summary>
     public abstract bool TryExtract(EventContext context, ref FieldValue value);
+
+    /// <summary>
+    /// The value an output (text line or <c>output_fields</c>) shows. The same as a condition sees, except for fields
+    /// whose comparison looks at several values where libsinsp prints one (<c>proc.aenv</c> compares every ancestor's
+    /// environment and prints the process's own).
+    /// </summary>
+    public virtual bool TryExtractForOutput(EventContext context, ref FieldValue value) => TryExtract(context, ref value);
 }

@@ -81,6 +81,7 @@ public sealed class FieldRegistry
         ProcessFields.Register(registry);
         UserFields.Register(registry);
         FdFields.Register(registry);
+        FdListFields.Register(registry);
         ContainerFields.Register(registry);
         return registry;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Falconet.Fields.ArgumentRendering;
 using Falconet.Fields.Caching;
 using Falconet.Fields.OutputFormats;
@@ -37,12 +38,7 @@ internal static class ProcessFields
             (EventContext c, ref FieldValue v) => Int(c.Thread is not null && LoginShellId(c) is var id and not 0 ? id : null, ref v));
         registry.Add("proc.fdusage", ParamType.Double, "The ratio between open FDs and maximum available FDs for the process, as a percentage.",
             (EventContext c, ref FieldValue v) => (Main(c) ?? c.Thread) is { } m && Percent(m.Fds.Count, m.FdLimit, ref v));
-        registry.Add("thread.exectime", ParamType.Reltime,
-            "CPU time spent by the last scheduled thread, in nanoseconds. Exported by switch events only, which Falco does not capture: 0.",
-            (EventContext c, ref FieldValue v) => c.Thread is not null && Int(0, ref v), style: FieldOutputStyle.JsonInteger);
-        registry.Add("thread.totexectime", ParamType.Reltime,
-            "Total CPU time of the thread, in nanoseconds since the beginning of the capture. Exported by switch events only, which Falco does not capture: 0.",
-            (EventContext c, ref FieldValue v) => c.Thread is not null && Int(0, ref v), style: FieldOutputStyle.JsonInteger);
+        AddExecTime(registry);
         registry.Add("proc.cmdline", ParamType.Charbuf, "The process name followed by its arguments, space separated.",
             (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Cmdline(c.Thread), ref v));
         registry.Add("proc.pcmdline", ParamType.Charbuf, "The proc.cmdline of the parent process.",
@@ -55,6 +51,9 @@ internal static class ProcessFields
         registry.Add("proc.exeline", ParamType.Charbuf, "proc.exe followed by the arguments, space separated.",
             (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Exeline(c.Thread), ref v));
         AddEnv(registry);
+        registry.Add(new FieldDescriptor("proc.aenv", ParamType.Charbuf,
+            "The environment of the ancestors: without argument (or [0]) a comparison matches when any ancestor's environment does and an output shows the process's own; proc.aenv[N] the Nth ancestor's environment (in a comparison, any ancestor's, as in Falco); proc.aenv[NAME] the first value of NAME up the ancestors (20 at most).",
+            (field, argument) => new AncestorEnvExtractor(field, argument), FieldArgumentMode.Optional, FieldFlags.NoRhs | FieldFlags.NoTransformer));
         registry.Add("proc.cwd", ParamType.Charbuf, "The current working directory.",
             (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : c.State.CwdOf(c.Thread), ref v));
         registry.Add("proc.tty", ParamType.Uint32, "The controlling terminal of the process; 0 when none.",
@@ -138,6 +137,9 @@ internal static class ProcessFields
             (EventContext c, ref FieldValue v) => Int(c.Thread?.VmSizeKb, ref v));
         registry.Add("thread.vmrss", ParamType.Uint64, "The resident memory of the thread's process (kb).",
             (EventContext c, ref FieldValue v) => Int(c.Thread?.VmRssKb, ref v));
+        AddThreadCpu(registry, "thread.cpu", "The CPU consumed by the thread in the last second (procinfo events only).", user: true, system: true);
+        AddThreadCpu(registry, "thread.cpu.user", "The user CPU consumed by the thread in the last second (procinfo events only).", user: true, system: false);
+        AddThreadCpu(registry, "thread.cpu.system", "The system CPU consumed by the thread in the last second (procinfo events only).", user: false, system: true);
         registry.Add("thread.cap_permitted", ParamType.Charbuf, "The permitted capabilities of the thread.",
             (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : Capabilities.Format(c.Thread.CapPermitted), ref v));
         registry.Add("thread.cap_inheritable", ParamType.Charbuf, "The inheritable capabilities of the thread.",
@@ -274,12 +276,11 @@ internal static class ProcessFields
     /// </summary>
     private static void AddAncestor(FieldRegistry registry, string name, ParamType type, string description,
         Func<ThreadInfo, string>? selectText, Func<ThreadInfo, long>? selectNumber) =>
-        registry.Add(name, type, description, FieldArgumentMode.Optional, FieldFlags.NoRhs | FieldFlags.NoTransformer, argument =>
+        registry.Add(new FieldDescriptor(name, type, description, (field, argument) =>
         {
             int level = FieldArguments.OptionalIndex(name, argument, "ancestor index");
-            if (level >= 0)
-            {
-                return (EventContext c, ref FieldValue v) =>
+            return level >= 0
+                ? new DelegateFieldExtractor(field, (EventContext c, ref FieldValue v) =>
                 {
                     if (Ancestor(c, level) is not { } a)
                     {
@@ -287,27 +288,68 @@ internal static class ProcessFields
                     }
                     SetFrom(a, selectText, selectNumber, ref v);
                     return true;
-                };
-            }
-            var all = new List<string>(MaxAncestors);
-            var numberTexts = new Dictionary<long, string>();
-            return (EventContext c, ref FieldValue v) =>
+                })
+                : new AnyAncestorExtractor(field, selectText, selectNumber);
+        }, FieldArgumentMode.Optional, FieldFlags.NoRhs | FieldFlags.NoTransformer));
+
+    /// <summary>
+    /// An ancestor field without index. A condition compares every ancestor (parent first, not the process itself):
+    /// <see cref="FieldValue.List"/> holds them as text, <see cref="FieldValue.String"/>/<see cref="FieldValue.Int"/>
+    /// the parent's value; the list is a buffer of the extractor, refilled on each call. An output shows what Falco
+    /// 0.44.1 prints (measured): the text fields joined with spaces (&lt;NA&gt; when every one is empty), proc.apid the
+    /// process's own pid.
+    /// </summary>
+    private sealed class AnyAncestorExtractor(FieldDescriptor field, Func<ThreadInfo, string>? selectText, Func<ThreadInfo, long>? selectNumber)
+        : FieldExtractor(field)
+    {
+        private readonly List<string> _all = new(MaxAncestors);
+        private readonly Dictionary<long, string> _numberTexts = [];
+        private readonly StringBuilder _joined = new(256);
+        private readonly TextCache _texts = new();
+
+        public override bool TryExtract(EventContext context, ref FieldValue value)
+        {
+            ThreadInfo? parent = context.Thread is null ? null : context.State.FindParent(context.Thread);
+            if (parent is null)
             {
-                ThreadInfo? parent = c.Thread is null ? null : c.State.FindParent(c.Thread);
-                if (parent is null)
+                return false;
+            }
+            _all.Clear();
+            for (ThreadInfo? a = parent; a is not null && _all.Count < MaxAncestors; a = context.State.FindParent(a))
+            {
+                _all.Add(selectText is not null ? selectText(a) : NumberText(_numberTexts, selectNumber!(a)));
+            }
+            SetFrom(parent, selectText, selectNumber, ref value);
+            value.List = _all;
+            return true;
+        }
+
+        public override bool TryExtractForOutput(EventContext context, ref FieldValue value)
+        {
+            if (selectText is null)
+            {
+                ThreadInfo? main = context.Thread is null ? null : context.State.FindMainThread(context.Thread) ?? context.Thread;
+                return main is not null && Int(selectNumber!(main), ref value);
+            }
+            if (!TryExtract(context, ref value))
+            {
+                return false;
+            }
+            value.List = null;
+            _joined.Clear();
+            bool any = false;
+            for (int i = 0; i < _all.Count; i++)
+            {
+                if (i > 0)
                 {
-                    return false;
+                    _joined.Append(' ');
                 }
-                all.Clear();
-                for (ThreadInfo? a = parent; a is not null && all.Count < MaxAncestors; a = c.State.FindParent(a))
-                {
-                    all.Add(selectText is not null ? selectText(a) : NumberText(numberTexts, selectNumber!(a)));
-                }
-                SetFrom(parent, selectText, selectNumber, ref v);
-                v.List = all;
-                return true;
-            };
-        });
+                _joined.Append(_all[i]);
+                any |= _all[i].Length > 0;
+            }
+            return any && Str(_texts.Get(_joined), ref value);
+        }
+    }
 
     /// <summary>The decimal text of <paramref name="number"/> (a pid), made once per extractor and number.</summary>
     private static string NumberText(Dictionary<long, string> texts, long number)
@@ -370,6 +412,43 @@ internal static class ProcessFields
                 };
             });
 
+    private static readonly ushort s_procInfo = EventTable.IdsByName("procinfo")[0];
+
+    /// <summary>
+    /// thread.cpu*, computed as libsinsp does on procinfo events: the chosen CPU times (user, system or both) summed,
+    /// minus the total the previous thread.cpu* extraction left on the thread, capped at 100 (0 the first time, and
+    /// an unsigned wrap when the total shrinks). The total is one per thread for all three fields, so each extraction
+    /// (condition, output text, output fields) changes what the next one reads, as in Falco.
+    /// </summary>
+    private static void AddThreadCpu(FieldRegistry registry, string name, string description, bool user, bool system) =>
+        registry.Add(name, ParamType.Double, description, (EventContext c, ref FieldValue v) =>
+        {
+            ScapEvent evt = c.Event;
+            if (evt.Type != s_procInfo || c.Thread is not { } t)
+            {
+                return false;
+            }
+            ulong total = (user && evt.TryGetUInt64(0, out ulong u) ? u : 0) + (system && evt.TryGetUInt64(1, out ulong s) ? s : 0);
+            ulong last = t.CpuFieldTotal;
+            v.Double = last == 0 ? 0 : Math.Min((double)unchecked(total - last), 100);
+            t.CpuFieldTotal = total;
+            return true;
+        });
+
+    /// <summary>
+    /// thread.exectime and thread.totexectime. libsinsp derives them from scheduler switch events, but Falco 0.44.1
+    /// shows 0 for both on every event of the reference captures, switch events included (measured with the build in
+    /// ../shared/peer): so do these, thread.exectime even without a thread, thread.totexectime only with one.
+    /// </summary>
+    private static void AddExecTime(FieldRegistry registry)
+    {
+        registry.Add("thread.exectime", ParamType.Reltime, "CPU time spent by the last scheduled thread, in nanoseconds. Exported by switch events only.",
+            (EventContext c, ref FieldValue v) => Int(0, ref v), style: FieldOutputStyle.JsonInteger);
+        registry.Add("thread.totexectime", ParamType.Reltime,
+            "Total CPU time, in nanoseconds since the beginning of the capture, for the current thread. Exported by switch events only.",
+            (EventContext c, ref FieldValue v) => c.Thread is not null && Int(0, ref v), style: FieldOutputStyle.JsonInteger);
+    }
+
     private static void AddCgroup(FieldRegistry registry) =>
         registry.Add("thread.cgroup", ParamType.Charbuf,
             "The cgroup of the thread for one subsystem, e.g. thread.cgroup.cpuacct.", FieldArgumentMode.Required, FieldFlags.ArgDotted, argument =>
@@ -377,4 +456,104 @@ internal static class ProcessFields
                 string subsystem = FieldArguments.Required(argument, "thread.cgroup requires a subsystem, e.g. thread.cgroup.cpuacct");
                 return (EventContext c, ref FieldValue v) => c.Thread is not null && Str(KeyValueEntries.Find(c.Thread.Cgroups, subsystem), ref v);
             });
+
+    /// <summary>The environment text of <paramref name="t"/>'s process, as proc.env prints it (made once per thread).</summary>
+    private static string EnvText(EventContext c, ThreadInfo t)
+    {
+        ThreadInfo main = c.State.FindMainThread(t) ?? t;
+        return main.CacheOf<ProcessTextCache>().Env ??= string.Join(' ', main.Env);
+    }
+
+    /// <summary>
+    /// proc.aenv, with libsinsp's three forms. A condition without a variable name (no argument, [0] or [N]) compares
+    /// every ancestor's environment (parent first); an output shows the process's own for no argument or [0], the Nth
+    /// ancestor's for [N]. proc.aenv[NAME] is the first non-empty value of NAME among up to 20 ancestors, else empty.
+    /// </summary>
+    private sealed class AncestorEnvExtractor : FieldExtractor
+    {
+        private const int MaxVariableLevels = 20;
+
+        private readonly string? _variable;
+        private readonly int _level;
+        private readonly List<string> _all = new(MaxAncestors);
+
+        public AncestorEnvExtractor(FieldDescriptor field, FieldArgument? argument)
+            : base(field)
+        {
+            _level = -1;
+            if (argument is null || argument.Text.Length == 0)
+            {
+                return;
+            }
+            if (argument.Text.All(char.IsAsciiDigit))
+            {
+                _level = argument.Text.Length > 9 ? int.MaxValue : argument.Index;
+            }
+            else
+            {
+                _variable = argument.Text;
+            }
+        }
+
+        public override bool TryExtract(EventContext context, ref FieldValue value)
+        {
+            if (context.Thread is not { } t)
+            {
+                return false;
+            }
+            if (_variable is not null)
+            {
+                return Str(FindVariable(context, t), ref value);
+            }
+            _all.Clear();
+            for (ThreadInfo? a = context.State.FindParent(t); a is not null && _all.Count < MaxAncestors; a = context.State.FindParent(a))
+            {
+                _all.Add(EnvText(context, a));
+            }
+            value.String = _all.Count > 0 ? _all[0] : null;
+            value.List = _all;
+            return true;
+        }
+
+        public override bool TryExtractForOutput(EventContext context, ref FieldValue value)
+        {
+            if (context.Thread is not { } t)
+            {
+                return false;
+            }
+            if (_variable is not null)
+            {
+                return Str(FindVariable(context, t), ref value);
+            }
+            if (_level < 1)
+            {
+                return Str(EnvText(context, t), ref value);
+            }
+            ThreadInfo? a = t;
+            for (int i = 0; i < _level && a is not null; i++)
+            {
+                a = context.State.FindParent(a);
+            }
+            return a is not null && Str(EnvText(context, a), ref value);
+        }
+
+        private string FindVariable(EventContext context, ThreadInfo t)
+        {
+            ThreadInfo? a = t;
+            for (int i = 0; i < MaxVariableLevels; i++)
+            {
+                a = context.State.FindParent(a);
+                if (a is null)
+                {
+                    break;
+                }
+                ThreadInfo main = context.State.FindMainThread(a) ?? a;
+                if (KeyValueEntries.Find(main.Env, _variable!) is { Length: > 0 } found)
+                {
+                    return found;
+                }
+            }
+            return "";
+        }
+    }
 }

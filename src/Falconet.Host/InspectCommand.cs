@@ -21,6 +21,14 @@ public static class InspectCommand
     /// <summary>Above this size a replay shows progress on stderr.</summary>
     private const long ProgressThresholdBytes = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// What sysdig lists: what rules see, minus internal events (procinfo: sysdig hides them without -D), plus the
+    /// old container metadata events, which sysdig lists and Falco's rules never see.
+    /// </summary>
+    private static bool Shown(bool seenByRules, ScapEvent evt) => seenByRules
+        ? (evt.Info.Category & EventCategory.Internal) == 0
+        : !evt.IsStateOnly && Falconet.State.Containers.ContainerTable.IsLegacyContainerEvent(evt.Type);
+
     /// <summary>Prints the capture's events (text, <c>-p</c> format or JSON), optionally filtered; returns the exit code.</summary>
     public static int Run(InspectRequest request, ConsoleStreams console, CancellationToken cancellation)
     {
@@ -54,7 +62,7 @@ public static class InspectCommand
                     {
                         progress.Report(evt.Number, reader.Progress);
                     }
-                    if (!state.Process(evt))
+                    if (!Shown(state.Process(evt), evt))
                     {
                         continue;
                     }

@@ -35,6 +35,7 @@ internal enum EventAction : byte
     UserDeleted,
     GroupAdded,
     GroupDeleted,
+    ProcInfo,
 }
 
 /// <summary>
@@ -73,7 +74,8 @@ internal static class EventActions
         (EventAction.UserAdded, ["useradded"]),
         (EventAction.UserDeleted, ["userdeleted"]),
         (EventAction.GroupAdded, ["groupadded"]),
-        (EventAction.GroupDeleted, ["groupdeleted"]));
+        (EventAction.GroupDeleted, ["groupdeleted"]),
+        (EventAction.ProcInfo, ["procinfo"]));
 
     private static readonly FdKind[] s_simpleFdKinds = ByName<FdKind>(
         (FdKind.Event, ["eventfd", "eventfd2"]),

@@ -112,7 +112,10 @@ internal sealed class EventDispatcher(
                 thread.LastEventFd = fdNumber;
             }
         }
-        return !evt.IsStateOnly && (info.Category & EventCategory.Internal) == 0;
+        // Of the internal events, Falco's rules see procinfo (the capture's per-thread CPU times, written after the
+        // snapshot): thread.cpu* have a value only there.
+        return !evt.IsStateOnly && ((info.Category & EventCategory.Internal) == 0 || action == EventAction.ProcInfo)
+            && !ContainerTable.IsLegacyContainerEvent(evt.Type);
     }
 
     /// <summary>The timestamp of the first event the parser sees, snapshot and container events aside (0 before it); see <see cref="SystemState.FirstEventTimestamp"/>.</summary>

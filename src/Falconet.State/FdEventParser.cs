@@ -61,7 +61,7 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
         }
         string raw = reader.String(evt, Param.Name);
         long dirFd = ParamIndex.Of(evt.Type, Param.DirFd) >= 0 ? ParamReader.Int(evt, Param.DirFd, WireConstants.AtFdCwd) : WireConstants.AtFdCwd;
-        uint flags = creat ? PpmOpenFlags.Creat | PpmOpenFlags.Wronly | PpmOpenFlags.Trunc : (uint)ParamReader.Int(evt, Param.Flags, 0);
+        uint flags = creat ? PpmOpenFlags.Creat | PpmOpenFlags.Wronly | PpmOpenFlags.Trunc | CreatLayerFlags(evt) : (uint)ParamReader.Int(evt, Param.Flags, 0);
         thread.Fds.Set(new FdInfo
         {
             Fd = fdNumber,
@@ -73,6 +73,14 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
             Ino = (ulong)ParamReader.Int(evt, Param.Ino, 0),
             IsCloexec = (flags & PpmOpenFlags.Cloexec) != 0,
         });
+    }
+
+    /// <summary>creat reports the overlay layer in its own creat_flags (PPM_FD_*_LAYER_CREAT): kept as the open flags' layer bits.</summary>
+    private static uint CreatLayerFlags(ScapEvent evt)
+    {
+        long creatFlags = ParamReader.Int(evt, Param.CreatFlags, 0);
+        return ((creatFlags & DriverConstants.PpmFdUpperLayerCreat) != 0 ? DriverConstants.PpmOpenUpperLayer : 0)
+            | ((creatFlags & DriverConstants.PpmFdLowerLayerCreat) != 0 ? DriverConstants.PpmOpenLowerLayer : 0);
     }
 
     public static void ParseSocket(ScapEvent evt, ThreadInfo thread)

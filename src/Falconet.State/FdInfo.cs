@@ -48,6 +48,12 @@ public sealed class FdInfo
     /// <summary>PPM_O_* open flags.</summary>
     public uint OpenFlags { get; internal set; }
 
+    /// <summary>The file is in an overlayfs upper layer (the driver's PPM_O_F_UPPER_LAYER, creat's PPM_FD_UPPER_LAYER_CREAT).</summary>
+    public bool IsUpperLayer => (OpenFlags & DriverConstants.PpmOpenUpperLayer) != 0;
+
+    /// <summary>The file is in an overlayfs lower layer.</summary>
+    public bool IsLowerLayer => (OpenFlags & DriverConstants.PpmOpenLowerLayer) != 0;
+
     /// <summary>Inode number (files, pipes).</summary>
     public ulong Ino { get; internal set; }
 

@@ -63,6 +63,7 @@ internal enum Param : byte
     Shell,
     ContainerId,
     Data,
+    CreatFlags,
     Count,
 }
 
@@ -79,7 +80,7 @@ internal static class ParamIndex
         "tty", "vpgid", "pgid", "loginuid", "cap_inheritable", "cap_permitted", "cap_effective", "exe_ino",
         "exe_ino_ctime", "exe_ino_mtime", "trusted_exepath", "filename", "pathname", "name", "dirfd", "dev", "ino",
         "domain", "type", "proto", "addr", "tuple", "oldfd", "fd1", "fd2", "source", "peer", "path", "euid", "egid",
-        "reaper_tid", "home", "shell", "container_id", "data",
+        "reaper_tid", "home", "shell", "container_id", "data", "creat_flags",
     ];
 
     private const int Stride = (int)Param.Count;

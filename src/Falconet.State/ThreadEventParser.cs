@@ -47,8 +47,9 @@ internal sealed class ThreadEventParser(ThreadTable threads, ParamReader reader,
         {
             return thread;
         }
-        if (action is EventAction.ProcExit or EventAction.Clone)
+        if (action is EventAction.ProcExit or EventAction.Clone or EventAction.ProcInfo)
         {
+            // A procinfo event of a thread the snapshot lacks has no thread in libsinsp either (its thread fields are <NA>).
             return null;
         }
         thread = new ThreadInfo(tid)

@@ -198,6 +198,13 @@ public sealed class ThreadInfo
     /// <summary>The fd the last fd-using event of this thread referred to (sinsp's lastevent_fd).</summary>
     public long LastEventFd { get; internal set; } = -1;
 
+    /// <summary>
+    /// The CPU total (user + system, as the last thread.cpu* extraction summed it) that field extraction keeps on the
+    /// thread: libsinsp keeps one such value per thread, shared by every thread.cpu, thread.cpu.user and
+    /// thread.cpu.system reference, so each extraction changes what the next one sees. 0 until the first.
+    /// </summary>
+    public ulong CpuFieldTotal { get; set; }
+
     /// <summary>Whether this thread is its process's leader.</summary>
     public bool IsMainThread => Tid == Pid;
 

@@ -78,8 +78,47 @@ public sealed class EventFieldsTests
         Assert.Equal("false", Text("evt.failed", c));
         Assert.Equal("true", Text("evt.is_open_read", c));
         Assert.Equal("false", Text("evt.is_open_write", c));
-        Assert.Equal("1", Text("evt.type.is.openat", c));
-        Assert.Equal("0", Text("evt.type.is.close", c));
+        Assert.True(TryGet("evt.type.is.openat", c, out FieldValue isOpenat, out _));
+        Assert.Equal(1, isOpenat.Int);
+        Assert.True(TryGet("evt.type.is.close", c, out FieldValue isClose, out _));
+        Assert.Equal(0, isClose.Int);
+    }
+
+    [Fact]
+    public void Type_is_compares_in_conditions_and_prints_not_available_as_falco()
+    {
+        // Falco 0.44.1 prints evt.type.is.X as <NA> (null in output_fields) on every event; conditions see 1 or 0.
+        EventContext c = OpenatContext();
+        Assert.Equal("<NA>", Text("evt.type.is.openat", c));
+        Assert.True(TryGet("evt.type.is.openat", c, out FieldValue value, out _));
+        Assert.Equal(1, value.Int);
+    }
+
+    [Fact]
+    public void Thread_cpu_fields_share_one_total_per_thread_as_libsinsp()
+    {
+        // Falco 0.44.1 on a procinfo with cpu_usr=40, cpu_sys=25: "%thread.cpu %thread.cpu.user %thread.cpu.system"
+        // prints 0.0 100.0 100.0 (first: no previous total; then 40-65 and 25-40 wrap and cap at 100), and
+        // "%thread.cpu.user %thread.cpu" prints 0.0 25.0.
+        ThreadInfo thread = TestContexts.Thread();
+        EventContext c = TestContexts.For(EventBuilder.Create(234, Ts, thread.Tid).UInt64(40).UInt64(25).Build(), thread);
+        Assert.Equal("0.0 100.0 100.0", OutputFormat.Parse("%thread.cpu %thread.cpu.user %thread.cpu.system", FieldRegistry.Default).RenderText(c));
+        thread.CpuFieldTotal = 0;
+        Assert.Equal("0.0 25.0", OutputFormat.Parse("%thread.cpu.user %thread.cpu", FieldRegistry.Default).RenderText(c));
+        ScapEvent close = EventBuilder.CloseExit(Ts, thread.Tid, 3);
+        Assert.Equal("<NA>", Text("thread.cpu", TestContexts.For(close, thread)));
+    }
+
+    [Fact]
+    public void Result_is_the_res_parameter_whatever_its_type_as_libsinsp_reads_it()
+    {
+        // brk's res is an address (u64): SUCCESS in Falco 0.44.1, not "no result".
+        ScapEvent brk = EventBuilder.Create(159, Ts, 1).UInt64(0x926000).UInt32(360).UInt32(4).UInt32(0).UInt64(0).Build();
+        EventContext c = TestContexts.For(brk, TestContexts.Thread());
+        Assert.Equal("SUCCESS", Text("evt.res", c));
+        Assert.Equal("9592832", Text("evt.rawres", c));
+        Assert.Equal("false", Text("evt.failed", c));
+        Assert.Equal("0", Text("evt.count.error", c));
     }
 
     [Fact]

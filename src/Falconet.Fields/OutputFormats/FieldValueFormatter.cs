@@ -85,7 +85,7 @@ public static class FieldValueFormatter
                 writer.WriteBooleanValue(value.Int != 0);
                 break;
             case JsonFieldKind.Number when type == ParamType.Double:
-                writer.WriteNumberValue(value.Double);
+                WriteDouble(writer, value.Double);
                 break;
             case JsonFieldKind.Number when IsUnsignedInteger(type):
                 writer.WriteNumberValue(Mask((ulong)value.Int, Width(type)));
@@ -166,5 +166,30 @@ public static class FieldValueFormatter
             sb.Append(c is >= ' ' and < (char)0x7F ? c : '.');
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A double as Falco's JSON writer (jsoncpp) prints it: 17 significant digits, and a whole number keeps ".0"
+    /// (thread.cpu is 0.0, not 0).
+    /// </summary>
+    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            writer.WriteNullValue();
+            return;
+        }
+        Span<char> text = stackalloc char[40];
+        if (!value.TryFormat(text, out int written, "G17", CultureInfo.InvariantCulture))
+        {
+            writer.WriteNumberValue(value);
+            return;
+        }
+        if (text[..written].IndexOfAny('.', 'E') < 0)
+        {
+            text[written++] = '.';
+            text[written++] = '0';
+        }
+        writer.WriteRawValue(text[..written], skipInputValidation: true);
     }
 }

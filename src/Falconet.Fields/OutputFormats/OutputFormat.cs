@@ -17,6 +17,9 @@ public sealed class OutputFormat
 {
     private readonly Segment[] _segments;
     private readonly FieldSlot[] _fieldsByName;
+    private readonly int[] _sortedIndexInFormatOrder;
+    private readonly FieldValue[] _jsonValues;
+    private readonly bool[] _jsonPresent;
     private readonly StringBuilder _text = new(256);
 
     private OutputFormat(string source, bool renderMissing, Segment[] segments)
@@ -33,6 +36,10 @@ public sealed class OutputFormat
             }
         }
         _fieldsByName = [.. byName.Values.OrderBy(f => f.Key, StringComparer.Ordinal)];
+        // byName keeps first appearance order: the order Falco resolves output fields in.
+        _sortedIndexInFormatOrder = [.. byName.Values.Select(f => Array.IndexOf(_fieldsByName, f))];
+        _jsonValues = new FieldValue[_fieldsByName.Length];
+        _jsonPresent = new bool[_fieldsByName.Length];
         FieldNames = [.. segments.SelectMany(s => s.JsonFields).Select(f => f.Key).Distinct(StringComparer.Ordinal)];
     }
 
@@ -204,9 +211,13 @@ public sealed class OutputFormat
             throw new OutputFormatException($"field '{field.Name}' requires an argument (offset {nameStart})", nameStart);
         }
         FieldExtractor extractor;
+        FieldExtractor jsonExtractor;
         try
         {
+            // The output_fields get extractors of their own, as in Falco: a field that keeps state per reference
+            // (evt.deltatime) counts the text and the fields apart.
             extractor = field.CreateExtractor(argumentText is null ? null : new FieldArgument(argumentText));
+            jsonExtractor = field.CreateExtractor(argumentText is null ? null : new FieldArgument(argumentText));
         }
         catch (FieldArgumentException e)
         {
@@ -216,10 +227,12 @@ public sealed class OutputFormat
         {
             // libsinsp accepts filter-only fields in outputs: the either-end ones (fd.ip, fd.port, fd.net, fd.proto)
             // print <NA>, the network ones (fd.cnet, fd.snet, fd.lnet, fd.rnet) the text <IPNET>.
-            extractor = new FilterOnlyExtractor(field, extractor is IEitherEndExtractor || field.Type != Falconet.Core.Events.ParamType.Ipnet ? null : "<IPNET>");
+            string? text = extractor is IEitherEndExtractor || field.Type != Falconet.Core.Events.ParamType.Ipnet ? null : "<IPNET>";
+            extractor = new FilterOnlyExtractor(field, text);
+            jsonExtractor = new FilterOnlyExtractor(field, text);
         }
         string key = bracketed is null ? token : $"{token}[{bracketed}]";
-        return new FieldSlot(key, extractor, width);
+        return new FieldSlot(key, extractor, width) { JsonExtractor = jsonExtractor };
     }
 
     /// <summary>A filter-only field in an output: a fixed text, or never a value.</summary>
@@ -272,7 +285,7 @@ public sealed class OutputFormat
             FieldSlot slot = segment.Field!;
             FieldValue value = default;
             string text;
-            if (slot.Extractor.TryExtract(context, ref value))
+            if (slot.Extractor.TryExtractForOutput(context, ref value))
             {
                 text = FieldValueFormatter.ToText(slot.Extractor, value);
             }
@@ -296,31 +309,70 @@ public sealed class OutputFormat
     /// <summary>
     /// Writes the <c>output_fields</c> object: one property per field token, keys sorted (ordinal), typed values,
     /// null for missing ones. Fields of <paramref name="merged"/> (e.g. the <c>%evt.time</c> prefix) are included too.
+    /// With <paramref name="resolveTwice"/>, each field is extracted twice and shows the second value, as Falco 0.44.1's
+    /// alerts do (measured: evt.deltatime is 0 there, thread.cpu 0.0): only fields that keep state between
+    /// extractions can tell.
     /// </summary>
-    public void WriteFields(Utf8JsonWriter writer, EventContext context, OutputFormat? merged = null)
+    public void WriteFields(Utf8JsonWriter writer, EventContext context, OutputFormat? merged = null, bool resolveTwice = false)
     {
-        IEnumerable<FieldSlot> slots = _fieldsByName;
-        if (merged is not null)
+        // Resolved in the order the format names them, written sorted by key.
+        foreach (int i in _sortedIndexInFormatOrder)
         {
-            slots = _fieldsByName.Concat(merged._fieldsByName)
-                .GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.First())
-                .OrderBy(s => s.Key, StringComparer.Ordinal);
+            FieldExtractor extractor = _fieldsByName[i].JsonExtractor ?? _fieldsByName[i].Extractor;
+            _jsonValues[i] = default;
+            if (resolveTwice)
+            {
+                extractor.TryExtractForOutput(context, ref _jsonValues[i]);
+                _jsonValues[i] = default;
+            }
+            _jsonPresent[i] = extractor.TryExtractForOutput(context, ref _jsonValues[i]);
         }
         writer.WriteStartObject();
-        foreach (FieldSlot slot in slots)
+        if (merged is null)
         {
-            FieldValue value = default;
-            bool present = slot.Extractor.TryExtract(context, ref value);
-            writer.WritePropertyName(slot.Key);
-            FieldValueFormatter.WriteJson(writer, slot.Extractor, value, present);
+            for (int i = 0; i < _fieldsByName.Length; i++)
+            {
+                WriteOwn(writer, i);
+            }
+        }
+        else
+        {
+            IEnumerable<(FieldSlot Slot, int Own)> slots = _fieldsByName.Select((slot, i) => (slot, i))
+                .Concat(merged._fieldsByName.Select(slot => (slot, -1)))
+                .GroupBy(s => s.Item1.Key, StringComparer.Ordinal).Select(g => g.First())
+                .OrderBy(s => s.Item1.Key, StringComparer.Ordinal);
+            foreach ((FieldSlot slot, int own) in slots)
+            {
+                if (own >= 0)
+                {
+                    WriteOwn(writer, own);
+                    continue;
+                }
+                FieldValue value = default;
+                FieldExtractor extractor = slot.JsonExtractor ?? slot.Extractor;
+                bool present = extractor.TryExtractForOutput(context, ref value);
+                writer.WritePropertyName(slot.Key);
+                FieldValueFormatter.WriteJson(writer, extractor, value, present);
+            }
         }
         writer.WriteEndObject();
+    }
+
+    private void WriteOwn(Utf8JsonWriter writer, int index)
+    {
+        FieldSlot slot = _fieldsByName[index];
+        writer.WritePropertyName(slot.Key);
+        FieldValueFormatter.WriteJson(writer, slot.JsonExtractor ?? slot.Extractor, _jsonValues[index], _jsonPresent[index]);
     }
 
     /// <inheritdoc/>
     public override string ToString() => Source;
 
-    private sealed record FieldSlot(string Key, FieldExtractor Extractor, int Width);
+    private sealed record FieldSlot(string Key, FieldExtractor Extractor, int Width)
+    {
+        /// <summary>The extractor output_fields use (null: <see cref="Extractor"/>, e.g. for a transformer's fields).</summary>
+        public FieldExtractor? JsonExtractor { get; init; }
+    }
 
     /// <summary>Literal text or a value; <see cref="JsonFields"/> are what it adds to <c>output_fields</c> (for a transformer, the fields it reads).</summary>
     private sealed record Segment(string? Literal, FieldSlot? Field, FieldSlot[] JsonFields);
