@@ -11,9 +11,9 @@ public static class CommandLineDefinition
     /// <summary>The <c>falconet</c> command line (Falco's options plus <c>inspect</c> and <c>demo</c>) bound to the Host commands.</summary>
     public static RootCommand Build(ConsoleStreams console, CancellationToken cancellation, ReloadTrigger? reloads = null)
     {
-        var configFile = CommonOptions.ConfigFile(BuiltinConfigurationFile);
+        Option<string?> configFile = CommonOptions.ConfigFile(BuiltinConfigurationFile);
         var rules = new Option<string[]>("-r") { Description = "Rules file or directory (*.yaml/*.yml in name order). Repeatable; replaces rules_files. Default: the built-in rules.", HelpName = "FILE|DIR" };
-        var options = CommonOptions.Overrides("Override a configuration key: key=value (dotted paths, key[N], key[] to append).");
+        Option<string[]> options = CommonOptions.Overrides("Override a configuration key: key=value (dotted paths, key[N], key[] to append).");
         var capture = new Option<string?>("-e") { Description = "Replay a .scap capture file (plain or gzip) instead of capturing live.", HelpName = "CAPTURE" };
         var describeAll = new Option<bool>("-L") { Description = "Describe all loaded rules and exit (full JSON with -o json_output=true)." };
         var describeOne = new Option<string?>("-l") { Description = "Describe one rule and exit.", HelpName = "RULE" };
@@ -77,7 +77,7 @@ public static class CommandLineDefinition
         }, console, cancellation));
         root.Subcommands.Add(inspect);
 
-        var demoOverrides = CommonOptions.Overrides();
+        Option<string[]> demoOverrides = CommonOptions.Overrides();
         var demo = new Command("demo", "Write a small sample capture (generated, no privileges needed) and run the built-in rules on it.");
         demo.Options.Add(demoOverrides);
         demo.SetAction(parse => FalconetCommands.Demo(parse.GetValue(demoOverrides) ?? [], console, cancellation));
@@ -98,8 +98,8 @@ public static class CommandLineDefinition
         enforce.Subcommands.Add(enforceOff);
         root.Subcommands.Add(enforce);
 
-        var showConfigFile = CommonOptions.ConfigFile(BuiltinConfigurationFile);
-        var showOverrides = CommonOptions.Overrides();
+        Option<string?> showConfigFile = CommonOptions.ConfigFile(BuiltinConfigurationFile);
+        Option<string[]> showOverrides = CommonOptions.Overrides();
         var show = new Command("show", "Print the effective configuration, each value with where it came from (built-in, file, -o, env).");
         CommonOptions.Add(show, showConfigFile, showOverrides);
         show.SetAction(parse => ConfigShow.Run(parse.GetValue(showConfigFile), parse.GetValue(showOverrides) ?? [], console));
@@ -122,8 +122,8 @@ public static class CommandLineDefinition
         var rotate = new Option<double?>("-C") { Description = "Start a new numbered file whenever the current one reaches this many megabytes.", HelpName = "MB" };
         var keep = new Option<int?>("-W") { Description = "With -C: keep only the newest this many files.", HelpName = "N" };
         var verbose = new Option<bool>("-v") { Description = "Progress every second on stderr." };
-        var config = CommonOptions.ConfigFile("Configuration file (falco.yaml keys; the ring buffer size applies).");
-        var overrides = CommonOptions.Overrides();
+        Option<string?> config = CommonOptions.ConfigFile("Configuration file (falco.yaml keys; the ring buffer size applies).");
+        Option<string[]> overrides = CommonOptions.Overrides();
         var filter = new Argument<string[]>("FILTER") { Description = "Keep only events matching this Falco condition (the words are joined with spaces).", Arity = ArgumentArity.ZeroOrMore };
         var capture = new Command("capture", "Record live events (root, eBPF) or re-write a capture (-e) into scap files that Falconet, Falco and sysdig read.");
         CommonOptions.Add(capture, output, gzip, input, seconds, events, size, rotate, keep, verbose, config, overrides);
