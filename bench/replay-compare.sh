@@ -57,32 +57,14 @@ done
 out="${out:-$(mktemp -d /tmp/replay-compare.XXXXXX)}"
 mkdir -p "$out"
 
-# The seed rule's "outbound" macro with its list expanded, in sysdig 0.29.3 filter syntax (the same text works there:
-# fd.name_changed, fd.snet, fd.typechar and evt.rawres all exist in 0.29.3).
-outbound='(((evt.type = connect and evt.dir=<) or (evt.type in (sendto,sendmsg) and evt.dir=< and fd.l4proto != tcp and fd.connected=false and fd.name_changed=true)) and (fd.typechar = 4 or fd.typechar = 6) and (fd.ip != "0.0.0.0" and fd.net != "127.0.0.0/8" and not fd.snet in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")) and (evt.rawres >= 0 or evt.res = EINPROGRESS))'
-# The whole seed rule, minus fd.sip.name (sysdig 0.29.3 has no such field; no address of the capture resolves anyway).
-seed_filter="$outbound and not ((fd.sip in (\"127.0.0.1\", \"8.8.8.8\")) or (fd.snet in (\"127.0.0.1/8\")))"
+tool=replay-compare
+source "$root/bench/replay-lib.sh"
 
 echo "replay-compare: capture $capture ($(stat -c %s "$capture") bytes), $runs runs each, outputs in $out" >&2
 echo "replay-compare: building falconet if needed..." >&2
 "$falconet" --version >/dev/null
 
-# measure NAME CMD...: one timed run; stdout to $out/NAME.out, stderr to $out/NAME.err, timing appended to $out/NAME.times
-# A failed command is reported as failed (its stderr kept) and left out of the figures; the others still run.
-measure() {
-  local name="$1"; shift
-  [[ -f "$out/$name.failed" ]] && return 0
-  local rc=0
-  /usr/bin/time -f '%e %U %S %M' -o "$out/$name.time1" "$@" >"$out/$name.out" 2>"$out/$name.err" || rc=$?
-  if [[ $rc -ne 0 ]]; then
-    echo "replay-compare: $name failed (exit $rc), see $out/$name.err" >&2
-    echo "$rc" >"$out/$name.failed"
-    return 0
-  fi
-  cat "$out/$name.time1" >>"$out/$name.times"
-}
-
-rm -f "$out"/*.times "$out"/*.failed
+rm -f "$out"/*.times "$out"/*.failed "$out"/*.counts
 for ((i = 1; i <= runs; i++)); do
   echo "replay-compare: run $i/$runs" >&2
   measure falconet-seed "$falconet" -r "$seed_rules" -e "$capture" -o json_output=true

@@ -83,28 +83,11 @@ cat >"$out/never.yaml" <<'YAML'
   priority: NOTICE
 YAML
 
-# The flagship rule as a sysdig 0.29.3 filter: its outbound macro expanded, minus fd.sip.name (0.29.3 has no such
-# field, and no address of the capture has a name): see bench/replay-compare.sh, which checks the events are the same.
-outbound='(((evt.type = connect and evt.dir=<) or (evt.type in (sendto,sendmsg) and evt.dir=< and fd.l4proto != tcp and fd.connected=false and fd.name_changed=true)) and (fd.typechar = 4 or fd.typechar = 6) and (fd.ip != "0.0.0.0" and fd.net != "127.0.0.0/8" and not fd.snet in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")) and (evt.rawres >= 0 or evt.res = EINPROGRESS))'
-seed_filter="$outbound and not ((fd.sip in (\"127.0.0.1\", \"8.8.8.8\")) or (fd.snet in (\"127.0.0.1/8\")))"
+tool=replay
+source "$root/bench/replay-lib.sh"
 
 echo "replay: capture $capture ($(stat -c %s "$capture") bytes), $runs rounds, outputs in $out" >&2
 echo "replay: load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-
-# measure NAME CMD...: one timed run; stdout to NAME.out, stderr to NAME.err, "wall user sys maxrss_kb" to NAME.times
-measure() {
-  local name="$1"; shift
-  [[ -f "$out/$name.failed" ]] && return 0
-  local rc=0
-  /usr/bin/time -f '%e %U %S %M' -o "$out/$name.time1" "$@" >"$out/$name.out" 2>"$out/$name.err" || rc=$?
-  if [[ $rc -ne 0 ]]; then
-    echo "replay: $name failed (exit $rc), see $out/$name.err" >&2
-    echo "$rc" >"$out/$name.failed"
-    return 0
-  fi
-  cat "$out/$name.time1" >>"$out/$name.times"
-  wc -l <"$out/$name.out" >>"$out/$name.counts"
-}
 
 rm -f "$out"/*.counts
 for ((i = 1; i <= runs; i++)); do

@@ -6,12 +6,14 @@ namespace Falconet.Cli;
 /// <summary>The command-line grammar, kept apart from Main so tests can parse without running.</summary>
 public static class CommandLineDefinition
 {
+    private const string BuiltinConfigurationFile = "Configuration file (falco.yaml keys). Default: the built-in configuration.";
+
     /// <summary>The <c>falconet</c> command line (Falco's options plus <c>inspect</c> and <c>demo</c>) bound to the Host commands.</summary>
     public static RootCommand Build(ConsoleStreams console, CancellationToken cancellation, ReloadTrigger? reloads = null)
     {
-        var configFile = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys). Default: the built-in configuration.", HelpName = "FILE" };
+        Option<string?> configFile = CommonOptions.ConfigFile(BuiltinConfigurationFile);
         var rules = new Option<string[]>("-r") { Description = "Rules file or directory (*.yaml/*.yml in name order). Repeatable; replaces rules_files. Default: the built-in rules.", HelpName = "FILE|DIR" };
-        var options = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value (dotted paths, key[N], key[] to append).", HelpName = "KEY=VALUE" };
+        Option<string[]> options = CommonOptions.Overrides("Override a configuration key: key=value (dotted paths, key[N], key[] to append).");
         var capture = new Option<string?>("-e") { Description = "Replay a .scap capture file (plain or gzip) instead of capturing live.", HelpName = "CAPTURE" };
         var describeAll = new Option<bool>("-L") { Description = "Describe all loaded rules and exit (full JSON with -o json_output=true)." };
         var describeOne = new Option<string?>("-l") { Description = "Describe one rule and exit.", HelpName = "RULE" };
@@ -29,10 +31,7 @@ public static class CommandLineDefinition
         compat.AcceptOnlyFromAmong("falco");
 
         var root = new RootCommand("Falconet: Falco-compatible runtime threat detection. Without -e it captures live with eBPF (root).");
-        foreach (Option o in new Option[] { configFile, rules, options, capture, describeAll, describeOne, listFields, listNamesOnly, listFormat, listEvents, validate, dryRun, duration, unbuffered, printVersion, verbose, compat })
-        {
-            root.Options.Add(o);
-        }
+        CommonOptions.Add(root, configFile, rules, options, capture, describeAll, describeOne, listFields, listNamesOnly, listFormat, listEvents, validate, dryRun, duration, unbuffered, printVersion, verbose, compat);
         root.SetAction(parse =>
         {
             var request = new RunRequest
@@ -66,11 +65,7 @@ public static class CommandLineDefinition
         var inspectFileNumbers = new Option<bool>("--file-numbers") { Description = "Number events by their position in the file, as sysdig does, instead of as Falco does (Falco leaves the enter events of old captures out)." };
         var inspect = new Command("inspect", "List the events of a capture that Falco would evaluate (exit and meta events), sysdig-style.");
         inspect.Arguments.Add(inspectCapture);
-        inspect.Options.Add(inspectFormat);
-        inspect.Options.Add(inspectJson);
-        inspect.Options.Add(inspectLimit);
-        inspect.Options.Add(inspectFilter);
-        inspect.Options.Add(inspectFileNumbers);
+        CommonOptions.Add(inspect, inspectFormat, inspectJson, inspectLimit, inspectFilter, inspectFileNumbers);
         inspect.SetAction(parse => FalconetCommands.Inspect(new InspectRequest
         {
             CapturePath = parse.GetValue(inspectCapture)!,
@@ -82,7 +77,7 @@ public static class CommandLineDefinition
         }, console, cancellation));
         root.Subcommands.Add(inspect);
 
-        var demoOverrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        Option<string[]> demoOverrides = CommonOptions.Overrides();
         var demo = new Command("demo", "Write a small sample capture (generated, no privileges needed) and run the built-in rules on it.");
         demo.Options.Add(demoOverrides);
         demo.SetAction(parse => FalconetCommands.Demo(parse.GetValue(demoOverrides) ?? [], console, cancellation));
@@ -103,11 +98,10 @@ public static class CommandLineDefinition
         enforce.Subcommands.Add(enforceOff);
         root.Subcommands.Add(enforce);
 
-        var showConfigFile = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys). Default: the built-in configuration.", HelpName = "FILE" };
-        var showOverrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        Option<string?> showConfigFile = CommonOptions.ConfigFile(BuiltinConfigurationFile);
+        Option<string[]> showOverrides = CommonOptions.Overrides();
         var show = new Command("show", "Print the effective configuration, each value with where it came from (built-in, file, -o, env).");
-        show.Options.Add(showConfigFile);
-        show.Options.Add(showOverrides);
+        CommonOptions.Add(show, showConfigFile, showOverrides);
         show.SetAction(parse => ConfigShow.Run(parse.GetValue(showConfigFile), parse.GetValue(showOverrides) ?? [], console));
         var config = new Command("config", "Configuration tools.");
         config.Subcommands.Add(show);
@@ -128,14 +122,11 @@ public static class CommandLineDefinition
         var rotate = new Option<double?>("-C") { Description = "Start a new numbered file whenever the current one reaches this many megabytes.", HelpName = "MB" };
         var keep = new Option<int?>("-W") { Description = "With -C: keep only the newest this many files.", HelpName = "N" };
         var verbose = new Option<bool>("-v") { Description = "Progress every second on stderr." };
-        var config = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys; the ring buffer size applies).", HelpName = "FILE" };
-        var overrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        Option<string?> config = CommonOptions.ConfigFile("Configuration file (falco.yaml keys; the ring buffer size applies).");
+        Option<string[]> overrides = CommonOptions.Overrides();
         var filter = new Argument<string[]>("FILTER") { Description = "Keep only events matching this Falco condition (the words are joined with spaces).", Arity = ArgumentArity.ZeroOrMore };
         var capture = new Command("capture", "Record live events (root, eBPF) or re-write a capture (-e) into scap files that Falconet, Falco and sysdig read.");
-        foreach (Option o in new Option[] { output, gzip, input, seconds, events, size, rotate, keep, verbose, config, overrides })
-        {
-            capture.Options.Add(o);
-        }
+        CommonOptions.Add(capture, output, gzip, input, seconds, events, size, rotate, keep, verbose, config, overrides);
         capture.Arguments.Add(filter);
         capture.SetAction(parse => CaptureCommand.Run(new CaptureRequest
         {

@@ -18,8 +18,8 @@ public static class LearnCommandDefinition
         var diff = new Option<string?>("--diff") { Description = "Show what is new compared with an earlier learned file.", HelpName = "OLD.yaml" };
         var check = new Option<string?>("--check") { Description = "Report the connections this allowlist would alert on (after the rules), without alerting; exit 2 if any.", HelpName = "ALLOWLIST.yaml" };
         var rules = new Option<string[]>("-r") { Description = "Rules whose 'outbound' macro and flagship rule learning uses (default: the built-in rules).", HelpName = "FILE|DIR" };
-        var config = new Option<string?>("-c") { Description = "Configuration file (falco.yaml keys).", HelpName = "FILE" };
-        var overrides = new Option<string[]>("-o", "--option") { Description = "Override a configuration key: key=value.", HelpName = "KEY=VALUE" };
+        Option<string?> config = CommonOptions.ConfigFile("Configuration file (falco.yaml keys).");
+        Option<string[]> overrides = CommonOptions.Overrides();
         var compat = new Option<string?>("--compat") { Description = "'falco': write only what Falco 0.44 accepts (exact names, no wildcards).", HelpName = "falco" };
         compat.AcceptOnlyFromAmong("falco");
         var minSiblings = new Option<int>("--min-siblings") { Description = "Sibling names (or addresses in one network) needed before generalising to *.parent (or a CIDR).", HelpName = "N", DefaultValueFactory = _ => 3 };
@@ -30,10 +30,7 @@ public static class LearnCommandDefinition
         var verbose = new Option<bool>("-v") { Description = "Progress on every capture, not only large ones." };
 
         var learn = new Command("learn", "Build the egress allowlist from observed outbound connections (live or from captures), review it, check traffic against it.");
-        foreach (Option o in new Option[] { captures, duration, scope, write, diff, check, rules, config, overrides, compat, minSiblings, ipv4Prefix, ipv6Prefix, suffixList, top, verbose })
-        {
-            learn.Options.Add(o);
-        }
+        CommonOptions.Add(learn, captures, duration, scope, write, diff, check, rules, config, overrides, compat, minSiblings, ipv4Prefix, ipv6Prefix, suffixList, top, verbose);
         learn.SetAction(parse => LearnCommand.Run(new LearnRequest
         {
             Captures = parse.GetValue(captures) ?? [],

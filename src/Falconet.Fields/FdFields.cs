@@ -43,24 +43,10 @@ internal static class FdFields
                 var texts = new TextCache();
                 return (EventContext c, ref FieldValue v) => HasFd(c) && Str(FdUid(c, texts), ref v);
             });
-        registry.Add("fd.containername", ParamType.Charbuf, "chaining of the container ID and the FD name.",
-            FieldArgumentMode.None, FieldFlags.None, _ =>
-            {
-                var paths = new PathTexts();
-                var texts = new TextCache();
-                var text = new System.Text.StringBuilder();
-                return (EventContext c, ref FieldValue v) =>
-                    HasFd(c) && Str(ContainerChain(c, c.Fd?.Name ?? NameFromEvent(c, paths), texts, text), ref v);
-            });
-        registry.Add("fd.containerdirectory", ParamType.Charbuf, "chaining of the container ID and the directory name.",
-            FieldArgumentMode.None, FieldFlags.None, _ =>
-            {
-                var paths = new PathTexts();
-                var texts = new TextCache();
-                var text = new System.Text.StringBuilder();
-                return (EventContext c, ref FieldValue v) =>
-                    HasFd(c) && Str(ContainerChain(c, c.Fd is null ? FdInfo.DirectoryOf(NameFromEvent(c, paths)) : Directory(c, paths), texts, text), ref v);
-            });
+        AddContainerChain(registry, "fd.containername", "chaining of the container ID and the FD name.",
+            static (c, paths) => c.Fd?.Name ?? NameFromEvent(c, paths));
+        AddContainerChain(registry, "fd.containerdirectory", "chaining of the container ID and the directory name.",
+            static (c, paths) => c.Fd is null ? FdInfo.DirectoryOf(NameFromEvent(c, paths)) : Directory(c, paths));
 
         AddEitherEnd(registry, "fd.ip", ParamType.Ipaddr, "Either IP of the connection (filter only): matches when the client or the server IP does.", ports: false);
         AddEnd(registry, "fd.cip", ParamType.Ipaddr, "The client IP address.", ConnectionEnd.Client, ports: false);
@@ -138,6 +124,16 @@ internal static class FdFields
         c.FdNumber.TryFormat(buffer[written..], out int more, provider: CultureInfo.InvariantCulture);
         return texts.Get(buffer[..(written + more)]);
     }
+
+    /// <summary>A field of <c>container.id:text</c>, the text of the fd (or of the event) that <paramref name="textOf"/> gives.</summary>
+    private static void AddContainerChain(FieldRegistry registry, string name, string description, Func<EventContext, PathTexts, string?> textOf) =>
+        registry.Add(name, ParamType.Charbuf, description, FieldArgumentMode.None, FieldFlags.None, _ =>
+        {
+            var paths = new PathTexts();
+            var texts = new TextCache();
+            var text = new System.Text.StringBuilder();
+            return (EventContext c, ref FieldValue v) => HasFd(c) && Str(ContainerChain(c, textOf(c, paths), texts, text), ref v);
+        });
 
     /// <summary><c>container.id:text</c>, the container id empty on the host; null when the text is.</summary>
     private static string? ContainerChain(EventContext c, string? text, TextCache texts, System.Text.StringBuilder builder)

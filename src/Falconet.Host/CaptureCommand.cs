@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Falconet.Capture.Bpf;
-using Falconet.Capture.Bpf.ProcSnapshot;
 using Falconet.Core.Events;
 using Falconet.Core.Snapshot;
 using Falconet.Host.Configuration;
@@ -226,32 +225,14 @@ public static class CaptureCommand
         var state = new SystemState(options.Dns.StoreOptions);
         var recorder = new CaptureRecorder(state, files, exitEventsOnly: true);
         IReadOnlyCollection<string> syscalls = SyscallsFor(filter);
-        LiveCapture capture;
-        try
-        {
-            capture = LiveCapture.OpenWithSnapshot(new LiveCaptureOptions
-            {
-                Syscalls = syscalls,
-                RingBufferBytes = DetectionRun.RingBufferBytes(options),
-                // The recorder's own writes must not be recorded (each would produce more).
-                IgnoreOwnProcess = true,
-                // DNS answers go into the file so that a replay can name addresses (fd.*ip.name) as the live run did.
-                ObserveDns = true,
-            }, state, out ProcScanStats _);
-        }
-        catch (LiveCaptureException e)
-        {
-            throw new UserFacingException(e.Message);
-        }
+        // The recorder's own writes are not recorded (each would produce more); DNS answers go into the file so that a
+        // replay can name addresses (fd.*ip.name) as the live run did.
+        LiveCapture capture = LiveCaptureStart.Open(options, syscalls, state, observeDns: true);
         long read = 0;
         string stopReason = "interrupted";
         using (capture)
-        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        using (CancellationTokenSource stop = LiveCaptureStart.StopSource(request.DurationSeconds, cancellation))
         {
-            if (request.DurationSeconds is int seconds)
-            {
-                stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-            }
             console.Error.WriteLine($"falconet: recording {syscalls.Count} system calls to {request.OutputPath}{(filter is null ? "" : " (filtered)")}");
             if (filter is null)
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Falconet.Capture.Bpf;
-using Falconet.Capture.Bpf.ProcSnapshot;
 using Falconet.Core.Alerts;
 using Falconet.Core.Events;
 using Falconet.Outputs;
@@ -65,28 +64,18 @@ public sealed partial class DetectionRun
         string? enforcementLine = null;
         LiveCaptureStats stats;
         string? failure = null;
-        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        using (CancellationTokenSource stop = LiveCaptureStart.StopSource(durationSeconds, cancellation))
         {
-            if (durationSeconds is int seconds)
-            {
-                stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-            }
             LiveCapture capture;
             try
             {
-                capture = LiveCapture.OpenWithSnapshot(new LiveCaptureOptions
-                {
-                    Syscalls = syscalls,
-                    RingBufferBytes = RingBufferBytes(options),
-                    IgnoreOwnProcess = true,
-                    // DNS answers feed fd.*ip.name: receives on port-53 sockets are captured even when no rule asks
-                    ObserveDns = options.Dns.Mode != Falconet.Dns.DnsMode.Resolve,
-                }, state, out ProcScanStats _);
+                // DNS answers feed fd.*ip.name: receives on port-53 sockets are captured even when no rule asks
+                capture = LiveCaptureStart.Open(options, syscalls, state, observeDns: options.Dns.Mode != Falconet.Dns.DnsMode.Resolve);
             }
-            catch (LiveCaptureException e)
+            catch
             {
                 outputs.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                throw new UserFacingException(e.Message);
+                throw;
             }
             using (capture)
             using (TriggeredCapture? captures = TriggeredCapture.Create(options, _engine, state, console.Error, alert => Publish(outputs, alert), live: true))
@@ -215,17 +204,6 @@ public sealed partial class DetectionRun
             }
         }
         return names;
-    }
-
-    /// <summary>falco.yaml's engine.modern_ebpf.buf_size_preset: 4 = 8 MiB per Falco's table (1 → 1 MiB … 7 → 64 MiB).</summary>
-    internal static int RingBufferBytes(Configuration.FalconetOptions options)
-    {
-        long preset = options.Tree.GetInt64("engine.modern_ebpf.buf_size_preset", 4);
-        if (preset is < 1 or > 10)
-        {
-            throw new Configuration.ConfigException($"configuration key engine.modern_ebpf.buf_size_preset: {preset} must be between 1 and 10");
-        }
-        return 1 << (int)(19 + preset); // 1 → 1 MiB, 4 → 8 MiB, 10 → 512 MiB
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Falconet.Capture.Bpf;
-using Falconet.Capture.Bpf.ProcSnapshot;
 using Falconet.Core.Events;
 using Falconet.Dns;
 using Falconet.Engine;
@@ -234,26 +233,8 @@ public static class LearnCommand
             syscalls.UnionWith(outbound.EventTypes.Names.Where(LiveSyscalls.IsSupported));
         }
         var state = new SystemState(storeOptions);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        if (durationSeconds is int seconds)
-        {
-            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-        }
-        LiveCapture capture;
-        try
-        {
-            capture = LiveCapture.OpenWithSnapshot(new LiveCaptureOptions
-            {
-                Syscalls = syscalls,
-                RingBufferBytes = RingBufferBytes(options),
-                IgnoreOwnProcess = true,
-                ObserveDns = true,
-            }, state, out ProcScanStats _);
-        }
-        catch (LiveCaptureException e)
-        {
-            throw new UserFacingException(e.Message);
-        }
+        using CancellationTokenSource stop = LiveCaptureStart.StopSource(durationSeconds, cancellation);
+        LiveCapture capture = LiveCaptureStart.Open(options, syscalls, state, observeDns: true);
         using (capture)
         {
             console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -284,17 +265,6 @@ public static class LearnCommand
                 console.Error.WriteLine($"falconet: learn: {stats.Dropped} kernel events were dropped: connections among them are not in the allowlist");
             }
         }
-    }
-
-    /// <summary>engine.modern_ebpf.buf_size_preset as detection reads it: 4 = 8 MiB, each step doubling.</summary>
-    private static int RingBufferBytes(FalconetOptions options)
-    {
-        long preset = options.Tree.GetInt64("engine.modern_ebpf.buf_size_preset", 4);
-        if (preset is < 1 or > 10)
-        {
-            throw new ConfigException($"configuration key engine.modern_ebpf.buf_size_preset: {preset} must be between 1 and 10");
-        }
-        return 1 << (int)(19 + preset);
     }
 
     private static int ReportCheck(ConnectionObserver observer, LearnRequest request, ConsoleStreams console)

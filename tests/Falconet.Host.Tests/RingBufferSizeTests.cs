@@ -18,7 +18,7 @@ public sealed class RingBufferSizeTests
     public void The_preset_gives_Falcos_ring_size(int? preset, int bytes)
     {
         string[] overrides = preset is int p ? [$"engine.modern_ebpf.buf_size_preset={p}"] : [];
-        Assert.Equal(bytes, DetectionRun.RingBufferBytes(FalconetCommands.LoadConfiguration(null, overrides)));
+        Assert.Equal(bytes, LiveCaptureStart.RingBufferBytes(FalconetCommands.LoadConfiguration(null, overrides)));
     }
 
     [Theory]
@@ -27,7 +27,7 @@ public sealed class RingBufferSizeTests
     public void A_preset_outside_1_to_10_is_a_configuration_error(int preset)
     {
         FalconetOptions options = FalconetCommands.LoadConfiguration(null, [$"engine.modern_ebpf.buf_size_preset={preset}"]);
-        ConfigException e = Assert.Throws<ConfigException>(() => DetectionRun.RingBufferBytes(options));
+        ConfigException e = Assert.Throws<ConfigException>(() => LiveCaptureStart.RingBufferBytes(options));
         Assert.Contains("must be between 1 and 10", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Falconet.Core.Events;
 using Falconet.TestKit;
 
@@ -21,7 +20,7 @@ public sealed class WriterSysdigTests
     [InlineData(true)]
     public void Sysdig_reads_a_synthetic_capture_with_state_from_header_and_events(bool compress)
     {
-        string sysdig = SysdigOrSkip();
+        SysdigTool.Require();
         using var temp = new TempDirectory();
         string path = temp.File(compress ? "synthetic.scap.gz" : "synthetic.scap");
         using (ScapWriter writer = ScapWriter.Create(path, compress))
@@ -36,7 +35,7 @@ public sealed class WriterSysdigTests
             }
         }
 
-        string[] lines = RunSysdig(sysdig, path, Format);
+        string[] lines = SysdigTool.Read(path, Format);
         // Process and user come from PL/UL, fd 5 from FDL, the others from the events themselves. The state-only
         // (EVF flags 1) sendto pair 16/17 is hidden, yet it names fd 7 for the write after it.
         string[] expected =
@@ -67,7 +66,7 @@ public sealed class WriterSysdigTests
     public void Sysdig_sees_a_rewritten_shared_capture_exactly_as_the_original(string name)
     {
         SharedData.SkipIfAbsent();
-        string sysdig = SysdigOrSkip();
+        SysdigTool.Require();
         using var temp = new TempDirectory();
         string rewritten = temp.File(name + ".rewritten.scap");
         using (ScapReader reader = ScapReader.Open(SharedData.Capture(name)))
@@ -82,8 +81,8 @@ public sealed class WriterSysdigTests
         }
 
         // -D also prints internal events, so even empty.scap (no visible event) compares 80 lines.
-        string[] original = RunSysdig(sysdig, SharedData.Capture(name), RichFormat, "-D");
-        string[] again = RunSysdig(sysdig, rewritten, RichFormat, "-D");
+        string[] original = SysdigTool.Read(SharedData.Capture(name), RichFormat, null, "-D");
+        string[] again = SysdigTool.Read(rewritten, RichFormat, null, "-D");
         Assert.NotEmpty(original);
         Assert.Equal(original.Length, again.Length);
         for (int i = 0; i < original.Length; i++)
@@ -126,39 +125,5 @@ public sealed class WriterSysdigTests
             EventBuilder.Create(9, ts++, tid).Errno(3).ByteBuf("dns").Build(),
             EventBuilder.Create(186, ts, tid).Errno(0).Errno(0).UInt8(0).UInt8(0).Build(),
         ];
-    }
-
-    private static string SysdigOrSkip()
-    {
-        string? found = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "sysdig"))
-            .FirstOrDefault(File.Exists);
-        Oracle.Require(found is not null, "sysdig is not installed (apt-get install sysdig); it is the independent oracle for written captures");
-        return found!;
-    }
-
-    private static string[] RunSysdig(string sysdig, string capture, string format, params string[] options)
-    {
-        var start = new ProcessStartInfo(sysdig)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string option in options)
-        {
-            start.ArgumentList.Add(option);
-        }
-        start.ArgumentList.Add("-r");
-        start.ArgumentList.Add(capture);
-        start.ArgumentList.Add("-p");
-        start.ArgumentList.Add(format);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("cannot start sysdig");
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"sysdig -r {capture} failed ({process.ExitCode}): {stderr.Result}");
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }

@@ -195,6 +195,28 @@ internal static unsafe partial class Libbpf
         }
     }
 
+    /// <summary>
+    /// Opens the object file at <paramref name="path"/>, libbpf's log captured from here on for the load that follows;
+    /// <paramref name="error"/> makes the caller's exception from the message naming the file and errno.
+    /// </summary>
+    public static nint OpenObject(string path, Func<string, Exception> error)
+    {
+        InstallLogCapture();
+        ClearLog();
+        nint obj = ObjectOpenFile(path, 0);
+        return obj != 0 ? obj : throw error($"cannot open eBPF object {path}: {ErrnoText(Marshal.GetLastPInvokeError())}");
+    }
+
+    /// <summary>Loads an opened object; the message of a refusal names <paramref name="what"/> and ends with the log (the verifier's).</summary>
+    public static void LoadObject(nint obj, string what, Func<string, Exception> error)
+    {
+        int err = ObjectLoad(obj);
+        if (err != 0)
+        {
+            throw error($"the kernel rejected {what}: {ErrnoText(err)}. libbpf log (tail):{Environment.NewLine}{LogTail(4000)}");
+        }
+    }
+
     /// <summary>The last <paramref name="maxChars"/> characters of the captured log.</summary>
     public static string LogTail(int maxChars)
     {

@@ -28,11 +28,7 @@ internal sealed unsafe class ProbeObject : IDisposable
             {
                 Check(Libbpf.MapSetMaxEntries(FindMap(size.Name), size.MaxEntries), $"size the {size.Name} map");
             }
-            int err = Libbpf.ObjectLoad(_object);
-            if (err != 0)
-            {
-                throw new LiveCaptureException($"the kernel rejected the eBPF program: {Libbpf.ErrnoText(err)}. libbpf log (tail):{Environment.NewLine}{Libbpf.LogTail(4000)}");
-            }
+            Libbpf.LoadObject(_object, "the eBPF program", message => new LiveCaptureException(message));
             _settingsFd = MapFd("settings");
             _statsFd = MapFd("stats");
         }
@@ -46,13 +42,7 @@ internal sealed unsafe class ProbeObject : IDisposable
     /// <summary>Opens and loads the object of <paramref name="spec"/>; capture stays disabled until <see cref="Enable"/>.</summary>
     public static ProbeObject Load(CaptureSpec spec)
     {
-        Libbpf.InstallLogCapture();
-        Libbpf.ClearLog();
-        nint obj = Libbpf.ObjectOpenFile(spec.ObjectPath, 0);
-        if (obj == 0)
-        {
-            throw new LiveCaptureException($"cannot open eBPF object {spec.ObjectPath}: {Libbpf.ErrnoText(Marshal.GetLastPInvokeError())}");
-        }
+        nint obj = Libbpf.OpenObject(spec.ObjectPath, message => new LiveCaptureException(message));
         var probe = new ProbeObject(spec, obj, spec.PossibleCpus);
         try
         {

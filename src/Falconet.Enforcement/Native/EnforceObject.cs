@@ -43,11 +43,7 @@ internal sealed unsafe class EnforceObject : IDisposable
             {
                 throw new EnforcementException($"cannot count the possible CPUs: {Libbpf.ErrnoText(_cpuCount)}");
             }
-            int err = Libbpf.ObjectLoad(_object);
-            if (err != 0)
-            {
-                throw new EnforcementException($"the kernel rejected the enforcement programs: {Libbpf.ErrnoText(err)}. libbpf log (tail):{Environment.NewLine}{Libbpf.LogTail(4000)}");
-            }
+            Libbpf.LoadObject(_object, "the enforcement programs", message => new EnforcementException(message));
             _settingsFd = MapFd("settings");
             _generationFd = MapFd("generation");
             _statsFd = MapFd("stats");
@@ -71,14 +67,7 @@ internal sealed unsafe class EnforceObject : IDisposable
     /// <summary>Opens and loads the object at <paramref name="path"/>; its settings say off until <see cref="WriteSettings"/>.</summary>
     public static EnforceObject Load(string path)
     {
-        Libbpf.InstallLogCapture();
-        Libbpf.ClearLog();
-        nint obj = Libbpf.ObjectOpenFile(path, 0);
-        if (obj == 0)
-        {
-            throw new EnforcementException($"cannot open eBPF object {path}: {Libbpf.ErrnoText(Marshal.GetLastPInvokeError())}");
-        }
-        return new EnforceObject(obj);
+        return new EnforceObject(Libbpf.OpenObject(path, message => new EnforcementException(message)));
     }
 
     /// <summary>The generation the programs use now (0 or 1), or -1 before the first policy.</summary>

@@ -25,32 +25,27 @@ public sealed class CompiledCondition
 
     private static void CollectDomainNames(BoundNode node, SortedSet<string> names)
     {
-        switch (node)
+        if (node is BoundCheck { Domains: { } domains })
         {
-            case BoundAnd and:
-                foreach (BoundNode child in and.Children)
+            foreach (Falconet.Dns.DomainPattern pattern in domains.Patterns.Patterns)
+            {
+                if (pattern.Kind == Falconet.Dns.DomainPatternKind.Exact)
                 {
-                    CollectDomainNames(child, names);
+                    names.Add(pattern.Name);
                 }
-                break;
-            case BoundOr or:
-                foreach (BoundNode child in or.Children)
-                {
-                    CollectDomainNames(child, names);
-                }
-                break;
-            case BoundNot not:
-                CollectDomainNames(not.Operand, names);
-                break;
-            case BoundCheck { Domains: { } domains }:
-                foreach (Falconet.Dns.DomainPattern pattern in domains.Patterns.Patterns)
-                {
-                    if (pattern.Kind == Falconet.Dns.DomainPatternKind.Exact)
-                    {
-                        names.Add(pattern.Name);
-                    }
-                }
-                break;
+            }
+            return;
+        }
+        BoundNode[] operands = node switch
+        {
+            BoundAnd and => and.Children,
+            BoundOr or => or.Children,
+            BoundNot not => [not.Operand],
+            _ => [],
+        };
+        foreach (BoundNode operand in operands)
+        {
+            CollectDomainNames(operand, names);
         }
     }
 

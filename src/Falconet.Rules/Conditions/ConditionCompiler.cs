@@ -57,26 +57,24 @@ public sealed class ConditionCompiler
 
     private void CollectFields(ExpressionNode expression, List<KeyValuePair<string, FieldExtractor>> into)
     {
-        switch (expression)
+        if (expression is FieldRefNode field)
         {
-            case FieldRefNode field:
-                string key = field.Argument is null ? field.Name : $"{field.Name}[{field.Argument}]";
-                into.Add(new(key, BindField(field).Extractor));
-                break;
-            case TransformerNode transformer:
-                foreach (ExpressionNode argument in transformer.Arguments)
-                {
-                    CollectFields(argument, into);
-                }
-                break;
-            case ListValueNode list:
-                foreach (ExpressionNode item in list.Items)
-                {
-                    CollectFields(item, into);
-                }
-                break;
+            string key = field.Argument is null ? field.Name : $"{field.Name}[{field.Argument}]";
+            into.Add(new(key, BindField(field).Extractor));
+        }
+        foreach (ExpressionNode operand in OperandsOf(expression))
+        {
+            CollectFields(operand, into);
         }
     }
+
+    /// <summary>The expressions a transformer call or a list is made of; none for a field or a value.</summary>
+    private static IReadOnlyList<ExpressionNode> OperandsOf(ExpressionNode expression) => expression switch
+    {
+        TransformerNode transformer => transformer.Arguments,
+        ListValueNode list => list.Items,
+        _ => [],
+    };
 
     /// <summary>libsinsp reports every problem of a check at the start of the check (its warnings at the value).</summary>
     private static BoundNode AtCheck(ConditionNode check, Func<BoundNode> bind)
@@ -115,13 +113,8 @@ public sealed class ConditionCompiler
         }
     }
 
-    private static bool MentionsEventType(ExpressionNode expression) => expression switch
-    {
-        FieldRefNode field => field.Name == EventTypeExtraction.EventTypeField,
-        TransformerNode transformer => transformer.Arguments.Any(MentionsEventType),
-        ListValueNode list => list.Items.Any(MentionsEventType),
-        _ => false,
-    };
+    private static bool MentionsEventType(ExpressionNode expression) =>
+        expression is FieldRefNode { Name: EventTypeExtraction.EventTypeField } || OperandsOf(expression).Any(MentionsEventType);
 
     /// <summary>Type-checks only; throws <see cref="ConditionCompileError"/> at the first problem.</summary>
     internal BoundNode Bind(ConditionNode condition, List<ConditionWarning>? warnings = null)

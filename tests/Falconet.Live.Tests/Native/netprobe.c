@@ -126,7 +126,8 @@ static void wait_for_file(const char *path)
     }
 }
 
-static int listen_forever(int port, const char *address)
+// A listening TCP socket on address:port (IPv6 sockets take IPv4 too), "ready" printed once it listens; -1 on failure.
+static int open_listener(int port, const char *address, int backlog, const char *what)
 {
     struct sockaddr_storage local;
     socklen_t local_len;
@@ -138,13 +139,22 @@ static int listen_forever(int port, const char *address)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
     }
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&local, local_len) != 0 || listen(fd, 128) != 0)
+    if (fd < 0 || bind(fd, (struct sockaddr *)&local, local_len) != 0 || listen(fd, backlog) != 0)
     {
-        perror("netprobe: listen");
-        return 1;
+        perror(what);
+        return -1;
     }
     printf("ready\n");
     fflush(stdout);
+    return fd;
+}
+
+static int listen_forever(int port, const char *address)
+{
+    if (open_listener(port, address, 128, "netprobe: listen") < 0)
+    {
+        return 1;
+    }
     // The kernel completes handshakes from the backlog; nothing needs accepting.
     for (;;)
     {
@@ -156,23 +166,11 @@ static int listen_forever(int port, const char *address)
 // without filling the backlog.
 static int serve_forever(int port, const char *address)
 {
-    struct sockaddr_storage local;
-    socklen_t local_len;
-    int family = parse_address(address, port, &local, &local_len);
-    int fd = socket(family, SOCK_STREAM, 0);
-    int off = 0, on = 1;
-    if (family == AF_INET6)
+    int fd = open_listener(port, address, 1024, "netprobe: serve");
+    if (fd < 0)
     {
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&local, local_len) != 0 || listen(fd, 1024) != 0)
-    {
-        perror("netprobe: serve");
         return 1;
     }
-    printf("ready\n");
-    fflush(stdout);
     for (;;)
     {
         int client = accept(fd, NULL, NULL);

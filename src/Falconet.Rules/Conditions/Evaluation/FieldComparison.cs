@@ -20,23 +20,9 @@ internal static class FieldComparison
                 {
                     return false;
                 }
-                return op switch
-                {
-                    ComparisonOperator.Equal or ComparisonOperator.In or ComparisonOperator.Intersects => string.Equals(a, b, StringComparison.Ordinal),
-                    ComparisonOperator.NotEqual => !string.Equals(a, b, StringComparison.Ordinal),
-                    ComparisonOperator.Less => string.CompareOrdinal(a, b) < 0,
-                    ComparisonOperator.LessOrEqual => string.CompareOrdinal(a, b) <= 0,
-                    ComparisonOperator.Greater => string.CompareOrdinal(a, b) > 0,
-                    ComparisonOperator.GreaterOrEqual => string.CompareOrdinal(a, b) >= 0,
-                    ComparisonOperator.Contains or ComparisonOperator.BContains => a.Contains(b, StringComparison.Ordinal),
-                    ComparisonOperator.BStartsWith => a.StartsWith(b, StringComparison.Ordinal),
-                    ComparisonOperator.IContains => Matching.ContainsIgnoreAsciiCase(a, Matching.ToAsciiLower(b)),
-                    ComparisonOperator.StartsWith => a.StartsWith(b, StringComparison.Ordinal),
-                    ComparisonOperator.EndsWith => a.EndsWith(b, StringComparison.Ordinal),
-                    ComparisonOperator.Glob => Matching.Glob(b, a),
-                    ComparisonOperator.IGlob => Matching.Glob(b, a, ignoreCase: true),
-                    _ => false,
-                };
+                return op is ComparisonOperator.In or ComparisonOperator.Intersects
+                    ? string.Equals(a, b, StringComparison.Ordinal)
+                    : StringMatcher.Compare(op, a, b, lowered: null);
             case ValueKind.Ip:
                 bool equal = l.Ip is not null && l.Ip.Equals(r.Ip);
                 return op == ComparisonOperator.NotEqual ? l.Ip is not null && r.Ip is not null && !equal : equal;

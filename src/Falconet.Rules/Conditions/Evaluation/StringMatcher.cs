@@ -70,25 +70,28 @@ internal sealed class StringMatcher : ValueMatcher
         };
     }
 
-    private bool MatchOne(string s, int i)
+    private bool MatchOne(string s, int i) =>
+        _op == ComparisonOperator.Regex ? _regexes[i]!.IsMatch(s) : Compare(_op, s, _values[i], _lowered[i]);
+
+    /// <summary>
+    /// <paramref name="s"/> <paramref name="op"/> <paramref name="v"/> for the operators that compare two strings
+    /// (false for the others); <paramref name="lowered"/> is <paramref name="v"/> in ASCII lower case, computed here
+    /// when null.
+    /// </summary>
+    internal static bool Compare(ComparisonOperator op, string s, string v, string? lowered) => op switch
     {
-        string v = _values[i];
-        return _op switch
-        {
-            ComparisonOperator.Equal => string.Equals(s, v, StringComparison.Ordinal),
-            ComparisonOperator.NotEqual => !string.Equals(s, v, StringComparison.Ordinal),
-            ComparisonOperator.Less => string.CompareOrdinal(s, v) < 0,
-            ComparisonOperator.LessOrEqual => string.CompareOrdinal(s, v) <= 0,
-            ComparisonOperator.Greater => string.CompareOrdinal(s, v) > 0,
-            ComparisonOperator.GreaterOrEqual => string.CompareOrdinal(s, v) >= 0,
-            ComparisonOperator.Contains or ComparisonOperator.BContains => s.Contains(v, StringComparison.Ordinal),
-            ComparisonOperator.IContains => Matching.ContainsIgnoreAsciiCase(s, _lowered[i]),
-            ComparisonOperator.StartsWith or ComparisonOperator.BStartsWith => s.StartsWith(v, StringComparison.Ordinal),
-            ComparisonOperator.EndsWith => s.EndsWith(v, StringComparison.Ordinal),
-            ComparisonOperator.Glob => Matching.Glob(v, s),
-            ComparisonOperator.IGlob => Matching.Glob(v, s, ignoreCase: true),
-            ComparisonOperator.Regex => _regexes[i]!.IsMatch(s),
-            _ => false,
-        };
-    }
+        ComparisonOperator.Equal => string.Equals(s, v, StringComparison.Ordinal),
+        ComparisonOperator.NotEqual => !string.Equals(s, v, StringComparison.Ordinal),
+        ComparisonOperator.Less => string.CompareOrdinal(s, v) < 0,
+        ComparisonOperator.LessOrEqual => string.CompareOrdinal(s, v) <= 0,
+        ComparisonOperator.Greater => string.CompareOrdinal(s, v) > 0,
+        ComparisonOperator.GreaterOrEqual => string.CompareOrdinal(s, v) >= 0,
+        ComparisonOperator.Contains or ComparisonOperator.BContains => s.Contains(v, StringComparison.Ordinal),
+        ComparisonOperator.IContains => Matching.ContainsIgnoreAsciiCase(s, lowered ?? Matching.ToAsciiLower(v)),
+        ComparisonOperator.StartsWith or ComparisonOperator.BStartsWith => s.StartsWith(v, StringComparison.Ordinal),
+        ComparisonOperator.EndsWith => s.EndsWith(v, StringComparison.Ordinal),
+        ComparisonOperator.Glob => Matching.Glob(v, s),
+        ComparisonOperator.IGlob => Matching.Glob(v, s, ignoreCase: true),
+        _ => false,
+    };
 }

@@ -1,6 +1,4 @@
-using Falconet.Core.Events;
 using Falconet.Fields;
-using Falconet.State;
 
 namespace Falconet.Rules.Conditions;
 
@@ -8,37 +6,32 @@ namespace Falconet.Rules.Conditions;
 /// A parenthesised transformer argument <c>(a, b, ...)</c>: the values of its items in order, a list field's values
 /// spliced in. Absent when any item is absent. The list is a buffer reused from event to event.
 /// </summary>
-internal sealed class ListLiteralExtractor(FieldExtractor[] items) : FieldExtractor(TransformerField.Descriptor)
+internal sealed class ListLiteralExtractor(FieldExtractor[] items) : EachArgumentExtractor(items)
 {
     private readonly List<string> _values = new(items.Length);
 
-    public override ParamType Type => ParamType.Charbuf;
+    protected override void Begin() => _values.Clear();
 
-    public override bool TryExtract(EventContext context, ref FieldValue value)
+    protected override bool Take(in FieldValue one)
     {
-        _values.Clear();
-        foreach (FieldExtractor item in items)
+        if (one.List is { } list)
         {
-            FieldValue one = default;
-            if (!item.TryExtract(context, ref one))
-            {
-                return false;
-            }
-            if (one.List is { } list)
-            {
-                _values.AddRange(list);
-            }
-            else if (one.String is { } text)
-            {
-                _values.Add(text);
-            }
-            else
-            {
-                return false;
-            }
+            _values.AddRange(list);
         }
+        else if (one.String is { } text)
+        {
+            _values.Add(text);
+        }
+        else
+        {
+            return false;
+        }
+        return true;
+    }
+
+    protected override void Complete(ref FieldValue value)
+    {
         value.List = _values;
         value.String = null;
-        return true;
     }
 }
