@@ -22,6 +22,8 @@
 #define PPM_O_CLOEXEC 4096
 #define PPM_O_TMPFILE 8192
 #define PPM_O_F_CREATED 16384
+#define PPM_O_F_UPPER_LAYER 32768
+#define PPM_O_F_LOWER_LAYER 65536
 
 /* Linux open(2) flags (x86-64) that have a PPM_O_* counterpart */
 #define F_O_ACCMODE 03

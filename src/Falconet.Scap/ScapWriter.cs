@@ -462,8 +462,12 @@ public sealed class ScapWriter : IDisposable
         if (kept < items.Length && lastBytes > 0)
         {
             byte[] bytes = Encoding.UTF8.GetBytes(items[kept]);
-            cut = bytes[..Utf8Prefix(bytes, lastBytes)];
-            length += cut.Length + 1;
+            int prefix = Utf8Prefix(bytes, lastBytes);
+            if (prefix > 0)
+            {
+                cut = bytes[..prefix];
+                length += cut.Length + 1;
+            }
         }
         PutUInt16((ushort)length);
         for (int i = 0; i < kept; i++)

@@ -15,12 +15,6 @@ internal static class DriverConstants
     public const long PpmExeFromMemfd = 4;
     public const long PpmExeLowerLayer = 8;
 
-    /// <summary>PPM_O_F_UPPER_LAYER: an open's file is in an overlayfs upper layer (set by the driver in the open flags).</summary>
-    public const uint PpmOpenUpperLayer = 1u << 15;
-
-    /// <summary>PPM_O_F_LOWER_LAYER: an open's file is in an overlayfs lower layer.</summary>
-    public const uint PpmOpenLowerLayer = 1u << 16;
-
     /// <summary>PPM_FD_UPPER_LAYER_CREAT in creat's creat_flags.</summary>
     public const long PpmFdUpperLayerCreat = 1;
 

@@ -79,8 +79,8 @@ internal sealed class FdEventParser(ThreadTable threads, InterfaceTable interfac
     private static uint CreatLayerFlags(ScapEvent evt)
     {
         long creatFlags = ParamReader.Int(evt, Param.CreatFlags, 0);
-        return ((creatFlags & DriverConstants.PpmFdUpperLayerCreat) != 0 ? DriverConstants.PpmOpenUpperLayer : 0)
-            | ((creatFlags & DriverConstants.PpmFdLowerLayerCreat) != 0 ? DriverConstants.PpmOpenLowerLayer : 0);
+        return ((creatFlags & DriverConstants.PpmFdUpperLayerCreat) != 0 ? PpmOpenFlags.FUpperLayer : 0)
+            | ((creatFlags & DriverConstants.PpmFdLowerLayerCreat) != 0 ? PpmOpenFlags.FLowerLayer : 0);
     }
 
     public static void ParseSocket(ScapEvent evt, ThreadInfo thread)

@@ -1,4 +1,5 @@
 using System.Net;
+using Falconet.Core.Events;
 using Falconet.Core.Snapshot;
 
 namespace Falconet.State;
@@ -49,10 +50,10 @@ public sealed class FdInfo
     public uint OpenFlags { get; internal set; }
 
     /// <summary>The file is in an overlayfs upper layer (the driver's PPM_O_F_UPPER_LAYER, creat's PPM_FD_UPPER_LAYER_CREAT).</summary>
-    public bool IsUpperLayer => (OpenFlags & DriverConstants.PpmOpenUpperLayer) != 0;
+    public bool IsUpperLayer => (OpenFlags & PpmOpenFlags.FUpperLayer) != 0;
 
     /// <summary>The file is in an overlayfs lower layer.</summary>
-    public bool IsLowerLayer => (OpenFlags & DriverConstants.PpmOpenLowerLayer) != 0;
+    public bool IsLowerLayer => (OpenFlags & PpmOpenFlags.FLowerLayer) != 0;
 
     /// <summary>Inode number (files, pipes).</summary>
     public ulong Ino { get; internal set; }

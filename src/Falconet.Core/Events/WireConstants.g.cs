@@ -46,6 +46,10 @@ namespace Falconet.Core.Events
         public const uint Tmpfile = 8192;
         /// <summary>PPM_O_F_CREATED.</summary>
         public const uint FCreated = 16384;
+        /// <summary>PPM_O_F_UPPER_LAYER.</summary>
+        public const uint FUpperLayer = 32768;
+        /// <summary>PPM_O_F_LOWER_LAYER.</summary>
+        public const uint FLowerLayer = 65536;
 
         /// <summary>Converts Linux open(2) flags (x86-64 values) to the PPM_O_* encoding, as the probe does.</summary>
         public static uint FromLinux(uint linuxFlags)

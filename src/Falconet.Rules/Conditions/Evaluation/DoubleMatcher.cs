@@ -2,7 +2,7 @@ using Falconet.Fields;
 
 namespace Falconet.Rules.Conditions;
 
-internal sealed class DoubleMatcher(ComparisonOperator op, double[] values) : ValueMatcher
+internal sealed class DoubleMatcher(ComparisonOperator op, ListModifier modifier, double[] values) : ValueMatcher
 {
     public override bool Match(ref FieldValue value)
     {
@@ -11,7 +11,28 @@ internal sealed class DoubleMatcher(ComparisonOperator op, double[] values) : Va
         {
             return Array.IndexOf(values, v) >= 0;
         }
-        int cmp = v.CompareTo(values[0]);
-        return Ordering.Holds(op, cmp);
+        if (values.Length == 0)
+        {
+            // An empty list (a modifier over "()" or an empty named list) holds no value to compare with.
+            return false;
+        }
+        if (modifier == ListModifier.None)
+        {
+            return Ordering.Holds(op, v.CompareTo(values[0]));
+        }
+        int count = 0;
+        foreach (double candidate in values)
+        {
+            if (Ordering.Holds(op, v.CompareTo(candidate)))
+            {
+                count++;
+            }
+        }
+        return modifier switch
+        {
+            ListModifier.OneOf => count == 1,
+            ListModifier.AnyOf => count >= 1,
+            _ => count == values.Length,
+        };
     }
 }

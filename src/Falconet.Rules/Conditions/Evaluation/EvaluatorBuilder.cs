@@ -52,7 +52,7 @@ internal static class EvaluatorBuilder
             case ValueKind.Bool:
                 return new IntegerMatcher(check.Operator, check.Modifier, false, values.Select(v => ValueTypes.TryParseBool(v, out long n) ? n : 0).ToArray());
             case ValueKind.Double:
-                return new DoubleMatcher(check.Operator, values.Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                return new DoubleMatcher(check.Operator, check.Modifier, values.Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
             case ValueKind.Ip:
                 return new IpMatcher(check.Operator, check.Modifier,
                     values.Select(v => ValueTypes.TryParseIp(v, type, out IPAddress? a) ? a! : IPAddress.None).ToArray());
