@@ -127,7 +127,13 @@ internal static class ProcessFields
         registry.Add("thread.vtid", ParamType.Int64, "The id of the thread as seen from its pid namespace.",
             (EventContext c, ref FieldValue v) => Int(c.Thread is { Vtid: >= 0 } t ? t.Vtid : null, ref v));
         registry.Add("thread.cgroups", ParamType.Charbuf, "All the cgroups of the thread, space separated (subsystem=path).",
-            (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : s_cgroupsText.Get(c.Thread.Cgroups), ref v));
+            FieldArgumentMode.None, FieldFlags.None, _ =>
+            {
+                // The state replaces a thread's cgroup array when the cgroups change, so the joined text lives beside
+                // the array; one table per compiled reference, so engines (and tests) never grow each other's table.
+                var cgroupsText = new DerivedText<string[]>(static cgroups => string.Join(' ', cgroups));
+                return (EventContext c, ref FieldValue v) => Str(c.Thread is null ? null : cgroupsText.Get(c.Thread.Cgroups), ref v);
+            });
         AddCgroup(registry);
         registry.Add("proc.nthreads", ParamType.Uint64, "The number of alive threads of the process (including the main one).",
             (EventContext c, ref FieldValue v) => Int(c.Thread is null ? null : ThreadQueries.CountThreads(c.State, c.Thread.Pid), ref v));
@@ -165,9 +171,6 @@ internal static class ProcessFields
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
-
-    // The state replaces a thread's cgroup array when the cgroups change, so the joined text lives beside the array.
-    private static readonly DerivedText<string[]> s_cgroupsText = new(static cgroups => string.Join(' ', cgroups));
 
     private static long ArgsLength(ThreadInfo t)
     {
@@ -399,6 +402,7 @@ internal static class ProcessFields
             FieldArgumentMode.Optional, FieldFlags.None, argument =>
             {
                 string? variable = argument?.Text;
+                DerivedText<string> values = KeyValueEntries.NewValueTable();
                 return (EventContext c, ref FieldValue v) =>
                 {
                     ThreadInfo? t = c.Thread is null ? null : c.State.FindMainThread(c.Thread) ?? c.Thread;
@@ -408,7 +412,7 @@ internal static class ProcessFields
                     }
                     return variable is null
                         ? Str(t.CacheOf<ProcessTextCache>().Env ??= string.Join(' ', t.Env), ref v)
-                        : Str(KeyValueEntries.Find(t.Env, variable), ref v);
+                        : Str(KeyValueEntries.Find(t.Env, variable, values), ref v);
                 };
             });
 
@@ -454,7 +458,8 @@ internal static class ProcessFields
             "The cgroup of the thread for one subsystem, e.g. thread.cgroup.cpuacct.", FieldArgumentMode.Required, FieldFlags.ArgDotted, argument =>
             {
                 string subsystem = FieldArguments.Required(argument, "thread.cgroup requires a subsystem, e.g. thread.cgroup.cpuacct");
-                return (EventContext c, ref FieldValue v) => c.Thread is not null && Str(KeyValueEntries.Find(c.Thread.Cgroups, subsystem), ref v);
+                DerivedText<string> values = KeyValueEntries.NewValueTable();
+                return (EventContext c, ref FieldValue v) => c.Thread is not null && Str(KeyValueEntries.Find(c.Thread.Cgroups, subsystem, values), ref v);
             });
 
     /// <summary>The environment text of <paramref name="t"/>'s process, as proc.env prints it (made once per thread).</summary>
@@ -476,6 +481,7 @@ internal static class ProcessFields
         private readonly string? _variable;
         private readonly int _level;
         private readonly List<string> _all = new(MaxAncestors);
+        private readonly DerivedText<string> _values = KeyValueEntries.NewValueTable();
 
         public AncestorEnvExtractor(FieldDescriptor field, FieldArgument? argument)
             : base(field)
@@ -548,7 +554,7 @@ internal static class ProcessFields
                     break;
                 }
                 ThreadInfo main = context.State.FindMainThread(a) ?? a;
-                if (KeyValueEntries.Find(main.Env, _variable!) is { Length: > 0 } found)
+                if (KeyValueEntries.Find(main.Env, _variable!, _values) is { Length: > 0 } found)
                 {
                     return found;
                 }
